@@ -1,0 +1,667 @@
+//! The command-line front end: the same core functions the app calls, with human output or
+//! `--json`. The exit code is 0 only when everything asked for succeeded.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use gamefilm::import::{self, FileResult, ImportOptions, Outcome};
+use gamefilm::library::notes::{self, NewNote, NoteEdit};
+use gamefilm::library::recordings::{self, ListFilter, MetaEdit};
+use gamefilm::library::search::{self, SearchOrder, SearchQuery};
+use gamefilm::library::{LIBRARY_ENV, Library, Note, NoteKind};
+use gamefilm::timefmt::{
+    format_date_ms, format_ms, now_ms, parse_date_ms, parse_offset_ms, parse_range_ms,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Parser)]
+#[command(
+    name = "gamefilm",
+    version,
+    about = "Coach sales calls like game film: import, note, search"
+)]
+struct Cli {
+    /// The library file [default: ~/.local/share/gamefilm/library.sqlite]
+    #[arg(long, global = true, env = LIBRARY_ENV, value_name = "PATH")]
+    library: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import audio files and folders (recursively)
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Decoding threads (default: one per core)
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List recordings, most recent call first
+    List {
+        #[arg(long)]
+        rep: Option<String>,
+        /// YYYY-MM-DD, RFC 3339, or an age such as 7d
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long)]
+        until: Option<String>,
+        /// Words in the title or counterpart
+        #[arg(long)]
+        search: Option<String>,
+        /// Hide calls shorter than this (e.g. 30s)
+        #[arg(long, value_name = "TIME")]
+        min_duration: Option<String>,
+        #[arg(long, default_value_t = 200)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a recording's metadata and notes
+    Show {
+        id: i64,
+        /// Include deleted notes
+        #[arg(long)]
+        deleted: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add, edit, delete and restore notes
+    #[command(subcommand)]
+    Note(NoteCommand),
+    /// Full-text search over notes, titles and counterparts
+    Search(SearchArgs),
+    /// Edit a recording's metadata ("" clears a field)
+    Set {
+        id: i64,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        rep: Option<String>,
+        #[arg(long)]
+        counterpart: Option<String>,
+        #[arg(long)]
+        outcome: Option<String>,
+        /// Add a tag (repeatable)
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Remove a tag (repeatable)
+        #[arg(long = "untag")]
+        untags: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print waveform min/max columns, for checking
+    Peaks {
+        id: i64,
+        #[arg(long, value_name = "TIME")]
+        from: Option<String>,
+        #[arg(long, value_name = "TIME")]
+        to: Option<String>,
+        #[arg(long, default_value_t = 80)]
+        width: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum NoteCommand {
+    /// Add a note: gamefilm note add 12 --at 1:23[-1:40] --kind positive "Great discovery question"
+    Add {
+        recording: i64,
+        /// A point (1:23) or a range (1:23-1:40)
+        #[arg(long, value_name = "TIME[-TIME]")]
+        at: String,
+        #[arg(long, value_enum)]
+        kind: KindArg,
+        #[arg(long, env = "USER", default_value = "coach")]
+        author: String,
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a note's time, kind or text
+    Edit {
+        id: String,
+        #[arg(long, value_name = "TIME[-TIME]")]
+        at: Option<String>,
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+        #[arg(long)]
+        text: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a note (undo brings it back)
+    Rm { id: String },
+    /// Restore a deleted note (default: the last one deleted)
+    Undo { id: Option<String> },
+    /// List a recording's notes
+    List {
+        recording: i64,
+        #[arg(long)]
+        deleted: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    #[arg(required = true, num_args = 1..)]
+    query: Vec<String>,
+    #[arg(long)]
+    rep: Option<String>,
+    #[arg(long, value_enum)]
+    kind: Option<KindArg>,
+    #[arg(long)]
+    since: Option<String>,
+    #[arg(long)]
+    until: Option<String>,
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    sort: SortArg,
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+    /// Page number, from 1
+    #[arg(long, default_value_t = 1)]
+    page: usize,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Positive,
+    Improvement,
+}
+
+impl From<KindArg> for NoteKind {
+    fn from(k: KindArg) -> Self {
+        match k {
+            KindArg::Positive => NoteKind::Positive,
+            KindArg::Improvement => NoteKind::Improvement,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SortArg {
+    Relevance,
+    Recent,
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(path: Option<&std::path::Path>) -> Result<Library> {
+    let path = Library::resolve_path(path)?;
+    Ok(Library::open(&path)?)
+}
+
+fn print_json(v: &impl serde::Serialize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, v)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn date_opt(s: &Option<String>) -> Result<Option<i64>> {
+    Ok(s.as_deref()
+        .map(|s| parse_date_ms(s, now_ms()))
+        .transpose()?)
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let mut lib = open(cli.library.as_deref())?;
+    match cli.command {
+        Command::Import {
+            paths,
+            threads,
+            json,
+        } => return import_cmd(&mut lib, &paths, threads, json),
+        Command::List {
+            rep,
+            since,
+            until,
+            search,
+            min_duration,
+            limit,
+            offset,
+            json,
+        } => {
+            let filter = ListFilter {
+                rep,
+                since: date_opt(&since)?,
+                until: date_opt(&until)?,
+                search,
+                min_duration_ms: min_duration.as_deref().map(parse_offset_ms).transpose()?,
+                limit: Some(limit),
+                offset,
+            };
+            let rows = recordings::list(lib.conn(), &filter)?;
+            if json {
+                print_json(&rows)?;
+            } else if rows.is_empty() {
+                println!("No recordings. Import some with: gamefilm import FOLDER");
+            } else {
+                println!(
+                    "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  title",
+                    "id", "date", "length", "rep", "counterpart", "+", "Δ"
+                );
+                for r in rows {
+                    println!(
+                        "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  {}",
+                        r.id,
+                        format_date_ms(r.call_time),
+                        format_ms(r.duration_ms),
+                        clip(r.rep.as_deref().unwrap_or("-"), 14),
+                        clip(r.counterpart.as_deref().unwrap_or("-"), 18),
+                        r.positives,
+                        r.improvements,
+                        r.title
+                    );
+                }
+            }
+        }
+        Command::Show { id, deleted, json } => {
+            let rec = recordings::get(lib.conn(), id)?;
+            let notes = notes::list(lib.conn(), id, deleted)?;
+            if json {
+                print_json(&serde_json::json!({ "recording": rec, "notes": notes }))?;
+            } else {
+                println!("#{} {}", rec.id, rec.title);
+                println!("  file:        {}", rec.path);
+                println!(
+                    "  audio:       {} in {}, {} Hz, {} ch, {}",
+                    rec.codec,
+                    rec.container,
+                    rec.sample_rate,
+                    rec.channels,
+                    format_ms(rec.duration_ms)
+                );
+                println!("  call time:   {}", format_date_ms(rec.call_time));
+                println!("  rep:         {}", rec.rep.as_deref().unwrap_or("-"));
+                println!(
+                    "  counterpart: {}",
+                    rec.counterpart.as_deref().unwrap_or("-")
+                );
+                println!("  outcome:     {}", rec.outcome.as_deref().unwrap_or("-"));
+                println!(
+                    "  tags:        {}",
+                    if rec.tags.is_empty() {
+                        "-".into()
+                    } else {
+                        rec.tags.join(", ")
+                    }
+                );
+                println!("  notes:       {}", notes.len());
+                for n in &notes {
+                    print_note(n);
+                }
+            }
+        }
+        Command::Note(cmd) => note_cmd(&mut lib, cmd)?,
+        Command::Search(args) => search_cmd(&lib, args)?,
+        Command::Set {
+            id,
+            title,
+            rep,
+            counterpart,
+            outcome,
+            tags,
+            untags,
+            json,
+        } => {
+            let edit = MetaEdit {
+                title,
+                rep,
+                counterpart,
+                outcome,
+                add_tags: tags,
+                remove_tags: untags,
+            };
+            let rec = recordings::update_meta(&mut lib, id, &edit)?;
+            if json {
+                print_json(&rec)?;
+            } else {
+                println!("Updated #{} {}", rec.id, rec.title);
+            }
+        }
+        Command::Peaks {
+            id,
+            from,
+            to,
+            width,
+            json,
+        } => {
+            let rec = recordings::get(lib.conn(), id)?;
+            let peaks = recordings::load_peaks(lib.conn(), id)?;
+            let from_ms = from
+                .as_deref()
+                .map(parse_offset_ms)
+                .transpose()?
+                .unwrap_or(0);
+            let to_ms = to
+                .as_deref()
+                .map(parse_offset_ms)
+                .transpose()?
+                .unwrap_or(rec.duration_ms);
+            if to_ms <= from_ms || from_ms > rec.duration_ms {
+                bail!(
+                    "--from/--to: {}..{} is not a span inside the recording (0:00.000 to {})",
+                    format_ms(from_ms),
+                    format_ms(to_ms),
+                    format_ms(rec.duration_ms)
+                );
+            }
+            if width == 0 || width > 100_000 {
+                bail!("--width: {width} is not between 1 and 100000");
+            }
+            let to_frame = |ms: i64| (ms as f64 * rec.sample_rate as f64 / 1000.0).round() as u64;
+            let cols =
+                gamefilm::audio::peaks::columns(&peaks, to_frame(from_ms), to_frame(to_ms), width);
+            let ch = rec.channels as usize;
+            let rows: Vec<_> = cols
+                .chunks(ch)
+                .enumerate()
+                .map(|(i, c)| {
+                    let t = from_ms + ((to_ms - from_ms) as f64 * i as f64 / width as f64) as i64;
+                    (t, c.iter().map(|&(lo, hi)| [lo, hi]).collect::<Vec<_>>())
+                })
+                .collect();
+            if json {
+                let v: Vec<_> = rows
+                    .iter()
+                    .map(|(t, c)| serde_json::json!({ "ms": t, "channels": c }))
+                    .collect();
+                print_json(&v)?;
+            } else {
+                for (t, c) in rows {
+                    let cells: Vec<String> = c
+                        .iter()
+                        .map(|[lo, hi]| format!("{lo:+.4} {hi:+.4}"))
+                        .collect();
+                    println!("{:>12}  {}", format_ms(t), cells.join("   "));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).chain(['…']).collect()
+    }
+}
+
+fn print_note(n: &Note) {
+    let when = match n.end_ms {
+        Some(end) => format!("{}-{}", format_ms(n.start_ms), format_ms(end)),
+        None => format_ms(n.start_ms),
+    };
+    let mark = if n.kind == NoteKind::Positive {
+        "+"
+    } else {
+        "Δ"
+    };
+    let deleted = if n.deleted_at.is_some() {
+        " (deleted)"
+    } else {
+        ""
+    };
+    println!(
+        "  {mark} {when:<21} {:<12} {}  [{}]{deleted}",
+        n.kind.as_str(),
+        n.text,
+        n.id
+    );
+}
+
+fn note_cmd(lib: &mut Library, cmd: NoteCommand) -> Result<()> {
+    match cmd {
+        NoteCommand::Add {
+            recording,
+            at,
+            kind,
+            author,
+            text,
+            json,
+        } => {
+            let (start_ms, end_ms) = parse_range_ms(&at)?;
+            let note = notes::create(
+                lib,
+                &NewNote {
+                    recording_id: recording,
+                    start_ms,
+                    end_ms,
+                    kind: kind.into(),
+                    text: text.join(" "),
+                    author,
+                },
+            )?;
+            if json {
+                print_json(&note)?
+            } else {
+                print_note(&note)
+            }
+        }
+        NoteCommand::Edit {
+            id,
+            at,
+            kind,
+            text,
+            json,
+        } => {
+            let mut edit = NoteEdit {
+                kind: kind.map(Into::into),
+                text,
+                ..Default::default()
+            };
+            if let Some(at) = at {
+                let (s, e) = parse_range_ms(&at)?;
+                edit.start_ms = Some(s);
+                edit.end_ms = Some(e);
+            }
+            let note = notes::edit(lib, &id, &edit)?;
+            if json {
+                print_json(&note)?
+            } else {
+                print_note(&note)
+            }
+        }
+        NoteCommand::Rm { id } => {
+            let note = notes::delete(lib, &id)?;
+            println!(
+                "Deleted note {} (undo with: gamefilm note undo {})",
+                note.id, note.id
+            );
+        }
+        NoteCommand::Undo { id } => {
+            let note = notes::undo_delete(lib, id.as_deref())?;
+            print!("Restored:");
+            print_note(&note);
+        }
+        NoteCommand::List {
+            recording,
+            deleted,
+            json,
+        } => {
+            let list = notes::list(lib.conn(), recording, deleted)?;
+            if json {
+                print_json(&list)?;
+            } else {
+                list.iter().for_each(print_note);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn search_cmd(lib: &Library, a: SearchArgs) -> Result<()> {
+    if a.page == 0 {
+        bail!("--page: pages count from 1");
+    }
+    let q = SearchQuery {
+        text: a.query.join(" "),
+        rep: a.rep,
+        kind: a.kind.map(Into::into),
+        since: date_opt(&a.since)?,
+        until: date_opt(&a.until)?,
+        order: match a.sort {
+            SortArg::Relevance => SearchOrder::Relevance,
+            SortArg::Recent => SearchOrder::Recent,
+        },
+        limit: a.limit,
+        offset: (a.page - 1) * a.limit,
+    };
+    let page = search::search(lib.conn(), &q)?;
+    if a.json {
+        return print_json(&page);
+    }
+    if page.hits.is_empty() {
+        println!("No matches.");
+    }
+    for h in &page.hits {
+        let date = format_date_ms(h.call_time);
+        match &h.hit {
+            search::Hit::Note {
+                note,
+                recording_title,
+            } => println!(
+                "{date}  #{:<5} {:>9}  {:<11} {}  — {recording_title}  [{}]",
+                note.recording_id,
+                format_ms(note.start_ms),
+                note.kind.as_str(),
+                note.text,
+                note.id
+            ),
+            search::Hit::Recording {
+                recording_id,
+                title,
+                counterpart,
+            } => println!(
+                "{date}  #{recording_id:<5} recording  {title}{}",
+                counterpart
+                    .as_deref()
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default()
+            ),
+        }
+    }
+    if page.has_more {
+        println!("… more on --page {}", a.page + 1);
+    }
+    Ok(())
+}
+
+struct CliProgress {
+    bar: ProgressBar,
+    /// Print a line per file as it finishes (not with --json).
+    lines: bool,
+}
+
+impl import::Progress for CliProgress {
+    fn discovered(&self, files: usize) {
+        self.bar.set_length(files as u64);
+    }
+    fn file_done(&self, r: &FileResult) {
+        self.bar.inc(1);
+        self.bar.set_message(
+            r.path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
+        if !self.lines {
+            return;
+        }
+        let p = r.path.display();
+        let line = match &r.outcome {
+            Outcome::Imported { id, duration_ms } => {
+                format!("imported   #{id:<6} {p} ({})", format_ms(*duration_ms))
+            }
+            Outcome::Relinked { id, old_path } => {
+                format!("relinked   #{id:<6} {p} (was {})", old_path.display())
+            }
+            Outcome::Duplicate { id, existing_path } => {
+                format!(
+                    "duplicate  #{id:<6} {p} (same content as {})",
+                    existing_path.display()
+                )
+            }
+            Outcome::AlreadyImported { id } => format!("unchanged  #{id:<6} {p}"),
+            Outcome::Failed { error, .. } => format!("failed     {error}"),
+        };
+        if self.bar.is_hidden() {
+            println!("{line}");
+        } else {
+            self.bar.println(line);
+        }
+    }
+}
+
+fn import_cmd(
+    lib: &mut Library,
+    paths: &[PathBuf],
+    threads: usize,
+    json: bool,
+) -> Result<ExitCode> {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{bar:30}] {pos}/{len} {elapsed_precise} ETA {eta} {wide_msg}",
+        )
+        .context("progress bar template")?
+        .progress_chars("=> "),
+    );
+    let progress = CliProgress { bar, lines: !json };
+    let opts = ImportOptions {
+        threads,
+        ..Default::default()
+    };
+    let report = import::import(lib, paths, &opts, &progress, &AtomicBool::new(false))?;
+    progress.bar.finish_and_clear();
+    if json {
+        print_json(&report)?;
+    } else {
+        println!(
+            "{} imported, {} relinked, {} duplicates, {} failed",
+            report.imported(),
+            report.relinked(),
+            report.duplicates(),
+            report.failed()
+        );
+        for r in &report.files {
+            if let Outcome::Failed { error, .. } = &r.outcome {
+                println!("  failed: {error}");
+            }
+        }
+    }
+    Ok(if report.failed() > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}

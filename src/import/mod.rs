@@ -1,0 +1,471 @@
+//! Import: files and folders → content hash → probe, decode and peaks → one transaction per file.
+//!
+//! Threads: hashing and decoding run on a rayon pool (all cores by default); the calling thread
+//! is the only writer and commits each file in its own transaction as soon as it is ready, so a
+//! crash or kill keeps every file reported as imported and loses only the one in flight.
+//!
+//! A file that fails any step leaves no row and is reported with its path and the reason; the
+//! batch goes on. A decoder panic is caught here, at the boundary, and becomes that file's error.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::UNIX_EPOCH;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::audio::{self, Analysis, AudioError};
+use crate::library::recordings::{self, ContentHash, NewRecording};
+use crate::library::{Library, LibraryError};
+
+/// File extensions picked up when walking a folder. A file named explicitly is always tried.
+pub const AUDIO_EXTENSIONS: &[&str] = &[
+    "wav", "wave", "mp3", "m4a", "mp4", "aac", "flac", "ogg", "oga", "opus", "mka", "mkv", "webm",
+    "aif", "aiff", "aifc", "caf",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Audio(#[from] AudioError),
+    #[error("{path}: {reason}")]
+    Walk { path: PathBuf, reason: String },
+    #[error("{path}: the decoder crashed ({message}); the file is probably damaged")]
+    DecoderPanic { path: PathBuf, message: String },
+    #[error(
+        "{path}: this path is already in the library as recording {id}, but its content has \
+         changed since; remove that recording first to import the new content"
+    )]
+    ChangedOnDisk { path: PathBuf, id: i64 },
+    #[error("{path}: could not be saved to the library: {source}")]
+    Library { path: PathBuf, source: LibraryError },
+}
+
+impl ImportError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ImportError::Audio(e) => e.code(),
+            ImportError::Walk { .. } => "import.walk",
+            ImportError::DecoderPanic { .. } => "import.decoder_panic",
+            ImportError::ChangedOnDisk { .. } => "import.changed_on_disk",
+            ImportError::Library { .. } => "import.library",
+        }
+    }
+}
+
+/// What happened to one file.
+#[derive(Debug, Serialize)]
+#[serde(tag = "status", rename_all = "camelCase")]
+pub enum Outcome {
+    /// Added as a new recording.
+    Imported { id: i64, duration_ms: i64 },
+    /// Known content found at a new path (the old one is gone): the recording now points here.
+    #[serde(rename_all = "camelCase")]
+    Relinked { id: i64, old_path: PathBuf },
+    /// The same content is already in the library at another path that still exists.
+    #[serde(rename_all = "camelCase")]
+    Duplicate { id: i64, existing_path: PathBuf },
+    /// This very file was imported before.
+    AlreadyImported { id: i64 },
+    /// Not imported; nothing was written for it.
+    Failed {
+        code: &'static str,
+        #[serde(serialize_with = "as_display")]
+        error: ImportError,
+    },
+}
+
+fn as_display<S: serde::Serializer>(e: &ImportError, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(e)
+}
+
+#[derive(Debug, Serialize)]
+pub struct FileResult {
+    pub path: PathBuf,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// Receives progress from [`import`]; called from the writer thread only.
+pub trait Progress {
+    /// The walk is done: `files` results will follow (audio files plus problems found walking).
+    fn discovered(&self, _files: usize) {}
+    /// One file is finished (committed, skipped or failed).
+    fn file_done(&self, _result: &FileResult) {}
+}
+
+/// Progress that nobody watches.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// The analysis step, replaceable so that tests can make it fail in ways real files rarely do.
+pub type Analyzer = fn(&Path) -> Result<Analysis, AudioError>;
+
+#[derive(Clone)]
+pub struct ImportOptions {
+    /// Decoding threads; 0 means one per core.
+    pub threads: usize,
+    pub analyzer: Analyzer,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            threads: 0,
+            analyzer: audio::analyze,
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct ImportReport {
+    pub files: Vec<FileResult>,
+    pub cancelled: bool,
+}
+
+impl ImportReport {
+    fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
+        self.files.iter().filter(|r| f(&r.outcome)).count()
+    }
+    pub fn imported(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Imported { .. }))
+    }
+    pub fn relinked(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Relinked { .. }))
+    }
+    pub fn duplicates(&self) -> usize {
+        self.count(|o| {
+            matches!(
+                o,
+                Outcome::Duplicate { .. } | Outcome::AlreadyImported { .. }
+            )
+        })
+    }
+    pub fn failed(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Failed { .. }))
+    }
+}
+
+/// Imports files and folders (recursively) into `lib`. Returns `Err` only when the library
+/// itself cannot be read; per-file problems are in the report.
+pub fn import(
+    lib: &mut Library,
+    inputs: &[PathBuf],
+    opts: &ImportOptions,
+    progress: &dyn Progress,
+    cancel: &AtomicBool,
+) -> Result<ImportReport, LibraryError> {
+    let (files, mut results) = discover(inputs);
+    progress.discovered(files.len() + results.len());
+    for r in &results {
+        progress.file_done(r);
+    }
+    let known: HashSet<ContentHash> = recordings::known_hashes(lib.conn())?.into_keys().collect();
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("gamefilm-import-{i}"))
+        .build()
+        .map_err(|e| LibraryError::invalid("threads", e.to_string()))?;
+    let (tx, rx) = mpsc::sync_channel::<(PathBuf, Prepared)>(threads * 2);
+    let analyzer = opts.analyzer;
+    std::thread::scope(|s| {
+        let known = &known;
+        let files = &files;
+        s.spawn(move || {
+            pool.install(|| {
+                files.par_iter().for_each_with(tx, |tx, path| {
+                    if cancel.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let prepared = prepare(path, known, analyzer);
+                    // The writer hung up only if it is gone; nothing left to do then.
+                    let _ = tx.send((path.clone(), prepared));
+                });
+            });
+        });
+        for (path, prepared) in rx {
+            let outcome = commit(lib, &path, prepared, analyzer);
+            let result = FileResult { path, outcome };
+            progress.file_done(&result);
+            results.push(result);
+        }
+    });
+    results.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(ImportReport {
+        files: results,
+        cancelled: cancel.load(Ordering::Relaxed),
+    })
+}
+
+/// The walk: audio files to process, and failures found on the way (loops, unreadable dirs).
+fn discover(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileResult>) {
+    let mut files = Vec::new();
+    let mut failed = Vec::new();
+    let mut seen = HashSet::new();
+    let mut add = |p: PathBuf, files: &mut Vec<PathBuf>| {
+        let key = p.canonicalize().unwrap_or_else(|_| p.clone());
+        if seen.insert(key.clone()) {
+            files.push(key);
+        }
+    };
+    for input in inputs {
+        match std::fs::metadata(input) {
+            Ok(m) if m.is_dir() => {
+                for entry in walkdir::WalkDir::new(input)
+                    .follow_links(true)
+                    .sort_by_file_name()
+                {
+                    match entry {
+                        Ok(e) if e.file_type().is_file() && is_audio_name(e.path()) => {
+                            add(e.into_path(), &mut files)
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            let path = e
+                                .path()
+                                .map(Path::to_path_buf)
+                                .unwrap_or_else(|| input.clone());
+                            let reason = match e.loop_ancestor() {
+                                Some(a) => format!(
+                                    "skipped a folder loop: this symlink leads back to {}",
+                                    a.display()
+                                ),
+                                None => e.io_error().map_or_else(
+                                    || e.to_string(),
+                                    |io| format!("cannot read: {io}"),
+                                ),
+                            };
+                            failed.push(failure(
+                                path,
+                                ImportError::Walk {
+                                    path: e.path().map(Path::to_path_buf).unwrap_or_default(),
+                                    reason,
+                                },
+                            ));
+                        }
+                    }
+                }
+            }
+            Ok(_) => add(input.clone(), &mut files),
+            Err(source) => failed.push(failure(
+                input.clone(),
+                AudioError::Unreadable {
+                    path: input.clone(),
+                    source,
+                }
+                .into(),
+            )),
+        }
+    }
+    (files, failed)
+}
+
+fn failure(path: PathBuf, error: ImportError) -> FileResult {
+    FileResult {
+        path,
+        outcome: Outcome::Failed {
+            code: error.code(),
+            error,
+        },
+    }
+}
+
+fn is_audio_name(path: &Path) -> bool {
+    let hidden = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'));
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    !hidden && ext.is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.as_str()))
+}
+
+/// The work done off the writer thread for one file.
+enum Prepared {
+    /// Content already in the library: no need to decode.
+    Known {
+        hash: ContentHash,
+        mtime_ms: Option<i64>,
+    },
+    New {
+        hash: ContentHash,
+        size: u64,
+        mtime_ms: Option<i64>,
+        analysis: Box<Analysis>,
+    },
+    Failed(ImportError),
+}
+
+fn prepare(path: &Path, known: &HashSet<ContentHash>, analyzer: Analyzer) -> Prepared {
+    let unreadable = |source| {
+        Prepared::Failed(
+            AudioError::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            }
+            .into(),
+        )
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return unreadable(e),
+    };
+    let mtime_ms = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_millis() as i64);
+    let hash = match hash_file(path) {
+        Ok(h) => h,
+        Err(e) => return unreadable(e),
+    };
+    if known.contains(&hash) {
+        return Prepared::Known { hash, mtime_ms };
+    }
+    match analyze_guarded(path, analyzer) {
+        Ok(analysis) => Prepared::New {
+            hash,
+            size: meta.len(),
+            mtime_ms,
+            analysis: Box::new(analysis),
+        },
+        Err(e) => Prepared::Failed(e),
+    }
+}
+
+/// Runs the analyzer, turning a panic inside it into this file's error.
+fn analyze_guarded(path: &Path, analyzer: Analyzer) -> Result<Analysis, ImportError> {
+    match catch_unwind(AssertUnwindSafe(|| analyzer(path))) {
+        Ok(result) => Ok(result?),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(ImportError::DecoderPanic {
+                path: path.to_path_buf(),
+                message,
+            })
+        }
+    }
+}
+
+/// blake3 of the file's bytes.
+pub fn hash_file(path: &Path) -> std::io::Result<ContentHash> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(File::open(path)?)?;
+    Ok(*hasher.finalize().as_bytes())
+}
+
+/// What the library already holds for this content or path, if anything decides the outcome.
+fn existing_outcome(
+    tx: &rusqlite::Transaction<'_>,
+    path: &Path,
+    hash: &ContentHash,
+    mtime_ms: Option<i64>,
+) -> Result<Option<Result<Outcome, ImportError>>, LibraryError> {
+    if let Some((id, existing)) = recordings::find_by_hash(tx, hash)? {
+        if existing == path {
+            return Ok(Some(Ok(Outcome::AlreadyImported { id })));
+        }
+        if existing.exists() {
+            return Ok(Some(Ok(Outcome::Duplicate {
+                id,
+                existing_path: existing,
+            })));
+        }
+        if let Some((other, _)) = recordings::find_by_path(tx, path)? {
+            return Ok(Some(Err(ImportError::ChangedOnDisk {
+                path: path.to_path_buf(),
+                id: other,
+            })));
+        }
+        recordings::relink(tx, id, path, mtime_ms)?;
+        return Ok(Some(Ok(Outcome::Relinked {
+            id,
+            old_path: existing,
+        })));
+    }
+    if let Some((id, _)) = recordings::find_by_path(tx, path)? {
+        return Ok(Some(Err(ImportError::ChangedOnDisk {
+            path: path.to_path_buf(),
+            id,
+        })));
+    }
+    Ok(None)
+}
+
+fn commit(lib: &mut Library, path: &Path, prepared: Prepared, analyzer: Analyzer) -> Outcome {
+    let fail = |error: ImportError| Outcome::Failed {
+        code: error.code(),
+        error,
+    };
+    let lib_err = |source| {
+        fail(ImportError::Library {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let (hash, mtime_ms, analysis) = match prepared {
+        Prepared::Failed(e) => return fail(e),
+        Prepared::New {
+            hash,
+            size,
+            mtime_ms,
+            analysis,
+        } => (hash, mtime_ms, Some((size, analysis))),
+        Prepared::Known { hash, mtime_ms } => (hash, mtime_ms, None),
+    };
+    let (size, analysis) = match analysis {
+        Some(a) => a,
+        None => {
+            // Known when the batch began: most often decided without decoding.
+            match lib.write(|tx| existing_outcome(tx, path, &hash, mtime_ms)) {
+                Ok(Some(Ok(outcome))) => return outcome,
+                Ok(Some(Err(e))) => return fail(e),
+                Err(e) => return lib_err(e),
+                Ok(None) => {}
+            }
+            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            match analyze_guarded(path, analyzer) {
+                Ok(a) => (size, Box::new(a)),
+                Err(e) => return fail(e),
+            }
+        }
+    };
+    let new = NewRecording {
+        path,
+        hash: &hash,
+        size_bytes: size,
+        mtime_ms,
+        stream: &analysis.stream,
+        tags: &analysis.tags,
+        peaks: &analysis.peaks,
+    };
+    let written = lib.write(|tx| match existing_outcome(tx, path, &hash, mtime_ms)? {
+        Some(decided) => Ok(decided),
+        None => {
+            let id = recordings::insert(tx, &new)?;
+            Ok(Ok(Outcome::Imported {
+                id,
+                duration_ms: analysis.stream.duration_ms(),
+            }))
+        }
+    });
+    match written {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(e)) => fail(e),
+        Err(e) => lib_err(e),
+    }
+}

@@ -1,0 +1,14 @@
+//! Gamefilm core: everything the app can do, without a window.
+//!
+//! - [`library`]: the on-disk SQLite library (recordings, peaks, notes, search, migrations).
+//! - [`audio`]: probing and decoding with symphonia, waveform peaks.
+//! - [`import`]: files and folders → probe, hash, peaks → one transaction per file.
+//! - [`timefmt`]: the time and date notations the CLI and the app accept.
+//!
+//! The core knows nothing of Tauri. Each module has its own typed error; every variant names the
+//! file or field and the reason.
+
+pub mod audio;
+pub mod import;
+pub mod library;
+pub mod timefmt;

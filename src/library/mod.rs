@@ -1,0 +1,279 @@
+//! The on-disk library: one SQLite file holding recordings (by reference, never copied), their
+//! waveform peaks, notes and the coaching data around them.
+//!
+//! Invariants:
+//! - [`Library::open`] checks `user_version` before it writes anything: a library from a newer
+//!   Gamefilm is refused and left byte-identical. An older one is backed up with SQLite's backup
+//!   API, then migrated in one `IMMEDIATE` transaction.
+//! - WAL, foreign keys and a busy timeout are set on every connection.
+//! - Every change runs in one transaction ([`Library::write`]); a crash leaves the library as it
+//!   was before that transaction.
+//!
+//! One `Library` is one connection; it is `Send` but not shared between threads. Readers that
+//! need their own connection open the same path again.
+
+pub mod model;
+pub mod notes;
+pub mod recordings;
+pub mod search;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+
+pub use model::*;
+
+/// The schema, one SQL file per version. Append only: a shipped migration is never edited.
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_core.sql"),
+    include_str!("migrations/0002_search.sql"),
+    include_str!("migrations/0003_coaching.sql"),
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Environment variable naming the library file, below `--library`, above the default.
+pub const LIBRARY_ENV: &str = "GAMEFILM_LIBRARY";
+
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error("cannot create the library folder {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the library {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("{path} is not a Gamefilm library (not an SQLite database)")]
+    NotALibrary { path: PathBuf },
+    #[error(
+        "the library {path} was written by a newer Gamefilm (schema version {found}; this version \
+         understands up to {supported}); it was left untouched: update Gamefilm to open it"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("cannot back up the library to {path} before migrating: {source}")]
+    Backup {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("migrating the library to schema version {version} failed: {source}")]
+    Migration {
+        version: i64,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "no home folder found for the default library: pass --library PATH or set {LIBRARY_ENV}"
+    )]
+    NoDataDir,
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+    #[error("library database error: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+impl LibraryError {
+    /// A stable code for the UI and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LibraryError::CreateDir { .. } => "library.create_dir",
+            LibraryError::Open { .. } => "library.open",
+            LibraryError::NotALibrary { .. } => "library.not_a_library",
+            LibraryError::TooNew { .. } => "library.too_new",
+            LibraryError::Backup { .. } => "library.backup",
+            LibraryError::Migration { .. } => "library.migration",
+            LibraryError::NoDataDir => "library.no_data_dir",
+            LibraryError::NotFound { .. } => "library.not_found",
+            LibraryError::Invalid { .. } => "library.invalid",
+            LibraryError::Database(_) => "library.database",
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        LibraryError::Invalid {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+pub type Result<T, E = LibraryError> = std::result::Result<T, E>;
+
+pub struct Library {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Library {
+    /// The library path: `explicit` (from `--library` or `GAMEFILM_LIBRARY`), else the platform
+    /// data directory (`~/.local/share/gamefilm/library.sqlite` on Linux).
+    pub fn resolve_path(explicit: Option<&Path>) -> Result<PathBuf> {
+        if let Some(p) = explicit {
+            return Ok(p.to_path_buf());
+        }
+        if let Some(p) = std::env::var_os(LIBRARY_ENV).filter(|v| !v.is_empty()) {
+            return Ok(PathBuf::from(p));
+        }
+        let dirs =
+            directories::ProjectDirs::from("", "", "gamefilm").ok_or(LibraryError::NoDataDir)?;
+        Ok(dirs.data_dir().join("library.sqlite"))
+    }
+
+    /// Opens or creates the library at `path`, migrating it to [`SCHEMA_VERSION`].
+    pub fn open(path: &Path) -> Result<Library> {
+        Self::open_at_version(path, SCHEMA_VERSION)
+    }
+
+    /// Opens the library, migrating no further than `target`. Tests use it to build libraries
+    /// as older versions of Gamefilm left them.
+    #[doc(hidden)]
+    pub fn open_at_version(path: &Path, target: i64) -> Result<Library> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| LibraryError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let open_err = |source: rusqlite::Error| LibraryError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(open_err)?;
+        conn.busy_timeout(Duration::from_secs(10))
+            .map_err(open_err)?;
+        // Read the version before anything that could write (journal_mode would).
+        let found = user_version(&conn).map_err(|e| classify_open_error(path, e))?;
+        if found > SCHEMA_VERSION {
+            return Err(LibraryError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| classify_open_error(path, e))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(open_err)?;
+        let mut lib = Library {
+            conn,
+            path: path.to_path_buf(),
+        };
+        if found < target {
+            if found > 0 {
+                lib.backup(found)?;
+            }
+            lib.migrate(target)?;
+        }
+        Ok(lib)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The schema version of the open library.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(user_version(&self.conn)?)
+    }
+
+    /// Runs `f` in one `IMMEDIATE` transaction, committed if `f` succeeds and rolled back if not.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn backup(&self, version: i64) -> Result<()> {
+        let name = format!(
+            "{}.v{version}-{}.bak",
+            self.path
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
+            crate::timefmt::now_ms()
+        );
+        let target = self.path.with_file_name(name);
+        self.conn
+            .backup(
+                rusqlite::MAIN_DB,
+                &target,
+                None::<fn(rusqlite::backup::Progress)>,
+            )
+            .map_err(|source| LibraryError::Backup {
+                path: target.clone(),
+                source,
+            })
+    }
+
+    fn migrate(&mut self, target: i64) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|source| LibraryError::Migration {
+                version: target,
+                source,
+            })?;
+        // Another process may have migrated while this one waited for the write lock.
+        let current = user_version(&tx).map_err(|source| LibraryError::Migration {
+            version: target,
+            source,
+        })?;
+        for (i, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .take(target as usize)
+            .skip(current as usize)
+        {
+            let version = i as i64 + 1;
+            tx.execute_batch(sql)
+                .map_err(|source| LibraryError::Migration { version, source })?;
+            tx.pragma_update(None, "user_version", version)
+                .map_err(|source| LibraryError::Migration { version, source })?;
+        }
+        tx.commit().map_err(|source| LibraryError::Migration {
+            version: target,
+            source,
+        })
+    }
+}
+
+fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+}
+
+fn classify_open_error(path: &Path, e: rusqlite::Error) -> LibraryError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => LibraryError::NotALibrary {
+            path: path.to_path_buf(),
+        },
+        _ => LibraryError::Open {
+            path: path.to_path_buf(),
+            source: e,
+        },
+    }
+}

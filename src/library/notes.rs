@@ -1,0 +1,242 @@
+//! Notes: add, edit, soft-delete, undo a delete, list. Every change is one transaction and is
+//! durable when the call returns; there is no Save step.
+//!
+//! Validation errors name the field: `start`/`end` outside the recording or out of order, empty
+//! or over-long `text`, unknown `kind`.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::{Library, LibraryError, Note, NoteKind, Result, recordings};
+
+/// Longest note text, in characters.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// A note to add.
+#[derive(Debug, Clone)]
+pub struct NewNote {
+    pub recording_id: i64,
+    pub start_ms: i64,
+    pub end_ms: Option<i64>,
+    pub kind: NoteKind,
+    pub text: String,
+    pub author: String,
+}
+
+/// Changes to a note; `None` leaves a field unchanged. `end_ms: Some(None)` makes it a point.
+#[derive(Debug, Clone, Default)]
+pub struct NoteEdit {
+    pub start_ms: Option<i64>,
+    pub end_ms: Option<Option<i64>>,
+    pub kind: Option<NoteKind>,
+    pub text: Option<String>,
+}
+
+const NOTE_COLUMNS: &str =
+    "uuid, recording_id, start_ms, end_ms, kind, text, author, created_at, updated_at, deleted_at";
+
+fn note_from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
+    let kind: String = r.get(4)?;
+    Ok(Note {
+        id: r.get(0)?,
+        recording_id: r.get(1)?,
+        start_ms: r.get(2)?,
+        end_ms: r.get(3)?,
+        kind: if kind == "positive" {
+            NoteKind::Positive
+        } else {
+            NoteKind::Improvement
+        },
+        text: r.get(5)?,
+        author: r.get(6)?,
+        created_at: r.get(7)?,
+        updated_at: r.get(8)?,
+        deleted_at: r.get(9)?,
+    })
+}
+
+fn check_text(text: &str) -> Result<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(LibraryError::invalid("text", "a note needs some text"));
+    }
+    let n = t.chars().count();
+    if n > MAX_TEXT_CHARS {
+        return Err(LibraryError::invalid(
+            "text",
+            format!("{n} characters is more than the {MAX_TEXT_CHARS} a note can hold"),
+        ));
+    }
+    Ok(t.to_string())
+}
+
+fn check_times(start_ms: i64, end_ms: Option<i64>, duration_ms: i64) -> Result<()> {
+    let fmt = crate::timefmt::format_ms;
+    if start_ms < 0 || start_ms > duration_ms {
+        return Err(LibraryError::invalid(
+            "start",
+            format!(
+                "{} is outside the recording (0:00.000 to {})",
+                fmt(start_ms),
+                fmt(duration_ms)
+            ),
+        ));
+    }
+    if let Some(end) = end_ms {
+        if end <= start_ms {
+            return Err(LibraryError::invalid(
+                "end",
+                format!("{} is not after the start {}", fmt(end), fmt(start_ms)),
+            ));
+        }
+        if end > duration_ms {
+            return Err(LibraryError::invalid(
+                "end",
+                format!(
+                    "{} is past the end of the recording ({})",
+                    fmt(end),
+                    fmt(duration_ms)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Adds a note and returns it.
+pub fn create(lib: &mut Library, new: &NewNote) -> Result<Note> {
+    let text = check_text(&new.text)?;
+    let author = new.author.trim();
+    if author.is_empty() {
+        return Err(LibraryError::invalid("author", "a note needs an author"));
+    }
+    lib.write(|tx| {
+        let rec = recordings::get(tx, new.recording_id)?;
+        check_times(new.start_ms, new.end_ms, rec.duration_ms)?;
+        let uuid = uuid::Uuid::now_v7().to_string();
+        let now = crate::timefmt::now_ms();
+        tx.prepare_cached(
+            "INSERT INTO notes (uuid, recording_id, start_ms, end_ms, kind, text, author, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        )?
+        .execute(params![uuid, new.recording_id, new.start_ms, new.end_ms, new.kind.as_str(), text, author, now])?;
+        get(tx, &uuid)
+    })
+}
+
+/// A note by its id or an unambiguous prefix of at least 4 characters.
+pub fn get(conn: &Connection, id: &str) -> Result<Note> {
+    let id = id.trim();
+    let not_found = || LibraryError::NotFound {
+        what: "note",
+        id: id.to_string(),
+    };
+    if let Some(n) = conn
+        .prepare_cached(&format!("SELECT {NOTE_COLUMNS} FROM notes WHERE uuid = ?1"))?
+        .query_row([id], note_from_row)
+        .optional()?
+    {
+        return Ok(n);
+    }
+    if id.len() < 4 || !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+        return Err(not_found());
+    }
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {NOTE_COLUMNS} FROM notes WHERE uuid >= ?1 AND uuid < ?1 || 'g' LIMIT 2"
+    ))?;
+    let found = stmt
+        .query_map([id.to_ascii_lowercase()], note_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    match found.len() {
+        1 => Ok(found.into_iter().next().expect("one element")),
+        0 => Err(not_found()),
+        _ => Err(LibraryError::invalid(
+            "id",
+            format!("'{id}' matches more than one note: give more of it"),
+        )),
+    }
+}
+
+/// Applies `edit` and returns the note as it is now.
+pub fn edit(lib: &mut Library, id: &str, edit: &NoteEdit) -> Result<Note> {
+    let text = edit.text.as_deref().map(check_text).transpose()?;
+    lib.write(|tx| {
+        let note = get(tx, id)?;
+        if note.deleted_at.is_some() {
+            return Err(LibraryError::invalid("id", format!("note {} is deleted: undo the delete first", note.id)));
+        }
+        let rec = recordings::get(tx, note.recording_id)?;
+        let start = edit.start_ms.unwrap_or(note.start_ms);
+        let end = edit.end_ms.unwrap_or(note.end_ms);
+        check_times(start, end, rec.duration_ms)?;
+        let kind = edit.kind.unwrap_or(note.kind);
+        let text = text.unwrap_or(note.text);
+        tx.execute(
+            "UPDATE notes SET start_ms = ?2, end_ms = ?3, kind = ?4, text = ?5, updated_at = ?6 WHERE uuid = ?1",
+            params![note.id, start, end, kind.as_str(), text, crate::timefmt::now_ms()],
+        )?;
+        get(tx, &note.id)
+    })
+}
+
+/// Deletes a note; [`undo_delete`] brings it back.
+pub fn delete(lib: &mut Library, id: &str) -> Result<Note> {
+    lib.write(|tx| {
+        let note = get(tx, id)?;
+        if note.deleted_at.is_some() {
+            return Err(LibraryError::invalid(
+                "id",
+                format!("note {} is already deleted", note.id),
+            ));
+        }
+        tx.execute(
+            "UPDATE notes SET deleted_at = ?2 WHERE uuid = ?1",
+            params![note.id, crate::timefmt::now_ms()],
+        )?;
+        get(tx, &note.id)
+    })
+}
+
+/// Restores the note `id`, or the most recently deleted note when `id` is `None`.
+pub fn undo_delete(lib: &mut Library, id: Option<&str>) -> Result<Note> {
+    lib.write(|tx| {
+        let note = match id {
+            Some(id) => get(tx, id)?,
+            None => tx
+                .query_row(
+                    &format!(
+                        "SELECT {NOTE_COLUMNS} FROM notes WHERE deleted_at IS NOT NULL
+                         ORDER BY deleted_at DESC, id DESC LIMIT 1"
+                    ),
+                    [],
+                    note_from_row,
+                )
+                .optional()?
+                .ok_or_else(|| LibraryError::NotFound {
+                    what: "deleted note",
+                    id: "to undo".into(),
+                })?,
+        };
+        if note.deleted_at.is_none() {
+            return Err(LibraryError::invalid(
+                "id",
+                format!("note {} is not deleted", note.id),
+            ));
+        }
+        tx.execute(
+            "UPDATE notes SET deleted_at = NULL WHERE uuid = ?1",
+            [&note.id],
+        )?;
+        get(tx, &note.id)
+    })
+}
+
+/// A recording's notes in time order; deleted ones only when asked.
+pub fn list(conn: &Connection, recording_id: i64, include_deleted: bool) -> Result<Vec<Note>> {
+    recordings::get(conn, recording_id)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {NOTE_COLUMNS} FROM notes WHERE recording_id = ?1 AND (?2 OR deleted_at IS NULL)
+         ORDER BY start_ms, id"
+    ))?;
+    let notes = stmt.query_map(params![recording_id, include_deleted], note_from_row)?;
+    Ok(notes.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,221 @@
+//! Full-text search (FTS5) over note text, recording titles and counterparts.
+//!
+//! Ranking every match of a common word is slow at scale (0.3–0.45 s for 1M notes, DESIGN.md),
+//! so a search takes the most recent [`CANDIDATES`] matches of each source (a fast descending
+//! rowid walk of the index), ranks those by bm25 (or by time with [`SearchOrder::Recent`]), and
+//! pages through the result. A rare word is ranked over all its matches; `candidates_capped` says
+//! when the bound was reached.
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use super::{LibraryError, Note, NoteKind, Result, notes};
+
+/// How many of the most recent matches per source are ranked.
+pub const CANDIDATES: i64 = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SearchOrder {
+    /// Best bm25 match first, among the most recent candidates.
+    #[default]
+    Relevance,
+    /// Most recent first.
+    Recent,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub text: String,
+    pub rep: Option<String>,
+    /// Only notes of this kind (recording matches are left out).
+    pub kind: Option<NoteKind>,
+    /// Call time range, Unix ms: `since` inclusive, `until` exclusive.
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    pub order: SearchOrder,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// What matched: a note, or a recording's title or counterpart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Hit {
+    #[serde(rename_all = "camelCase")]
+    Note { note: Note, recording_title: String },
+    #[serde(rename_all = "camelCase")]
+    Recording {
+        recording_id: i64,
+        title: String,
+        counterpart: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchHit {
+    #[serde(flatten)]
+    pub hit: Hit,
+    pub call_time: i64,
+    pub rep: Option<String>,
+    /// bm25: lower is better.
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchPage {
+    pub hits: Vec<SearchHit>,
+    pub has_more: bool,
+    pub candidates_capped: bool,
+}
+
+/// Turns what a person typed into an FTS5 query: every word must match, the last one also as a
+/// prefix (search as you type). Operators and quotes typed by the user are taken literally.
+pub fn fts_query(input: &str) -> Result<String> {
+    let words: Vec<String> = input
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '_'))
+        .filter(|w| !w.trim_matches('\'').is_empty())
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    if words.is_empty() {
+        return Err(LibraryError::invalid(
+            "query",
+            "type at least one word to search for",
+        ));
+    }
+    let n = words.len();
+    Ok(words
+        .into_iter()
+        .enumerate()
+        .map(|(i, w)| if i + 1 == n { format!("{w}*") } else { w })
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
+pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchPage> {
+    let fts = fts_query(&q.text)?;
+    let limit = q.limit.clamp(1, 500);
+    let mut hits = Vec::new();
+    let mut capped = false;
+
+    let mut stmt = conn.prepare_cached(
+        "SELECT n.uuid, bm25(notes_fts), r.title, r.call_time, p.name
+         FROM notes_fts
+         JOIN notes n ON n.id = notes_fts.rowid
+         JOIN recordings r ON r.id = n.recording_id
+         LEFT JOIN people p ON p.id = r.rep_id
+         WHERE notes_fts MATCH ?1 AND n.deleted_at IS NULL
+           AND (?2 IS NULL OR p.name = ?2)
+           AND (?3 IS NULL OR n.kind = ?3)
+           AND (?4 IS NULL OR r.call_time >= ?4)
+           AND (?5 IS NULL OR r.call_time < ?5)
+         ORDER BY notes_fts.rowid DESC
+         LIMIT ?6",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            fts,
+            q.rep,
+            q.kind.map(NoteKind::as_str),
+            q.since,
+            q.until,
+            CANDIDATES
+        ],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, f64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get(3)?,
+                r.get(4)?,
+            ))
+        },
+    )?;
+    let mut note_rows = Vec::new();
+    for row in rows {
+        note_rows.push(row?);
+    }
+    capped |= note_rows.len() as i64 == CANDIDATES;
+    for (uuid, score, title, call_time, rep) in note_rows {
+        hits.push(SearchHit {
+            hit: Hit::Note {
+                note: notes::get(conn, &uuid)?,
+                recording_title: title,
+            },
+            call_time,
+            rep,
+            score,
+        });
+    }
+
+    if q.kind.is_none() {
+        let mut stmt = conn.prepare_cached(
+            "SELECT r.id, bm25(recordings_fts), r.title, r.counterpart, r.call_time, p.name
+             FROM recordings_fts
+             JOIN recordings r ON r.id = recordings_fts.rowid
+             LEFT JOIN people p ON p.id = r.rep_id
+             WHERE recordings_fts MATCH ?1
+               AND (?2 IS NULL OR p.name = ?2)
+               AND (?3 IS NULL OR r.call_time >= ?3)
+               AND (?4 IS NULL OR r.call_time < ?4)
+             ORDER BY recordings_fts.rowid DESC
+             LIMIT ?5",
+        )?;
+        let rows = stmt.query_map(params![fts, q.rep, q.since, q.until, CANDIDATES], |r| {
+            Ok(SearchHit {
+                hit: Hit::Recording {
+                    recording_id: r.get(0)?,
+                    title: r.get(2)?,
+                    counterpart: r.get(3)?,
+                },
+                score: r.get(1)?,
+                call_time: r.get(4)?,
+                rep: r.get(5)?,
+            })
+        })?;
+        let before = hits.len();
+        for row in rows {
+            hits.push(row?);
+        }
+        capped |= (hits.len() - before) as i64 == CANDIDATES;
+    }
+
+    match q.order {
+        SearchOrder::Relevance => hits.sort_by(|a, b| {
+            a.score
+                .total_cmp(&b.score)
+                .then(b.call_time.cmp(&a.call_time))
+        }),
+        SearchOrder::Recent => hits.sort_by(|a, b| {
+            b.call_time
+                .cmp(&a.call_time)
+                .then(a.score.total_cmp(&b.score))
+        }),
+    }
+    let has_more = hits.len() > q.offset + limit;
+    let hits = hits.into_iter().skip(q.offset).take(limit).collect();
+    Ok(SearchPage {
+        hits,
+        has_more,
+        candidates_capped: capped,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn user_text_becomes_a_safe_fts_query() {
+        assert_eq!(
+            fts_query("pricing objection").unwrap(),
+            "\"pricing\" \"objection\"*"
+        );
+        assert_eq!(
+            fts_query("NEAR(\"a\" OR b)").unwrap(),
+            "\"NEAR\" \"a\" \"OR\" \"b\"*"
+        );
+        assert!(fts_query("  \"* ").is_err());
+    }
+}

@@ -1,0 +1,7 @@
+//! The `gamefilm` command: see `cli.rs`.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::run()
+}

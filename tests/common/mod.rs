@@ -1,0 +1,155 @@
+//! Shared test support: generated fixtures (real audio made by ffmpeg, sox and espeak-ng through
+//! `scripts/make-fixtures.sh`), temporary libraries, and independent decodes by ffmpeg.
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use gamefilm::library::Library;
+
+/// The generated fixture folder, made once per checkout (and again when the script changes).
+pub fn fixtures() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("target/test-fixtures");
+    let script = root.join("scripts/make-fixtures.sh");
+    // The script is idempotent and keyed on its own hash; a lock keeps parallel test processes
+    // from generating at the same time.
+    let status = Command::new("flock")
+        .arg(root.join("target/.fixtures.lock"))
+        .arg("bash")
+        .arg(&script)
+        .arg(&dir)
+        .status()
+        .expect("flock and bash are needed to generate fixtures");
+    assert!(status.success(), "scripts/make-fixtures.sh failed");
+    dir
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    let p = fixtures().join(name);
+    assert!(p.exists(), "fixture {name} is missing");
+    p
+}
+
+/// The good fixtures and what ffprobe must agree on.
+pub const GOOD: &[&str] = &[
+    "pcm16_44k_stereo.wav",
+    "mulaw_8k.wav",
+    "alaw_8k.wav",
+    "mp3_8k_mono.mp3",
+    "mp3_44k_stereo.mp3",
+    "aac.m4a",
+    "flac.flac",
+    "vorbis.ogg",
+];
+
+/// A temporary folder with a library path in it.
+pub struct TempLib {
+    pub dir: tempfile::TempDir,
+}
+
+impl TempLib {
+    pub fn new() -> Self {
+        TempLib {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("library.sqlite")
+    }
+    pub fn open(&self) -> Library {
+        Library::open(&self.path()).expect("open library")
+    }
+    /// A sub-folder of the temp dir, created.
+    pub fn folder(&self, name: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::create_dir_all(&p).expect("create folder");
+        p
+    }
+}
+
+/// ffprobe's view of how long the audio is, in seconds: the shorter of the stream's declared
+/// duration and the samples its decoder produces. The declared MP3 duration counts the encoder's
+/// delay and padding that decoding removes; decoding AAC in MP4 keeps end padding that the
+/// declared (edit list) duration leaves out. The real audio is the shorter of the two.
+pub fn ffprobe_duration(path: &Path) -> f64 {
+    let declared = ffprobe_values(path, &["-show_entries", "stream=duration"])
+        .first()
+        .copied();
+    let rate = ffprobe_format(path).0 as f64;
+    let decoded: f64 = ffprobe_values(path, &["-show_entries", "frame=nb_samples"])
+        .iter()
+        .sum::<f64>()
+        / rate;
+    match declared {
+        Some(d) => d.min(decoded),
+        None => decoded,
+    }
+}
+
+fn ffprobe_values(path: &Path, args: &[&str]) -> Vec<f64> {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "a:0"])
+        .args(args)
+        .args(["-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.trim().trim_end_matches(',').parse().ok())
+        .collect()
+}
+
+/// ffprobe's sample rate and channel count of the first audio stream.
+pub fn ffprobe_format(path: &Path) -> (u32, u32) {
+    let out = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-select_streams",
+            "a:0",
+            "-show_entries",
+            "stream=sample_rate,channels",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut it = text.trim().split(',');
+    let rate = it.next().and_then(|v| v.parse().ok()).expect("sample rate");
+    let ch = it.next().and_then(|v| v.parse().ok()).expect("channels");
+    (rate, ch)
+}
+
+/// An independent decode by ffmpeg: planar f32 at the native rate and channel count.
+pub fn ffmpeg_decode(path: &Path, channels: usize) -> Vec<Vec<f32>> {
+    let out = Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-i"])
+        .arg(path)
+        .args(["-map", "0:a:0", "-f", "f32le", "-acodec", "pcm_f32le", "-"])
+        .output()
+        .expect("ffmpeg runs");
+    assert!(out.status.success(), "ffmpeg failed on {}", path.display());
+    let samples: Vec<f32> = out
+        .stdout
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    let mut planes = vec![Vec::with_capacity(samples.len() / channels); channels];
+    for frame in samples.chunks_exact(channels) {
+        for (ch, v) in frame.iter().enumerate() {
+            planes[ch].push(*v);
+        }
+    }
+    planes
+}
+
+/// Counts rows of a table.
+pub fn count(lib: &Library, table: &str) -> i64 {
+    lib.conn()
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .expect("count")
+}

@@ -1,0 +1,397 @@
+//! Import on real files: every supported format, durations against ffprobe, peaks against an
+//! independent ffmpeg decode, tags, duplicates, relinking, and every class of bad input.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use common::*;
+use gamefilm::audio::peaks::{PeakBuilder, base_samples_per_bucket, dequantize};
+use gamefilm::import::{self, ImportOptions, ImportReport, NoProgress, Outcome};
+use gamefilm::library::{Library, recordings};
+
+fn run_import(lib: &mut Library, paths: &[PathBuf]) -> ImportReport {
+    import::import(
+        lib,
+        paths,
+        &ImportOptions::default(),
+        &NoProgress,
+        &AtomicBool::new(false),
+    )
+    .expect("import runs")
+}
+
+fn imported_id(report: &ImportReport, path: &Path) -> i64 {
+    let r = report
+        .files
+        .iter()
+        .find(|r| r.path.ends_with(path.file_name().unwrap()))
+        .expect("file in report");
+    match &r.outcome {
+        Outcome::Imported { id, .. } => *id,
+        other => panic!("{} was not imported: {other:?}", path.display()),
+    }
+}
+
+fn failure_of(report: &ImportReport, name: &str) -> (String, String) {
+    let r = report
+        .files
+        .iter()
+        .find(|r| r.path.to_string_lossy().contains(name))
+        .unwrap_or_else(|| panic!("{name} not in report: {report:?}"));
+    match &r.outcome {
+        Outcome::Failed { code, error } => (code.to_string(), error.to_string()),
+        other => panic!("{name} should have failed, got {other:?}"),
+    }
+}
+
+#[test]
+fn imports_every_format_with_durations_that_agree_with_ffprobe() {
+    let t = TempLib::new();
+    let mut lib = t.open();
+    let paths: Vec<PathBuf> = GOOD.iter().map(|n| fixture(n)).collect();
+    let report = run_import(&mut lib, &paths);
+    assert_eq!(report.imported(), GOOD.len(), "{report:#?}");
+    for p in &paths {
+        let rec = recordings::get(lib.conn(), imported_id(&report, p)).unwrap();
+        let probe = ffprobe_duration(p);
+        let ours = rec.duration_ms as f64 / 1000.0;
+        assert!(
+            (ours - probe).abs() <= 0.020,
+            "{}: ours {ours} s, ffprobe {probe} s",
+            p.display()
+        );
+        let (rate, ch) = ffprobe_format(p);
+        assert_eq!(
+            (rec.sample_rate, rec.channels),
+            (rate, ch),
+            "{}",
+            p.display()
+        );
+        assert!(!rec.codec.is_empty() && !rec.container.is_empty());
+    }
+    // One transaction per file: every recording has its peaks, and nothing else has any.
+    let with_peaks: i64 = lib
+        .conn()
+        .query_row("SELECT count(DISTINCT recording_id) FROM peaks", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(with_peaks, count(&lib, "recordings"));
+}
+
+#[test]
+fn peaks_agree_with_an_independent_ffmpeg_decode() {
+    let t = TempLib::new();
+    let mut lib = t.open();
+    for name in GOOD {
+        let path = fixture(name);
+        let report = run_import(&mut lib, std::slice::from_ref(&path));
+        let id = imported_id(&report, &path);
+        let rec = recordings::get(lib.conn(), id).unwrap();
+        let stored = recordings::load_peaks(lib.conn(), id).unwrap();
+        // The same bucketing over ffmpeg's samples.
+        let planes = ffmpeg_decode(&path, rec.channels as usize);
+        let mut b = PeakBuilder::new(
+            rec.channels as usize,
+            base_samples_per_bucket(rec.sample_rate),
+        );
+        b.push_planar(&planes);
+        let theirs = b.finish();
+        let (ours, reference) = (&stored.levels[0].values, &theirs.levels[0].values);
+        let stride = 2 * rec.channels as usize;
+        let common = ours.len().min(reference.len());
+        assert!(
+            ours.len().abs_diff(reference.len()) <= 2 * stride,
+            "{name}: {} buckets vs ffmpeg's {}",
+            ours.len() / stride,
+            reference.len() / stride
+        );
+        // The last bucket may hold a different share of padding: compare the full ones.
+        let full = common.saturating_sub(stride);
+        let worst = ours[..full]
+            .iter()
+            .zip(&reference[..full])
+            .map(|(a, b)| (dequantize(*a) - dequantize(*b)).abs())
+            .fold(0.0f32, f32::max);
+        assert!(
+            worst <= 1e-3,
+            "{name}: peaks differ from ffmpeg's by up to {worst}"
+        );
+        assert!(full > 100, "{name}: too few buckets compared");
+        assert!(stored.levels.len() >= 2 || stored.levels[0].values.len() / stride <= 1024);
+    }
+}
+
+#[test]
+fn takes_title_artist_and_date_from_tags_else_from_the_file() {
+    let t = TempLib::new();
+    let mut lib = t.open();
+    let tagged = fixture("mp3_44k_stereo.mp3");
+    let untagged = fixture("flac.flac");
+    let report = run_import(&mut lib, &[tagged.clone(), untagged.clone()]);
+    let rec = recordings::get(lib.conn(), imported_id(&report, &tagged)).unwrap();
+    assert_eq!(rec.title, "Acme renewal call");
+    assert_eq!(rec.artist.as_deref(), Some("Dana Rep"));
+    assert_eq!(rec.rep.as_deref(), Some("Dana Rep"));
+    assert_eq!(
+        gamefilm::timefmt::format_date_ms(rec.call_time),
+        "2026-03-14 00:00"
+    );
+    let rec = recordings::get(lib.conn(), imported_id(&report, &untagged)).unwrap();
+    assert_eq!(rec.title, "flac");
+    let mtime = std::fs::metadata(&untagged).unwrap().modified().unwrap();
+    let mtime_ms = mtime
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    assert_eq!(rec.call_time, mtime_ms);
+}
+
+#[test]
+fn recognises_duplicates_and_relinks_moved_files() {
+    let t = TempLib::new();
+    let mut lib = t.open();
+    let calls = t.folder("calls");
+    let original = calls.join("monday.wav");
+    std::fs::copy(fixture("mulaw_8k.wav"), &original).unwrap();
+    let report = run_import(&mut lib, std::slice::from_ref(&calls));
+    let id = imported_id(&report, &original);
+
+    // The same file again: already imported, nothing added.
+    let again = run_import(&mut lib, std::slice::from_ref(&calls));
+    assert!(
+        matches!(again.files[0].outcome, Outcome::AlreadyImported { id: i } if i == id),
+        "{again:?}"
+    );
+
+    // A copy under another name while the original exists: a duplicate.
+    let copy = calls.join("monday-copy.wav");
+    std::fs::copy(&original, &copy).unwrap();
+    let dup = run_import(&mut lib, std::slice::from_ref(&copy));
+    assert!(
+        matches!(&dup.files[0].outcome, Outcome::Duplicate { id: i, .. } if *i == id),
+        "{dup:?}"
+    );
+    assert_eq!(dup.duplicates(), 1);
+    std::fs::remove_file(&copy).unwrap();
+
+    // Moved: the recording (and its notes) follow the file.
+    let moved_dir = t.folder("archive/2026");
+    let moved = moved_dir.join("monday.wav");
+    std::fs::rename(&original, &moved).unwrap();
+    let relinked = run_import(&mut lib, &[t.dir.path().join("archive")]);
+    assert!(
+        matches!(&relinked.files[0].outcome, Outcome::Relinked { id: i, .. } if *i == id),
+        "{relinked:?}"
+    );
+    let rec = recordings::get(lib.conn(), id).unwrap();
+    assert_eq!(Path::new(&rec.path), moved.canonicalize().unwrap());
+    assert_eq!(count(&lib, "recordings"), 1);
+}
+
+/// Imports `bad` next to a good file; checks the bad one is reported by name with `code`, the
+/// good one is imported, and nothing partial is left.
+fn assert_rejected(bad: &Path, code: &str, reason_contains: &str) {
+    let t = TempLib::new();
+    let mut lib = t.open();
+    let folder = t.folder("batch");
+    let target = folder.join(bad.file_name().unwrap());
+    std::fs::copy(bad, &target).unwrap();
+    let good = folder.join("good.wav");
+    std::fs::copy(fixture("alaw_8k.wav"), &good).unwrap();
+    let report = run_import(&mut lib, &[folder]);
+    let (got_code, message) = failure_of(&report, &target.file_name().unwrap().to_string_lossy());
+    assert_eq!(got_code, code, "{message}");
+    assert!(
+        message.contains(&*target.file_name().unwrap().to_string_lossy()),
+        "the message names the file: {message}"
+    );
+    assert!(
+        message.contains(reason_contains),
+        "the message gives the reason: {message}"
+    );
+    assert_eq!(report.imported(), 1, "the batch goes on: {report:#?}");
+    assert_eq!(count(&lib, "recordings"), 1);
+    assert_eq!(
+        count(&lib, "peaks"),
+        recordings::load_peaks(lib.conn(), 1).unwrap().levels.len() as i64
+    );
+}
+
+#[test]
+fn rejects_a_zero_length_file() {
+    assert_rejected(&fixture("bad/empty.mp3"), "audio.empty", "empty");
+}
+
+#[test]
+fn rejects_a_truncated_wav() {
+    assert_rejected(
+        &fixture("bad/truncated.wav"),
+        "audio.truncated",
+        "truncated",
+    );
+}
+
+#[test]
+fn rejects_a_truncated_flac() {
+    assert_rejected(
+        &fixture("bad/truncated.flac"),
+        "audio.truncated",
+        "truncated",
+    );
+}
+
+#[test]
+fn rejects_random_bytes_with_an_audio_extension() {
+    assert_rejected(
+        &fixture("bad/random.mp3"),
+        "audio.not_audio",
+        "not an audio file",
+    );
+    assert_rejected(
+        &fixture("bad/random.flac"),
+        "audio.not_audio",
+        "not an audio file",
+    );
+}
+
+#[test]
+fn rejects_a_text_file_renamed_to_mp3() {
+    assert_rejected(
+        &fixture("bad/text.mp3"),
+        "audio.not_audio",
+        "not an audio file",
+    );
+}
+
+#[test]
+fn rejects_an_image_renamed_to_m4a_or_flac() {
+    assert_rejected(
+        &fixture("bad/image.m4a"),
+        "audio.not_audio",
+        "not an audio file",
+    );
+    assert_rejected(
+        &fixture("bad/image.flac"),
+        "audio.not_audio",
+        "not an audio file",
+    );
+}
+
+#[test]
+fn rejects_opus_as_an_unsupported_codec() {
+    assert_rejected(&fixture("opus.ogg"), "audio.unsupported_codec", "Opus");
+}
+
+#[test]
+fn reports_a_folder_loop_and_imports_the_rest() {
+    let t = TempLib::new();
+    let mut lib = t.open();
+    let folder = t.folder("calls/sub");
+    std::fs::copy(fixture("alaw_8k.wav"), folder.join("call.wav")).unwrap();
+    std::os::unix::fs::symlink(t.dir.path().join("calls"), folder.join("loop")).unwrap();
+    let report = run_import(&mut lib, &[t.dir.path().join("calls")]);
+    let (code, message) = failure_of(&report, "loop");
+    assert_eq!(code, "import.walk");
+    assert!(message.contains("loop"), "{message}");
+    assert_eq!(report.imported(), 1, "{report:#?}");
+}
+
+fn panicking_analyzer(
+    path: &Path,
+) -> Result<gamefilm::audio::Analysis, gamefilm::audio::AudioError> {
+    if path.to_string_lossy().contains("poison") {
+        panic!("index out of bounds in a decoder");
+    }
+    gamefilm::audio::analyze(path)
+}
+
+#[test]
+fn a_decoder_panic_is_caught_and_reported_as_that_files_error() {
+    let t = TempLib::new();
+    let mut lib = t.open();
+    let folder = t.folder("batch");
+    std::fs::copy(fixture("mulaw_8k.wav"), folder.join("poison.wav")).unwrap();
+    std::fs::copy(fixture("alaw_8k.wav"), folder.join("fine.wav")).unwrap();
+    let opts = ImportOptions {
+        analyzer: panicking_analyzer,
+        ..Default::default()
+    };
+    let report = import::import(
+        &mut lib,
+        &[folder],
+        &opts,
+        &NoProgress,
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    let (code, message) = failure_of(&report, "poison.wav");
+    assert_eq!(code, "import.decoder_panic");
+    assert!(
+        message.contains("poison.wav") && message.contains("index out of bounds"),
+        "{message}"
+    );
+    assert_eq!(report.imported(), 1);
+    assert_eq!(count(&lib, "recordings"), 1);
+}
+
+#[test]
+fn rejects_an_unreadable_file() {
+    let t = TempLib::new();
+    let folder = t.folder("batch");
+    let locked = folder.join("locked.wav");
+    std::fs::copy(fixture("mulaw_8k.wav"), &locked).unwrap();
+    std::fs::copy(fixture("alaw_8k.wav"), folder.join("fine.wav")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads any file: run the real CLI as an unprivileged user then.
+    let is_root = unsafe_free_euid() == 0;
+    let lib_path = t.path();
+    let mut cmd = if is_root {
+        for p in [t.dir.path(), folder.as_path()] {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o777)).unwrap();
+        }
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(env!("CARGO_BIN_EXE_gamefilm"));
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_gamefilm"))
+    };
+    let out = cmd
+        .arg("--library")
+        .arg(&lib_path)
+        .arg("import")
+        .arg(&folder)
+        .output()
+        .expect("run gamefilm");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !out.status.success(),
+        "a failed file makes the exit code non-zero: {stdout}"
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("locked.wav") && l.contains("failed"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        line.contains("cannot read the file") && line.contains("ermission denied"),
+        "{line}"
+    );
+    assert!(stdout.contains("1 imported"), "{stdout}");
+    let lib = Library::open(&lib_path).unwrap();
+    assert_eq!(count(&lib, "recordings"), 1);
+}
+
+/// The effective user id, read from /proc so the test needs no unsafe code.
+fn unsafe_free_euid() -> u32 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("Uid:"))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
