@@ -19,8 +19,8 @@ ff -i speech_raw.wav -ar 16000 -ac 1 -map_metadata -1 speech.wav
 rm speech_raw.wav
 
 # Stereo 44.1 kHz: the rep (speech) left, a 440 Hz tone at -12 dBFS right.
-ff -i speech.wav -f lavfi -i "sine=frequency=440:sample_rate=44100:duration=4" \
-   -filter_complex "[0:a]aresample=44100,atrim=0:4[l];[1:a]volume=0.25[r];[l][r]join=inputs=2:channel_layout=stereo[a]" \
+ff -i speech.wav -f lavfi -i "aevalsrc=0.25*sin(2*PI*440*t):s=44100:d=4" \
+   -filter_complex "[0:a]aresample=44100,atrim=0:4[l];[l][1:a]join=inputs=2:channel_layout=stereo[a]" \
    -map "[a]" -c:a pcm_s16le -map_metadata -1 pcm16_44k_stereo.wav
 ff -i speech.wav -ar 8000 -ac 1 -c:a pcm_mulaw -map_metadata -1 mulaw_8k.wav
 ff -i speech.wav -ar 8000 -ac 1 -c:a pcm_alaw -map_metadata -1 alaw_8k.wav

@@ -112,7 +112,7 @@ pub fn create(lib: &mut Library, new: &NewNote) -> Result<Note> {
     lib.write(|tx| {
         let rec = recordings::get(tx, new.recording_id)?;
         check_times(new.start_ms, new.end_ms, rec.duration_ms)?;
-        let uuid = uuid::Uuid::now_v7().to_string();
+        let uuid = uuid::Uuid::new_v4().to_string();
         let now = crate::timefmt::now_ms();
         tx.prepare_cached(
             "INSERT INTO notes (uuid, recording_id, start_ms, end_ms, kind, text, author, created_at, updated_at)

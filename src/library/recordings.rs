@@ -193,7 +193,11 @@ pub struct ListFilter {
 
 /// Recordings, most recent call first, with per-kind note counts.
 pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<RecordingSummary>> {
-    let fts = f.search.as_deref().map(super::search::fts_query).transpose()?;
+    let fts = f
+        .search
+        .as_deref()
+        .map(super::search::fts_query)
+        .transpose()?;
     let sql = format!(
         "SELECT r.id, r.title, r.call_time, r.duration_ms, p.name, r.counterpart, r.outcome,
             (SELECT count(*) FROM notes n WHERE n.recording_id = r.id AND n.kind = 'positive'

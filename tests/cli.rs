@@ -1,0 +1,317 @@
+//! The `gamefilm` binary as a user runs it: exit codes, time notations, JSON output, and a
+//! bulk import killed with SIGKILL halfway.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use common::*;
+
+fn gamefilm(lib: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gamefilm"))
+        .arg("--library")
+        .arg(lib)
+        .args(args)
+        .env_remove("GAMEFILM_LIBRARY")
+        .output()
+        .expect("run gamefilm")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_str(&ok(out)).expect("valid JSON")
+}
+
+#[test]
+fn a_coach_imports_notes_searches_and_edits_from_the_command_line() {
+    let t = TempLib::new();
+    let lib = t.path();
+    let calls = t.folder("calls");
+    std::fs::copy(fixture("mp3_44k_stereo.mp3"), calls.join("acme.mp3")).unwrap();
+    std::fs::copy(fixture("bad/text.mp3"), calls.join("notes.mp3")).unwrap();
+
+    // One bad file: the rest is imported, the summary names it, and the exit code says so.
+    let out = gamefilm(&lib, &["import", calls.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success());
+    assert!(
+        stdout.contains("1 imported, 0 relinked, 0 duplicates, 1 failed"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("notes.mp3: not an audio file"), "{stdout}");
+
+    let list = json(&gamefilm(&lib, &["list", "--json"]));
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let id = list[0]["id"].as_i64().unwrap().to_string();
+    assert_eq!(list[0]["title"], "Acme renewal call");
+
+    // Every time notation.
+    for (at, start, end) in [
+        ("1.5s", 1500, None),
+        ("0:02", 2000, None),
+        ("00:00:02.250-0:03.5", 2250, Some(3500)),
+    ] {
+        let n = json(&gamefilm(
+            &lib,
+            &[
+                "note", "add", &id, "--at", at, "--kind", "positive", "--json", "Clear", "agenda",
+            ],
+        ));
+        assert_eq!(n["startMs"], start, "{at}");
+        assert_eq!(n["endMs"].as_i64(), end, "{at}");
+        assert_eq!(n["text"], "Clear agenda");
+    }
+    let bad = gamefilm(
+        &lib,
+        &[
+            "note",
+            "add",
+            &id,
+            "--at",
+            "1:00",
+            "--kind",
+            "improvement",
+            "x",
+        ],
+    );
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("start: 1:00.000 is outside the recording")
+    );
+    let bad = gamefilm(
+        &lib,
+        &[
+            "note", "add", &id, "--at", "1:2:3:4", "--kind", "positive", "x",
+        ],
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("cannot read time"));
+
+    let imp = json(&gamefilm(
+        &lib,
+        &[
+            "note",
+            "add",
+            &id,
+            "--at",
+            "3s",
+            "--kind",
+            "improvement",
+            "--json",
+            "Rushed the pricing",
+        ],
+    ));
+    let note_id = imp["id"].as_str().unwrap().to_string();
+    let edited = json(&gamefilm(
+        &lib,
+        &[
+            "note",
+            "edit",
+            &note_id,
+            "--text",
+            "Rushed the pricing slide",
+            "--json",
+        ],
+    ));
+    assert_eq!(edited["text"], "Rushed the pricing slide");
+
+    let hits = json(&gamefilm(&lib, &["search", "pricing", "--json"]));
+    assert_eq!(hits["hits"].as_array().unwrap().len(), 1);
+    assert_eq!(hits["hits"][0]["note"]["id"], note_id.as_str());
+
+    ok(&gamefilm(&lib, &["note", "rm", &note_id[..8]]));
+    assert!(
+        json(&gamefilm(&lib, &["search", "pricing", "--json"]))["hits"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    ok(&gamefilm(&lib, &["note", "undo"]));
+    assert_eq!(
+        json(&gamefilm(&lib, &["search", "pricing", "--json"]))["hits"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    ok(&gamefilm(
+        &lib,
+        &[
+            "set",
+            &id,
+            "--rep",
+            "Jordan",
+            "--counterpart",
+            "Acme Corp",
+            "--outcome",
+            "won",
+            "--tag",
+            "renewal",
+        ],
+    ));
+    let show = json(&gamefilm(&lib, &["show", &id, "--json"]));
+    assert_eq!(show["recording"]["rep"], "Jordan");
+    assert_eq!(show["recording"]["tags"][0], "renewal");
+    assert_eq!(show["notes"].as_array().unwrap().len(), 4);
+    let jordan = json(&gamefilm(
+        &lib,
+        &["list", "--rep", "Jordan", "--since", "2026-01-01", "--json"],
+    ));
+    assert_eq!(jordan[0]["positives"], 3);
+    assert_eq!(jordan[0]["improvements"], 1);
+    let human = ok(&gamefilm(&lib, &["show", &id]));
+    assert!(
+        human.contains("Rushed the pricing slide") && human.contains("Acme Corp"),
+        "{human}"
+    );
+
+    // Peaks: one line per column; a stereo file has two min/max pairs.
+    let peaks = ok(&gamefilm(
+        &lib,
+        &[
+            "peaks", &id, "--from", "0:01", "--to", "0:03", "--width", "8",
+        ],
+    ));
+    assert_eq!(peaks.lines().count(), 8, "{peaks}");
+    assert!(
+        peaks.lines().all(|l| l.split_whitespace().count() == 5),
+        "{peaks}"
+    );
+    let cols = json(&gamefilm(&lib, &["peaks", &id, "--width", "4", "--json"]));
+    let right_channel_max = cols[1]["channels"][1][1].as_f64().unwrap();
+    assert!(
+        (right_channel_max - 0.25).abs() < 0.02,
+        "the -12 dBFS tone on the right: {right_channel_max}"
+    );
+    assert!(!gamefilm(&lib, &["show", "999"]).status.success());
+}
+
+/// Writes a mono 16-bit WAV of `seconds` of a sine at `freq`.
+fn write_wav(path: &Path, freq: f32, seconds: u32) {
+    let rate = 22_050u32;
+    let n = rate * seconds;
+    let mut data = Vec::with_capacity(44 + 2 * n as usize);
+    data.extend_from_slice(b"RIFF");
+    data.extend_from_slice(&(36 + 2 * n).to_le_bytes());
+    data.extend_from_slice(b"WAVEfmt ");
+    data.extend_from_slice(&16u32.to_le_bytes());
+    data.extend_from_slice(&1u16.to_le_bytes());
+    data.extend_from_slice(&1u16.to_le_bytes());
+    data.extend_from_slice(&rate.to_le_bytes());
+    data.extend_from_slice(&(rate * 2).to_le_bytes());
+    data.extend_from_slice(&2u16.to_le_bytes());
+    data.extend_from_slice(&16u16.to_le_bytes());
+    data.extend_from_slice(b"data");
+    data.extend_from_slice(&(2 * n).to_le_bytes());
+    for i in 0..n {
+        let v = (2.0 * std::f32::consts::PI * freq * i as f32 / rate as f32).sin() * 0.5;
+        data.extend_from_slice(&((v * 32767.0) as i16).to_le_bytes());
+    }
+    std::fs::write(path, data).unwrap();
+}
+
+#[test]
+fn a_bulk_import_killed_midway_keeps_every_reported_file_and_a_rerun_imports_the_rest() {
+    let t = TempLib::new();
+    let lib = t.path();
+    let calls = t.folder("calls");
+    let total = 60;
+    for i in 0..total {
+        write_wav(
+            &calls.join(format!("call-{i:03}.wav")),
+            200.0 + i as f32 * 7.0,
+            60,
+        );
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gamefilm"))
+        .arg("--library")
+        .arg(&lib)
+        .args(["import", calls.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reported: Vec<PathBuf> = Vec::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while reported.len() < 5 {
+        let line = lines
+            .next()
+            .expect("the import reports files as it goes")
+            .unwrap();
+        if let Some(rest) = line.strip_prefix("imported") {
+            let path = rest.split_whitespace().nth(1).unwrap();
+            reported.push(PathBuf::from(path));
+        }
+    }
+    // SIGKILL: no chance to clean up.
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let conn = rusqlite::Connection::open(&lib).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let stored: i64 = conn
+        .query_row("SELECT count(*) FROM recordings", [], |r| r.get(0))
+        .unwrap();
+    assert!(stored >= 5, "every reported file is stored");
+    assert!(
+        stored < total,
+        "the kill landed after the import finished: make the batch bigger"
+    );
+    for path in &reported {
+        let (frames, levels, base): (i64, i64, i64) = conn
+            .query_row(
+                "SELECT r.frames, (SELECT count(*) FROM peaks WHERE recording_id = r.id),
+                        (SELECT length(data) FROM peaks WHERE recording_id = r.id AND level = 0)
+                 FROM recordings r WHERE r.path = ?1",
+                [path.to_str().unwrap()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{} was reported imported but is missing: {e}",
+                    path.display()
+                )
+            });
+        assert_eq!(frames, 22_050 * 60, "complete audio for {}", path.display());
+        assert!(levels >= 2);
+        let spb = gamefilm::audio::peaks::base_samples_per_bucket(22_050) as i64;
+        assert_eq!(
+            base,
+            (frames + spb - 1) / spb * 4,
+            "complete level-0 peaks (min/max i16 per 10 ms)"
+        );
+    }
+    // No recording is without peaks, whatever was in flight.
+    let orphans: i64 = conn
+        .query_row("SELECT count(*) FROM recordings r WHERE NOT EXISTS (SELECT 1 FROM peaks p WHERE p.recording_id = r.id)", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(orphans, 0);
+    drop(conn);
+
+    let rerun = gamefilm(&lib, &["import", calls.to_str().unwrap()]);
+    let stdout = ok(&rerun);
+    let summary = stdout.lines().find(|l| l.contains(" imported, ")).unwrap();
+    let imported: i64 = summary.split_whitespace().next().unwrap().parse().unwrap();
+    assert_eq!(imported, total - stored, "{summary}");
+    assert!(
+        summary.contains(&format!("{stored} duplicates")),
+        "{summary}"
+    );
+    let list = json(&gamefilm(&lib, &["list", "--json"]));
+    assert_eq!(list.as_array().unwrap().len() as i64, total);
+}

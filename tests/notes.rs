@@ -1,0 +1,438 @@
+//! Notes, metadata and search on a real library with real imported recordings.
+
+mod common;
+
+use std::sync::atomic::AtomicBool;
+
+use common::*;
+use gamefilm::import::{self, ImportOptions, NoProgress};
+use gamefilm::library::notes::{self, MAX_TEXT_CHARS, NewNote, NoteEdit};
+use gamefilm::library::recordings::{self, ListFilter, MetaEdit};
+use gamefilm::library::search::{self, Hit, SearchOrder, SearchQuery};
+use gamefilm::library::{Library, LibraryError, NoteKind};
+
+/// A library with two real recordings: (lib, id of the ~7.9 s speech FLAC, id of the 4 s WAV).
+fn library_with_calls(t: &TempLib) -> (Library, i64, i64) {
+    let mut lib = t.open();
+    let paths = [fixture("flac.flac"), fixture("pcm16_44k_stereo.wav")];
+    let report = import::import(
+        &mut lib,
+        &paths,
+        &ImportOptions::default(),
+        &NoProgress,
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(report.imported(), 2);
+    let id = |name: &str| {
+        lib.conn()
+            .query_row(
+                "SELECT id FROM recordings WHERE path LIKE ?1",
+                [format!("%{name}")],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let (a, b) = (id("flac.flac"), id("pcm16_44k_stereo.wav"));
+    (lib, a, b)
+}
+
+fn note(
+    recording_id: i64,
+    start_ms: i64,
+    end_ms: Option<i64>,
+    kind: NoteKind,
+    text: &str,
+) -> NewNote {
+    NewNote {
+        recording_id,
+        start_ms,
+        end_ms,
+        kind,
+        text: text.into(),
+        author: "coach".into(),
+    }
+}
+
+fn field_of(e: LibraryError) -> &'static str {
+    match e {
+        LibraryError::Invalid { field, .. } => field,
+        other => panic!("expected a validation error, got {other}"),
+    }
+}
+
+#[test]
+fn notes_are_added_edited_deleted_restored_and_listed_in_time_order() {
+    let t = TempLib::new();
+    let (mut lib, a, _) = library_with_calls(&t);
+    let later = notes::create(
+        &mut lib,
+        &note(
+            a,
+            5_000,
+            None,
+            NoteKind::Improvement,
+            "Let the prospect finish",
+        ),
+    )
+    .unwrap();
+    let first = notes::create(
+        &mut lib,
+        &note(a, 1_000, Some(2_500), NoteKind::Positive, "Great opener"),
+    )
+    .unwrap();
+    assert_eq!(first.id.len(), 36, "a UUID");
+    let listed = notes::list(lib.conn(), a, false).unwrap();
+    assert_eq!(
+        listed.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(),
+        [first.id.as_str(), later.id.as_str()]
+    );
+
+    let edited = notes::edit(
+        &mut lib,
+        &later.id,
+        &NoteEdit {
+            text: Some("Let them finish the sentence".into()),
+            end_ms: Some(Some(6_000)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (edited.text.as_str(), edited.end_ms),
+        ("Let them finish the sentence", Some(6_000))
+    );
+    assert_eq!(edited.id, later.id, "the id is stable");
+    assert!(edited.updated_at >= edited.created_at);
+
+    // A unique prefix finds a note too.
+    notes::delete(&mut lib, &first.id[..13]).unwrap();
+    assert_eq!(notes::list(lib.conn(), a, false).unwrap().len(), 1);
+    assert_eq!(notes::list(lib.conn(), a, true).unwrap().len(), 2);
+    let restored = notes::undo_delete(&mut lib, None).unwrap();
+    assert_eq!(restored.id, first.id);
+    assert_eq!(restored.deleted_at, None);
+    assert_eq!(notes::list(lib.conn(), a, false).unwrap().len(), 2);
+    assert!(
+        notes::undo_delete(&mut lib, None).is_err(),
+        "nothing left to undo"
+    );
+}
+
+#[test]
+fn notes_survive_reopening_the_library() {
+    let t = TempLib::new();
+    let (mut lib, a, _) = library_with_calls(&t);
+    let n = notes::create(&mut lib, &note(a, 100, None, NoteKind::Positive, "Kept")).unwrap();
+    drop(lib);
+    let lib = t.open();
+    assert_eq!(notes::get(lib.conn(), &n.id).unwrap(), n);
+}
+
+#[test]
+fn validation_errors_name_the_field_and_the_reason() {
+    let t = TempLib::new();
+    let (mut lib, a, _) = library_with_calls(&t);
+    let dur = recordings::get(lib.conn(), a).unwrap().duration_ms;
+    let e = notes::create(&mut lib, &note(a, dur + 1, None, NoteKind::Positive, "x")).unwrap_err();
+    assert!(e.to_string().contains("outside the recording"), "{e}");
+    assert_eq!(field_of(e), "start");
+    let e = notes::create(
+        &mut lib,
+        &note(a, 2_000, Some(1_000), NoteKind::Positive, "x"),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("not after the start"), "{e}");
+    assert_eq!(field_of(e), "end");
+    let e = notes::create(
+        &mut lib,
+        &note(a, 1_000, Some(dur + 500), NoteKind::Positive, "x"),
+    )
+    .unwrap_err();
+    assert_eq!(field_of(e), "end");
+    let e = notes::create(&mut lib, &note(a, 1_000, None, NoteKind::Positive, "   ")).unwrap_err();
+    assert_eq!(field_of(e), "text");
+    let long = "a".repeat(MAX_TEXT_CHARS + 1);
+    let e = notes::create(&mut lib, &note(a, 1_000, None, NoteKind::Positive, &long)).unwrap_err();
+    assert!(e.to_string().contains("10000"), "{e}");
+    assert_eq!(field_of(e), "text");
+    assert!(
+        notes::create(
+            &mut lib,
+            &note(
+                a,
+                1_000,
+                None,
+                NoteKind::Positive,
+                &"é".repeat(MAX_TEXT_CHARS)
+            )
+        )
+        .is_ok()
+    );
+    let e = "praise".parse::<NoteKind>().unwrap_err();
+    assert!(e.to_string().contains("unknown note kind 'praise'"), "{e}");
+    assert_eq!(field_of(e), "kind");
+    let e = notes::create(&mut lib, &note(9_999, 0, None, NoteKind::Positive, "x")).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            LibraryError::NotFound {
+                what: "recording",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // Nothing invalid was written.
+    assert_eq!(count(&lib, "notes"), 1);
+}
+
+#[test]
+fn metadata_is_editable_and_filters_the_list() {
+    let t = TempLib::new();
+    let (mut lib, a, b) = library_with_calls(&t);
+    let edit = MetaEdit {
+        rep: Some("Jordan".into()),
+        counterpart: Some("Initech".into()),
+        outcome: Some("won".into()),
+        add_tags: vec!["renewal".into(), "q3".into()],
+        ..Default::default()
+    };
+    let rec = recordings::update_meta(&mut lib, a, &edit).unwrap();
+    assert_eq!(rec.rep.as_deref(), Some("Jordan"));
+    assert_eq!(rec.counterpart.as_deref(), Some("Initech"));
+    assert_eq!(rec.outcome.as_deref(), Some("won"));
+    assert_eq!(rec.tags, ["q3", "renewal"]);
+    let rec = recordings::update_meta(
+        &mut lib,
+        a,
+        &MetaEdit {
+            outcome: Some(String::new()),
+            remove_tags: vec!["q3".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(rec.outcome, None, "an empty value clears the field");
+    assert_eq!(rec.tags, ["renewal"]);
+
+    notes::create(&mut lib, &note(a, 0, None, NoteKind::Positive, "p1")).unwrap();
+    notes::create(&mut lib, &note(a, 10, None, NoteKind::Positive, "p2")).unwrap();
+    notes::create(&mut lib, &note(a, 20, None, NoteKind::Improvement, "i1")).unwrap();
+    let jordan = recordings::list(
+        lib.conn(),
+        &ListFilter {
+            rep: Some("jordan".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(jordan.len(), 1);
+    assert_eq!(
+        (jordan[0].id, jordan[0].positives, jordan[0].improvements),
+        (a, 2, 1)
+    );
+    let all = recordings::list(lib.conn(), &ListFilter::default()).unwrap();
+    assert_eq!(all.len(), 2);
+    let long = recordings::list(
+        lib.conn(),
+        &ListFilter {
+            min_duration_ms: Some(5_000),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        long.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [a],
+        "the 4 s call is hidden"
+    );
+    let by_name = recordings::list(
+        lib.conn(),
+        &ListFilter {
+            search: Some("initech".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(by_name.len(), 1);
+    assert!(
+        recordings::list(
+            lib.conn(),
+            &ListFilter {
+                rep: Some("nobody".into()),
+                ..Default::default()
+            }
+        )
+        .unwrap()
+        .is_empty()
+    );
+    let _ = b;
+}
+
+#[test]
+fn search_finds_notes_titles_and_counterparts_with_filters_and_pages() {
+    let t = TempLib::new();
+    let (mut lib, a, b) = library_with_calls(&t);
+    recordings::update_meta(
+        &mut lib,
+        a,
+        &MetaEdit {
+            rep: Some("Jordan".into()),
+            counterpart: Some("Pricing Partners Ltd".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    recordings::update_meta(
+        &mut lib,
+        b,
+        &MetaEdit {
+            rep: Some("Riley".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    notes::create(
+        &mut lib,
+        &note(
+            a,
+            100,
+            None,
+            NoteKind::Positive,
+            "Handled the pricing objection calmly",
+        ),
+    )
+    .unwrap();
+    notes::create(
+        &mut lib,
+        &note(
+            a,
+            200,
+            None,
+            NoteKind::Improvement,
+            "Jumped to pricing too early",
+        ),
+    )
+    .unwrap();
+    let gone = notes::create(
+        &mut lib,
+        &note(
+            b,
+            300,
+            None,
+            NoteKind::Positive,
+            "Pricing anchor was strong",
+        ),
+    )
+    .unwrap();
+    notes::create(
+        &mut lib,
+        &note(b, 400, None, NoteKind::Positive, "Warm goodbye"),
+    )
+    .unwrap();
+
+    let q = |text: &str| SearchQuery {
+        text: text.into(),
+        limit: 50,
+        ..Default::default()
+    };
+    let page = search::search(lib.conn(), &q("pricing")).unwrap();
+    let notes_hit = page
+        .hits
+        .iter()
+        .filter(|h| matches!(h.hit, Hit::Note { .. }))
+        .count();
+    let recs_hit = page
+        .hits
+        .iter()
+        .filter(|h| matches!(h.hit, Hit::Recording { .. }))
+        .count();
+    assert_eq!((notes_hit, recs_hit), (3, 1), "{page:#?}");
+
+    // Prefix matching on the last word, as typed.
+    assert_eq!(
+        search::search(lib.conn(), &q("objec")).unwrap().hits.len(),
+        1
+    );
+    // Filters.
+    let only = |lib: &Library, f: SearchQuery| search::search(lib.conn(), &f).unwrap().hits.len();
+    assert_eq!(
+        only(
+            &lib,
+            SearchQuery {
+                kind: Some(NoteKind::Improvement),
+                ..q("pricing")
+            }
+        ),
+        1
+    );
+    assert_eq!(
+        only(
+            &lib,
+            SearchQuery {
+                rep: Some("Riley".into()),
+                ..q("pricing")
+            }
+        ),
+        1
+    );
+    assert_eq!(
+        only(
+            &lib,
+            SearchQuery {
+                since: Some(gamefilm::timefmt::now_ms() + 86_400_000),
+                ..q("pricing")
+            }
+        ),
+        0
+    );
+    // Deleted notes are not found.
+    notes::delete(&mut lib, &gone.id).unwrap();
+    assert_eq!(only(&lib, q("anchor")), 0);
+    // Pages.
+    let p1 = search::search(
+        lib.conn(),
+        &SearchQuery {
+            limit: 2,
+            ..q("pricing")
+        },
+    )
+    .unwrap();
+    let p2 = search::search(
+        lib.conn(),
+        &SearchQuery {
+            limit: 2,
+            offset: 2,
+            ..q("pricing")
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (p1.hits.len(), p1.has_more, p2.hits.len(), p2.has_more),
+        (2, true, 1, false)
+    );
+    assert!(p1.hits.iter().all(|h| !p2.hits.contains(h)));
+    // Ranked: the note that says "pricing" and little else ranks above the longer one; recent
+    // order is by call time.
+    let ranked = search::search(lib.conn(), &q("pricing")).unwrap();
+    assert!(ranked.hits.windows(2).all(|w| w[0].score <= w[1].score));
+    let recent = search::search(
+        lib.conn(),
+        &SearchQuery {
+            order: SearchOrder::Recent,
+            ..q("pricing")
+        },
+    )
+    .unwrap();
+    assert!(
+        recent
+            .hits
+            .windows(2)
+            .all(|w| w[0].call_time >= w[1].call_time)
+    );
+    assert!(
+        search::search(lib.conn(), &q("\"*")).is_err(),
+        "no words: a clear error"
+    );
+}
