@@ -387,6 +387,49 @@ fn search_finds_notes_titles_and_counterparts_with_filters_and_pages() {
         ),
         0
     );
+    // Facets are not searchable as words.
+    assert_eq!(only(&lib, q("improvement")), 0);
+    // A call handed to another rep moves its notes to that rep's results (3 notes, plus the
+    // "Pricing Partners" call itself).
+    recordings::update_meta(
+        &mut lib,
+        b,
+        &MetaEdit {
+            rep: Some("Jordan".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        only(
+            &lib,
+            SearchQuery {
+                rep: Some("Jordan".into()),
+                ..q("pricing")
+            }
+        ),
+        4
+    );
+    assert_eq!(
+        only(
+            &lib,
+            SearchQuery {
+                rep: Some("Riley".into()),
+                ..q("pricing")
+            }
+        ),
+        0
+    );
+    assert_eq!(
+        only(
+            &lib,
+            SearchQuery {
+                rep: Some("Nobody".into()),
+                ..q("pricing")
+            }
+        ),
+        0
+    );
     // Deleted notes are not found.
     notes::delete(&mut lib, &gone.id).unwrap();
     assert_eq!(only(&lib, q("anchor")), 0);

@@ -193,58 +193,69 @@ pub struct ListFilter {
 
 /// Recordings, most recent call first, with per-kind note counts.
 pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<RecordingSummary>> {
-    let fts = f
-        .search
-        .as_deref()
-        .map(super::search::fts_query)
-        .transpose()?;
+    use rusqlite::types::Value;
+    // Only the filters in use go into the SQL, so that the planner can pick the rep/time index;
+    // note counts are computed for the page only.
+    let mut clauses: Vec<&str> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(rep) = &f.rep {
+        clauses.push("r.rep_id = (SELECT id FROM people WHERE name = ?)");
+        args.push(Value::Text(rep.trim().to_string()));
+    }
+    if let Some(since) = f.since {
+        clauses.push("r.call_time >= ?");
+        args.push(Value::Integer(since));
+    }
+    if let Some(until) = f.until {
+        clauses.push("r.call_time < ?");
+        args.push(Value::Integer(until));
+    }
+    if let Some(min) = f.min_duration_ms {
+        clauses.push("r.duration_ms >= ?");
+        args.push(Value::Integer(min));
+    }
+    if let Some(q) = f.search.as_deref() {
+        clauses.push("r.id IN (SELECT rowid FROM recordings_fts WHERE recordings_fts MATCH ?)");
+        args.push(Value::Text(super::search::fts_query(q)?));
+    }
+    args.push(Value::Integer(f.limit.unwrap_or(-1)));
+    args.push(Value::Integer(f.offset));
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
     let sql = format!(
-        "SELECT r.id, r.title, r.call_time, r.duration_ms, p.name, r.counterpart, r.outcome,
-            (SELECT count(*) FROM notes n WHERE n.recording_id = r.id AND n.kind = 'positive'
+        "WITH page AS (
+            SELECT r.id, r.title, r.call_time, r.duration_ms, r.rep_id, r.counterpart, r.outcome, r.path
+            FROM recordings r {filter}
+            ORDER BY r.call_time DESC, r.id DESC
+            LIMIT ? OFFSET ?)
+         SELECT page.id, page.title, page.call_time, page.duration_ms, p.name, page.counterpart,
+            page.outcome,
+            (SELECT count(*) FROM notes n WHERE n.recording_id = page.id AND n.kind = 'positive'
                 AND n.deleted_at IS NULL),
-            (SELECT count(*) FROM notes n WHERE n.recording_id = r.id AND n.kind = 'improvement'
+            (SELECT count(*) FROM notes n WHERE n.recording_id = page.id AND n.kind = 'improvement'
                 AND n.deleted_at IS NULL),
-            r.path
-         FROM recordings r LEFT JOIN people p ON p.id = r.rep_id
-         WHERE (?1 IS NULL OR r.rep_id = (SELECT id FROM people WHERE name = ?1))
-           AND (?2 IS NULL OR r.call_time >= ?2)
-           AND (?3 IS NULL OR r.call_time < ?3)
-           AND (?4 IS NULL OR r.duration_ms >= ?4)
-           {}
-         ORDER BY r.call_time DESC, r.id DESC
-         LIMIT ?5 OFFSET ?6",
-        if fts.is_some() {
-            "AND r.id IN (SELECT rowid FROM recordings_fts WHERE recordings_fts MATCH ?7)"
-        } else {
-            "AND ?7 IS NULL"
-        }
+            page.path
+         FROM page LEFT JOIN people p ON p.id = page.rep_id
+         ORDER BY page.call_time DESC, page.id DESC"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
-        params![
-            f.rep,
-            f.since,
-            f.until,
-            f.min_duration_ms,
-            f.limit.unwrap_or(-1),
-            f.offset,
-            fts
-        ],
-        |r| {
-            Ok(RecordingSummary {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                call_time: r.get(2)?,
-                duration_ms: r.get(3)?,
-                rep: r.get(4)?,
-                counterpart: r.get(5)?,
-                outcome: r.get(6)?,
-                positives: r.get(7)?,
-                improvements: r.get(8)?,
-                path: r.get(9)?,
-            })
-        },
-    )?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+        Ok(RecordingSummary {
+            id: r.get(0)?,
+            title: r.get(1)?,
+            call_time: r.get(2)?,
+            duration_ms: r.get(3)?,
+            rep: r.get(4)?,
+            counterpart: r.get(5)?,
+            outcome: r.get(6)?,
+            positives: r.get(7)?,
+            improvements: r.get(8)?,
+            path: r.get(9)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -6,7 +6,7 @@
 //! pages through the result. A rare word is ranked over all its matches; `candidates_capped` says
 //! when the bound was reached.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{LibraryError, Note, NoteKind, Result, notes};
@@ -93,12 +93,56 @@ pub fn fts_query(input: &str) -> Result<String> {
         .join(" "))
 }
 
+/// A match before the page is cut: a note is only read in full once it is on the page.
+enum Found {
+    Note {
+        uuid: String,
+        recording_title: String,
+    },
+    Ready(Hit),
+}
+
+struct Candidate {
+    found: Found,
+    call_time: i64,
+    rep: Option<String>,
+    score: f64,
+}
+
 pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchPage> {
     let fts = fts_query(&q.text)?;
     let limit = q.limit.clamp(1, 500);
     let mut hits = Vec::new();
     let mut capped = false;
 
+    // Rep and kind are facet tokens in the index: the FTS intersection does the filtering.
+    let rep_id: Option<i64> = match &q.rep {
+        Some(name) => match conn
+            .query_row(
+                "SELECT id FROM people WHERE name = ?1",
+                [name.trim()],
+                |r| r.get(0),
+            )
+            .optional()?
+        {
+            Some(id) => Some(id),
+            None => {
+                return Ok(SearchPage {
+                    hits: Vec::new(),
+                    has_more: false,
+                    candidates_capped: false,
+                });
+            }
+        },
+        None => None,
+    };
+    let mut note_match = format!("text : ({fts})");
+    if let Some(id) = rep_id {
+        note_match.push_str(&format!(" AND facets : \"r{id}\""));
+    }
+    if let Some(kind) = q.kind {
+        note_match.push_str(&format!(" AND facets : \"{}\"", kind.as_str()));
+    }
     let mut stmt = conn.prepare_cached(
         "SELECT n.uuid, bm25(notes_fts), r.title, r.call_time, p.name
          FROM notes_fts
@@ -106,48 +150,26 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchPage> {
          JOIN recordings r ON r.id = n.recording_id
          LEFT JOIN people p ON p.id = r.rep_id
          WHERE notes_fts MATCH ?1 AND n.deleted_at IS NULL
-           AND (?2 IS NULL OR p.name = ?2)
-           AND (?3 IS NULL OR n.kind = ?3)
-           AND (?4 IS NULL OR r.call_time >= ?4)
-           AND (?5 IS NULL OR r.call_time < ?5)
+           AND (?2 IS NULL OR r.call_time >= ?2)
+           AND (?3 IS NULL OR r.call_time < ?3)
          ORDER BY notes_fts.rowid DESC
-         LIMIT ?6",
+         LIMIT ?4",
     )?;
-    let rows = stmt.query_map(
-        params![
-            fts,
-            q.rep,
-            q.kind.map(NoteKind::as_str),
-            q.since,
-            q.until,
-            CANDIDATES
-        ],
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, f64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get(3)?,
-                r.get(4)?,
-            ))
-        },
-    )?;
-    let mut note_rows = Vec::new();
-    for row in rows {
-        note_rows.push(row?);
-    }
-    capped |= note_rows.len() as i64 == CANDIDATES;
-    for (uuid, score, title, call_time, rep) in note_rows {
-        hits.push(SearchHit {
-            hit: Hit::Note {
-                note: notes::get(conn, &uuid)?,
-                recording_title: title,
+    let rows = stmt.query_map(params![note_match, q.since, q.until, CANDIDATES], |r| {
+        Ok(Candidate {
+            found: Found::Note {
+                uuid: r.get(0)?,
+                recording_title: r.get(2)?,
             },
-            call_time,
-            rep,
-            score,
-        });
+            score: r.get(1)?,
+            call_time: r.get(3)?,
+            rep: r.get(4)?,
+        })
+    })?;
+    for row in rows {
+        hits.push(row?);
     }
+    capped |= hits.len() as i64 == CANDIDATES;
 
     if q.kind.is_none() {
         let mut stmt = conn.prepare_cached(
@@ -163,12 +185,12 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchPage> {
              LIMIT ?5",
         )?;
         let rows = stmt.query_map(params![fts, q.rep, q.since, q.until, CANDIDATES], |r| {
-            Ok(SearchHit {
-                hit: Hit::Recording {
+            Ok(Candidate {
+                found: Found::Ready(Hit::Recording {
                     recording_id: r.get(0)?,
                     title: r.get(2)?,
                     counterpart: r.get(3)?,
-                },
+                }),
                 score: r.get(1)?,
                 call_time: r.get(4)?,
                 rep: r.get(5)?,
@@ -194,7 +216,30 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchPage> {
         }),
     }
     let has_more = hits.len() > q.offset + limit;
-    let hits = hits.into_iter().skip(q.offset).take(limit).collect();
+    // Only the page's notes are read in full.
+    let hits = hits
+        .into_iter()
+        .skip(q.offset)
+        .take(limit)
+        .map(|c| {
+            let hit = match c.found {
+                Found::Note {
+                    uuid,
+                    recording_title,
+                } => Hit::Note {
+                    note: notes::get(conn, &uuid)?,
+                    recording_title,
+                },
+                Found::Ready(hit) => hit,
+            };
+            Ok(SearchHit {
+                hit,
+                call_time: c.call_time,
+                rep: c.rep,
+                score: c.score,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(SearchPage {
         hits,
         has_more,

@@ -1,0 +1,300 @@
+//! Library benchmark at team scale: generates (once, cached under target/bench/) a library of
+//! 100,000 recordings and 1,000,000 notes, then measures the queries the app lives on:
+//! full-text search top-50, the 200 most recent calls of one rep with per-kind note counts, and
+//! a single note insert. Prints medians and p95 next to the targets. Not a test: no assertion.
+//!
+//! `cargo bench --bench library` (or `make bench-library`). `GAMEFILM_BENCH_SCALE=0.1` for a
+//! quicker, smaller run.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use gamefilm::library::notes::{self, NewNote};
+use gamefilm::library::recordings::{self, ListFilter};
+use gamefilm::library::search::{self, SearchQuery};
+use gamefilm::library::{Library, NoteKind};
+use rusqlite::params;
+
+const GENERATOR_VERSION: u32 = 3;
+const REPS: usize = 50;
+
+/// Words of coaching notes, most frequent first; drawn with a Zipf-like skew so that common
+/// words ("pricing") match a large share of notes, as in real libraries.
+const WORDS: &[&str] = &[
+    "the",
+    "prospect",
+    "great",
+    "question",
+    "discovery",
+    "next",
+    "step",
+    "rapport",
+    "listen",
+    "value",
+    "demo",
+    "budget",
+    "timeline",
+    "decision",
+    "maker",
+    "pricing",
+    "objection",
+    "follow",
+    "up",
+    "agenda",
+    "close",
+    "summary",
+    "pain",
+    "point",
+    "competitor",
+    "renewal",
+    "contract",
+    "security",
+    "integration",
+    "onboarding",
+    "champion",
+    "urgency",
+    "pause",
+    "interrupted",
+    "tone",
+    "empathy",
+    "clear",
+    "recap",
+    "handled",
+    "calmly",
+    "rushed",
+    "talked",
+    "over",
+    "asked",
+    "open",
+    "ended",
+    "mirror",
+    "label",
+    "silence",
+    "story",
+    "case",
+    "study",
+    "roi",
+    "discount",
+    "procurement",
+    "legal",
+    "trial",
+    "pilot",
+    "stakeholder",
+    "email",
+    "calendar",
+    "invite",
+    "voicemail",
+    "gatekeeper",
+    "referral",
+    "upsell",
+    "churn",
+    "risk",
+    "quarter",
+];
+const RARE: &[&str] = &["zebra", "quokka", "xylophone", "kumquat", "marzipan"];
+const COMPANIES: &[&str] = &[
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark",
+    "Wayne",
+    "Wonka",
+    "Tyrell",
+    "Cyberdyne",
+];
+
+fn scale() -> f64 {
+    std::env::var("GAMEFILM_BENCH_SCALE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1.0)
+}
+
+fn zipf_word(rng: &mut fastrand::Rng) -> &'static str {
+    // Inverse-power draw over the vocabulary.
+    let u = rng.f64();
+    let i = ((WORDS.len() as f64).powf(u) - 1.0) as usize;
+    WORDS[i.min(WORDS.len() - 1)]
+}
+
+fn generate(path: &PathBuf, n_recordings: usize, n_notes: usize) {
+    let _ = std::fs::remove_file(path);
+    let mut lib = Library::open(path).expect("create bench library");
+    let mut rng = fastrand::Rng::with_seed(7);
+    let t = Instant::now();
+    let year_ms: i64 = 365 * 86_400_000;
+    let now = gamefilm::timefmt::now_ms();
+    lib.write(|tx| {
+        for r in 0..REPS {
+            tx.execute("INSERT INTO people (name) VALUES (?1)", [format!("Rep {r:02}")])?;
+        }
+        let mut rec = tx.prepare(
+            "INSERT INTO recordings (path, content_hash, size_bytes, container, codec, sample_rate,
+                channels, frames, duration_ms, title, call_time, rep_id, counterpart, imported_at, updated_at)
+             VALUES (?1, ?2, 1000000, 'mp3', 'mp3', 16000, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        )?;
+        let mut peaks = tx.prepare("INSERT INTO peaks (recording_id, level, samples_per_bucket, data) VALUES (?1, 0, 160, x'00000000')")?;
+        for i in 0..n_recordings {
+            let dur = rng.i64(20_000..1_800_000);
+            let company = COMPANIES[rng.usize(..COMPANIES.len())];
+            let hash = blake3::hash(&(i as u64).to_le_bytes());
+            rec.execute(params![
+                format!("/calls/{:03}/call-{i:06}.mp3", i % 1000),
+                &hash.as_bytes()[..],
+                dur * 16,
+                dur,
+                format!("{company} call {i}"),
+                now - rng.i64(0..year_ms),
+                rng.i64(1..=REPS as i64),
+                format!("{company} {}", ["Inc", "Ltd", "GmbH", "LLC"][i % 4]),
+                now,
+            ])?;
+            peaks.execute([tx.last_insert_rowid()])?;
+        }
+        let mut note = tx.prepare(
+            "INSERT INTO notes (uuid, recording_id, start_ms, kind, text, author, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'coach', ?6, ?6)",
+        )?;
+        for i in 0..n_notes {
+            let words = rng.usize(4..14);
+            let mut text: Vec<&str> = (0..words).map(|_| zipf_word(&mut rng)).collect();
+            if i % 50_000 == 0 {
+                text.push(RARE[(i / 50_000) % RARE.len()]);
+            }
+            note.execute(params![
+                format!("{:032x}", rng.u128(..)),
+                rng.i64(1..=n_recordings as i64),
+                rng.i64(0..20_000),
+                if rng.u8(..10) < 7 { "positive" } else { "improvement" },
+                text.join(" "),
+                now - year_ms + (i as i64 * year_ms / n_notes as i64),
+            ])?;
+        }
+        Ok(())
+    })
+    .expect("generate");
+    lib.conn()
+        .execute_batch("PRAGMA optimize; INSERT INTO notes_fts (notes_fts) VALUES ('optimize');")
+        .expect("optimize");
+    eprintln!(
+        "generated {n_recordings} recordings and {n_notes} notes in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+}
+
+fn measure(label: &str, target_ms: f64, runs: usize, mut f: impl FnMut(usize)) {
+    f(0); // warm the cache
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|i| {
+            let t = Instant::now();
+            f(i);
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let median = ms(times[runs / 2]);
+    let p95 = ms(times[(runs * 95 / 100).min(runs - 1)]);
+    let verdict = if median < target_ms {
+        "ok"
+    } else {
+        "OVER TARGET"
+    };
+    println!(
+        "{label:<58} median {median:>8.3} ms   p95 {p95:>8.3} ms   target < {target_ms} ms   {verdict}"
+    );
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --benches` would pass nothing we need.
+    let s = scale();
+    let (n_rec, n_notes) = ((100_000.0 * s) as usize, (1_000_000.0 * s) as usize);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let path = dir.join(format!(
+        "library-{n_rec}-{n_notes}-v{GENERATOR_VERSION}.sqlite"
+    ));
+    if !path.exists() {
+        generate(&path, n_rec, n_notes);
+    }
+    let mut lib = Library::open(&path).expect("open bench library");
+    let total: i64 = lib
+        .conn()
+        .query_row("SELECT count(*) FROM notes", [], |r| r.get(0))
+        .unwrap();
+    let pricing: i64 = lib
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'pricing'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    println!(
+        "library: {n_rec} recordings, {total} notes; 'pricing' is in {:.1} % of notes",
+        100.0 * pricing as f64 / total as f64
+    );
+
+    for (word, what) in [
+        ("pricing", "common word"),
+        ("objection handled", "two words"),
+        ("quokka", "rare word"),
+    ] {
+        let q = SearchQuery {
+            text: word.into(),
+            limit: 50,
+            ..Default::default()
+        };
+        measure(
+            &format!("search top-50, {what} ({word:?})"),
+            20.0,
+            30,
+            |_| {
+                let page = search::search(lib.conn(), &q).unwrap();
+                std::hint::black_box(page);
+            },
+        );
+    }
+    let q = SearchQuery {
+        text: "pricing".into(),
+        rep: Some("Rep 07".into()),
+        limit: 50,
+        ..Default::default()
+    };
+    measure("search top-50, common word, one rep", 20.0, 30, |_| {
+        std::hint::black_box(search::search(lib.conn(), &q).unwrap());
+    });
+    measure(
+        "200 most recent calls of one rep with per-kind note counts",
+        20.0,
+        30,
+        |i| {
+            let f = ListFilter {
+                rep: Some(format!("Rep {:02}", i % REPS)),
+                limit: Some(200),
+                ..Default::default()
+            };
+            let rows = recordings::list(lib.conn(), &f).unwrap();
+            std::hint::black_box(rows);
+        },
+    );
+    let mut rng = fastrand::Rng::with_seed(11);
+    measure(
+        "single note insert (one transaction, FTS indexed)",
+        2.0,
+        200,
+        |_| {
+            let new = NewNote {
+                recording_id: rng.i64(1..=n_rec as i64),
+                start_ms: 1_000,
+                end_ms: None,
+                kind: NoteKind::Positive,
+                text: "Benchmark note about pricing and next steps".into(),
+                author: "bench".into(),
+            };
+            std::hint::black_box(notes::create(&mut lib, &new).unwrap());
+        },
+    );
+}

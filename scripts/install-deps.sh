@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Gamefilm needs, only those missing. Usage:
+#   scripts/install-deps.sh [PACKAGE...]   (default: what building and testing the core needs)
+set -euo pipefail
+pkgs=("$@")
+if [[ ${#pkgs[@]} -eq 0 ]]; then
+  pkgs=(ffmpeg sox espeak-ng libasound2-dev pkg-config util-linux python3)
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "error: cargo is not on PATH. Install Rust first: https://rustup.rs (then open a new shell)." >&2
+  exit 1
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null 2>&1 || { echo "error: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo=(sudo)
+fi
+echo "Installing Debian packages: ${missing[*]}"
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
