@@ -39,6 +39,15 @@ ff -f lavfi -i "sine=frequency=300:sample_rate=16000:duration=2" -f lavfi -i "an
    -f lavfi -i "sine=frequency=500:sample_rate=16000:duration=2" \
    -filter_complex "[0:a][1:a][2:a]concat=n=3:v=0:a=1[a]" -map "[a]" -c:a pcm_s16le silence_gap.wav
 
+# Long enough (150 s) to be decoded in parallel segments: speech looped over a slow sweep.
+ff -stream_loop -1 -i speech.wav -f lavfi -i "aevalsrc=0.2*sin(2*PI*(150+2*t)*t):s=16000:d=150" \
+   -filter_complex "[0:a]atrim=0:150[s];[s][1:a]amix=inputs=2:duration=shortest:normalize=0[a]" \
+   -map "[a]" -t 150 long_speech.wav
+ff -i long_speech.wav -ar 44100 -ac 2 -c:a libmp3lame -b:a 128k long_stereo.mp3
+ff -i long_speech.wav -ar 44100 -ac 1 -c:a aac -b:a 64k long.m4a
+ff -i long_speech.wav -c:a flac long.flac
+rm long_speech.wav
+
 # Bad inputs.
 : > bad/empty.mp3
 size=$(stat -c %s pcm16_44k_stereo.wav); head -c $((size * 40 / 100)) pcm16_44k_stereo.wav > bad/truncated.wav
@@ -50,5 +59,5 @@ ff -f lavfi -i testsrc=size=64x64 -frames:v 1 image.png
 cp image.png bad/image.m4a
 mv image.png bad/image.flac
 
-ls *.wav *.mp3 *.m4a *.flac *.ogg > manifest.txt
+ls ./*.wav ./*.mp3 ./*.m4a ./*.flac ./*.ogg > manifest.txt
 echo "$key" > .complete

@@ -83,9 +83,31 @@ fn imports_every_format_with_durations_that_agree_with_ffprobe() {
 
 #[test]
 fn peaks_agree_with_an_independent_ffmpeg_decode() {
+    peaks_agree_with_ffmpeg(GOOD);
+}
+
+#[test]
+fn long_files_decoded_in_parallel_segments_agree_with_ffmpeg_and_ffprobe() {
+    peaks_agree_with_ffmpeg(LONG);
     let t = TempLib::new();
     let mut lib = t.open();
-    for name in GOOD {
+    for name in LONG {
+        let path = fixture(name);
+        let report = run_import(&mut lib, std::slice::from_ref(&path));
+        let rec = recordings::get(lib.conn(), imported_id(&report, &path)).unwrap();
+        let probe = ffprobe_duration(&path);
+        let ours = rec.duration_ms as f64 / 1000.0;
+        assert!(
+            (ours - probe).abs() <= 0.020,
+            "{name}: ours {ours} s, ffprobe {probe} s"
+        );
+    }
+}
+
+fn peaks_agree_with_ffmpeg(names: &[&str]) {
+    let t = TempLib::new();
+    let mut lib = t.open();
+    for name in names {
         let path = fixture(name);
         let report = run_import(&mut lib, std::slice::from_ref(&path));
         let id = imported_id(&report, &path);

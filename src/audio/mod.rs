@@ -11,12 +11,16 @@ use std::fs::File;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use symphonia::core::codecs::audio::{AudioDecoderOptions, well_known as codec};
+use rayon::prelude::*;
+use symphonia::core::codecs::audio::{
+    AudioCodecParameters, AudioDecoderOptions, well_known as codec,
+};
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::probe::Hint;
-use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
+use symphonia::core::formats::{FormatOptions, FormatReader, SeekMode, SeekTo, TrackType};
 use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::{MetadataOptions, StandardTag};
+use symphonia::core::units::Timestamp;
 use symphonia::default::{get_codecs, get_probe};
 
 pub use peaks::Peaks;
@@ -110,6 +114,13 @@ pub struct Analysis {
 /// A decoder fails this share of packets or more: the file is corrupt, not merely damaged.
 const MAX_BAD_PACKET_SHARE: f64 = 0.2;
 
+/// Files at least this long (declared) are decoded in parallel segments.
+const PARALLEL_MIN_SECONDS: u64 = 120;
+
+/// Decoding starts this many frames before a segment so that codec state (MP3's bit reservoir
+/// and overlap, AAC and Vorbis overlap) has settled when the segment's first frame comes out.
+const SEGMENT_PREROLL_FRAMES: u64 = 16 * 1152;
+
 /// An opened file: the format reader and the chosen track. Shared by analysis and playback.
 pub struct Opened {
     pub reader: Box<dyn FormatReader>,
@@ -173,199 +184,359 @@ pub fn open(path: &Path) -> Result<Opened, AudioError> {
 }
 
 /// Probes, decodes and measures a whole file; see the module docs.
+///
+/// A long file whose container declares its length is cut into one segment per core, each
+/// decoded by its own reader from a seek point a little before the segment (see
+/// [`SEGMENT_PREROLL_FRAMES`]); segments start on peak-bucket borders, so joining their peaks
+/// gives exactly the single-pass result. Anything unexpected on that path (a failed seek, a
+/// segment ending early) falls back to one sequential pass, which also produces the errors.
 pub fn analyze(path: &Path) -> Result<Analysis, AudioError> {
-    let Opened {
-        mut reader,
-        track_id,
-        container,
-    } = open(path)?;
-    let corrupt = |reason: String| AudioError::Corrupt {
-        path: path.to_path_buf(),
-        reason,
-    };
-    let tags = read_tags(reader.as_mut());
-    let track = reader
-        .tracks()
-        .iter()
-        .find(|t| t.id == track_id)
-        .ok_or_else(|| AudioError::NoAudioTrack {
-            path: path.to_path_buf(),
-        })?;
-    let declared_frames = track.num_frames;
-    let params = track
-        .codec_params
-        .as_ref()
-        .and_then(|p| p.audio())
-        .ok_or_else(|| AudioError::NoAudioTrack {
-            path: path.to_path_buf(),
-        })?
-        .clone();
-    let mut decoder = get_codecs()
-        .make_audio_decoder(&params, &AudioDecoderOptions::default())
-        .map_err(|_| AudioError::UnsupportedCodec {
-            path: path.to_path_buf(),
-            codec: codec_name(params.codec),
-        })?;
-    let codec_short = decoder.codec_info().short_name.to_string();
+    let mut opened = open(path)?;
+    let tags = read_tags(opened.reader.as_mut());
+    let plan = Plan::new(path, &opened)?;
+    let segments = rayon::current_num_threads().max(1) as u64;
+    if let Some(total) = plan.parallel_frames(segments) {
+        let out = plan.output_frames(total);
+        let bucket = plan.spb as u64;
+        let bounds: Vec<u64> = (0..=segments)
+            .map(|k| (out * k / segments) / bucket * bucket)
+            .collect();
+        let mut first = Some(opened);
+        let readers: Vec<Option<Opened>> = (0..segments).map(|_| first.take()).collect();
+        let results: Vec<Result<Segment, AudioError>> = readers
+            .into_iter()
+            .enumerate()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(k, reader)| {
+                let opened = match reader {
+                    Some(o) => o,
+                    None => open(path)?,
+                };
+                let end = if k as u64 + 1 == segments {
+                    None
+                } else {
+                    Some(bounds[k + 1])
+                };
+                plan.decode(opened, bounds[k], end)
+            })
+            .collect();
+        if let Ok(segs) = results.into_iter().collect::<Result<Vec<_>, _>>() {
+            let complete = segs
+                .iter()
+                .zip(bounds.windows(2))
+                .take(segs.len() - 1)
+                .all(|(s, w)| s.frames == w[1] - w[0]);
+            if complete {
+                return plan.finish(segs, tags);
+            }
+        }
+        // Fall through: one sequential pass decides.
+        opened = open(path)?;
+    }
+    let seg = plan.decode(opened, 0, None)?;
+    plan.finish(vec![seg], tags)
+}
 
-    let mut builder: Option<(peaks::PeakBuilder, u32, usize)> = None;
-    let mut planes: Vec<Vec<f32>> = Vec::new();
-    let mut frames: u64 = 0;
-    // Frames decoded before trimming, and the edit-list trim (MP4 only, known once the rate is).
-    let mut raw_frames: u64 = 0;
-    let mut trim: Option<mp4::Trim> = None;
-    let (mut packets, mut bad_packets) = (0u64, 0u64);
-    let mut last_bad = String::new();
-    let mut cut_short = false;
-    loop {
-        let packet = match reader.next_packet() {
-            Ok(Some(p)) => p,
-            Ok(None) => break,
-            Err(SymError::IoError(e)) if e.kind() == ErrorKind::UnexpectedEof => {
-                cut_short = true;
-                break;
-            }
-            Err(SymError::ResetRequired) => {
-                decoder.reset();
-                continue;
-            }
-            Err(SymError::IoError(source)) => {
-                return Err(AudioError::Unreadable {
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
-            Err(e) => return Err(corrupt(format!("cannot read the next packet: {e}"))),
+/// What is known before decoding: codec parameters, edit-list trim, bucket size.
+struct Plan<'a> {
+    path: &'a Path,
+    track_id: u32,
+    container: String,
+    params: AudioCodecParameters,
+    codec: String,
+    declared_frames: Option<u64>,
+    trim: mp4::Trim,
+    spb: u32,
+}
+
+/// The result of decoding one span of the output timeline.
+struct Segment {
+    values: Vec<i16>,
+    frames: u64,
+    raw_end: u64,
+    sample_rate: u32,
+    channels: usize,
+    packets: u64,
+    bad_packets: u64,
+    last_bad: String,
+    cut_short: bool,
+}
+
+impl<'a> Plan<'a> {
+    fn new(path: &'a Path, opened: &Opened) -> Result<Self, AudioError> {
+        let track = opened
+            .reader
+            .tracks()
+            .iter()
+            .find(|t| t.id == opened.track_id)
+            .ok_or_else(|| AudioError::NoAudioTrack {
+                path: path.to_path_buf(),
+            })?;
+        let params = track
+            .codec_params
+            .as_ref()
+            .and_then(|p| p.audio())
+            .ok_or_else(|| AudioError::NoAudioTrack {
+                path: path.to_path_buf(),
+            })?
+            .clone();
+        let decoder = get_codecs()
+            .make_audio_decoder(&params, &AudioDecoderOptions::default())
+            .map_err(|_| AudioError::UnsupportedCodec {
+                path: path.to_path_buf(),
+                codec: codec_name(params.codec),
+            })?;
+        let rate = params.sample_rate.unwrap_or(0);
+        let trim = match (opened.container.as_str(), rate) {
+            ("isomp4", r) if r > 0 => mp4::edit_list_trim(path, r).unwrap_or_default(),
+            _ => mp4::Trim::default(),
         };
-        if packet.track_id != track_id {
-            continue;
+        Ok(Plan {
+            path,
+            track_id: opened.track_id,
+            container: opened.container.clone(),
+            codec: decoder.codec_info().short_name.to_string(),
+            declared_frames: track.num_frames,
+            spb: peaks::base_samples_per_bucket(rate.max(1)),
+            params,
+            trim,
+        })
+    }
+
+    /// The declared raw length when the file is worth decoding in `segments` parallel parts.
+    ///
+    /// AAC is always decoded in one pass: its noise substitution (PNS) draws from a generator
+    /// whose state depends on every earlier frame, so a segment decoded after a seek differs
+    /// slightly from the single pass (and from ffmpeg) wherever PNS is used.
+    fn parallel_frames(&self, segments: u64) -> Option<u64> {
+        if self.params.codec == codec::CODEC_ID_AAC {
+            return None;
         }
-        packets += 1;
-        let buf = match decoder.decode(&packet) {
-            Ok(buf) => buf,
-            Err(SymError::DecodeError(msg)) => {
-                bad_packets += 1;
-                last_bad = msg.to_string();
-                continue;
-            }
-            Err(SymError::ResetRequired) => {
-                decoder.reset();
-                continue;
-            }
-            Err(SymError::IoError(e)) if e.kind() == ErrorKind::UnexpectedEof => {
-                cut_short = true;
-                break;
-            }
-            Err(SymError::Unsupported(what)) => {
-                return Err(AudioError::UnsupportedCodec {
-                    path: path.to_path_buf(),
-                    codec: format!("{codec_short} ({what})"),
-                });
-            }
-            Err(e) => return Err(corrupt(e.to_string())),
-        };
-        if buf.frames() == 0 {
-            continue;
+        let rate = self.params.sample_rate? as u64;
+        let total = self.declared_frames?;
+        (segments > 1 && total >= rate * PARALLEL_MIN_SECONDS).then_some(total)
+    }
+
+    /// Output frames for a raw length, after the edit-list trim.
+    fn output_frames(&self, raw: u64) -> u64 {
+        let after_skip = raw.saturating_sub(self.trim.skip);
+        self.trim.keep.map_or(after_skip, |k| after_skip.min(k))
+    }
+
+    fn corrupt(&self, reason: String) -> AudioError {
+        AudioError::Corrupt {
+            path: self.path.to_path_buf(),
+            reason,
         }
-        let spec_rate = buf.spec().rate();
-        let spec_channels = buf.spec().channels().count();
-        let (b, rate, chans) = builder.get_or_insert_with(|| {
-            if container == "isomp4" {
-                trim = mp4::edit_list_trim(path, spec_rate);
-            }
-            let spb = peaks::base_samples_per_bucket(spec_rate);
-            (
-                peaks::PeakBuilder::new(spec_channels, spb),
-                spec_rate,
-                spec_channels,
-            )
-        });
-        if *rate != spec_rate || *chans != spec_channels {
-            return Err(corrupt(format!(
-                "the stream changes format midway ({rate} Hz × {chans} → {spec_rate} Hz × {spec_channels})"
-            )));
-        }
-        buf.copy_to_vecs_planar::<f32>(&mut planes);
-        let n = buf.frames() as u64;
-        let (from, to) = match trim {
-            Some(t) => {
-                let end = t.keep.map_or(u64::MAX, |k| t.skip.saturating_add(k));
-                (
-                    t.skip.clamp(raw_frames, raw_frames + n),
-                    end.clamp(raw_frames, raw_frames + n),
+    }
+
+    /// Decodes output frames `[start, end)` (to the end of the stream when `end` is `None`).
+    /// `start` must be a multiple of the bucket size.
+    fn decode(&self, opened: Opened, start: u64, end: Option<u64>) -> Result<Segment, AudioError> {
+        let path = self.path;
+        let Opened { mut reader, .. } = opened;
+        let mut decoder = get_codecs()
+            .make_audio_decoder(&self.params, &AudioDecoderOptions::default())
+            .map_err(|_| AudioError::UnsupportedCodec {
+                path: path.to_path_buf(),
+                codec: codec_name(self.params.codec),
+            })?;
+        // Output frames, relative to the raw timeline (after symphonia's own gapless trim).
+        let out_end = end
+            .map(|e| e.min(self.trim.keep.unwrap_or(u64::MAX)))
+            .or(self.trim.keep);
+        if start > 0 {
+            let raw_start = start + self.trim.skip;
+            let ts = raw_start.saturating_sub(SEGMENT_PREROLL_FRAMES);
+            reader
+                .seek(
+                    SeekMode::Accurate,
+                    SeekTo::Timestamp {
+                        ts: Timestamp::from(ts as i64),
+                        track_id: self.track_id,
+                    },
                 )
-            }
-            None => (raw_frames, raw_frames + n),
+                .map_err(|e| self.corrupt(format!("cannot seek for a parallel decode: {e}")))?;
+        }
+        let mut seg = Segment {
+            values: Vec::new(),
+            frames: 0,
+            raw_end: 0,
+            sample_rate: 0,
+            channels: 0,
+            packets: 0,
+            bad_packets: 0,
+            last_bad: String::new(),
+            cut_short: false,
         };
-        raw_frames += n;
-        if to > from {
-            let (a, z) = (
-                (from - (raw_frames - n)) as usize,
-                (to - (raw_frames - n)) as usize,
-            );
+        let mut builder: Option<peaks::PeakBuilder> = None;
+        let mut planes: Vec<Vec<f32>> = Vec::new();
+        loop {
+            let packet = match reader.next_packet() {
+                Ok(Some(p)) => p,
+                Ok(None) => break,
+                Err(SymError::IoError(e)) if e.kind() == ErrorKind::UnexpectedEof => {
+                    seg.cut_short = true;
+                    break;
+                }
+                Err(SymError::ResetRequired) => {
+                    decoder.reset();
+                    continue;
+                }
+                Err(SymError::IoError(source)) => {
+                    return Err(AudioError::Unreadable {
+                        path: path.to_path_buf(),
+                        source,
+                    });
+                }
+                Err(e) => return Err(self.corrupt(format!("cannot read the next packet: {e}"))),
+            };
+            if packet.track_id != self.track_id {
+                continue;
+            }
+            // Where this packet's first output frame lies on the output timeline.
+            let raw_pos = (packet.pts.get() + packet.trim_start.get() as i64).max(0) as u64;
+            let pos = raw_pos as i64 - self.trim.skip as i64;
+            if out_end.is_some_and(|e| pos >= e as i64) {
+                break;
+            }
+            seg.packets += 1;
+            let buf = match decoder.decode(&packet) {
+                Ok(buf) => buf,
+                Err(SymError::DecodeError(msg)) => {
+                    seg.bad_packets += 1;
+                    seg.last_bad = msg.to_string();
+                    continue;
+                }
+                Err(SymError::ResetRequired) => {
+                    decoder.reset();
+                    continue;
+                }
+                Err(SymError::IoError(e)) if e.kind() == ErrorKind::UnexpectedEof => {
+                    seg.cut_short = true;
+                    break;
+                }
+                Err(SymError::Unsupported(what)) => {
+                    return Err(AudioError::UnsupportedCodec {
+                        path: path.to_path_buf(),
+                        codec: format!("{} ({what})", self.codec),
+                    });
+                }
+                Err(e) => return Err(self.corrupt(e.to_string())),
+            };
+            let n = buf.frames() as i64;
+            if n == 0 {
+                continue;
+            }
+            let (rate, chans) = (buf.spec().rate(), buf.spec().channels().count());
+            if seg.sample_rate == 0 {
+                (seg.sample_rate, seg.channels) = (rate, chans);
+            } else if (seg.sample_rate, seg.channels) != (rate, chans) {
+                return Err(self.corrupt(format!(
+                    "the stream changes format midway ({} Hz × {} → {rate} Hz × {chans})",
+                    seg.sample_rate, seg.channels
+                )));
+            }
+            seg.raw_end = raw_pos + n as u64;
+            // Keep the part of [pos, pos + n) inside [start, out_end).
+            let lo = (start as i64).max(pos);
+            let hi = out_end.map_or(pos + n, |e| (e as i64).min(pos + n));
+            if hi <= lo {
+                continue;
+            }
+            buf.copy_to_vecs_planar::<f32>(&mut planes);
+            let (a, z) = ((lo - pos) as usize, (hi - pos) as usize);
             for p in planes.iter_mut() {
                 p.truncate(z);
                 p.drain(..a);
             }
-            b.push_planar(&planes);
-            frames += to - from;
+            let spb = peaks::base_samples_per_bucket(rate);
+            builder
+                .get_or_insert_with(|| peaks::PeakBuilder::new(chans, spb))
+                .push_planar(&planes);
+            seg.frames += (hi - lo) as u64;
         }
+        if let Some(b) = builder {
+            seg.values = b.finish_base();
+        }
+        Ok(seg)
     }
 
-    let Some((builder, sample_rate, channels)) = builder else {
-        if cut_short {
+    /// Joins segments, checks the whole, and builds the result.
+    fn finish(&self, segs: Vec<Segment>, tags: Tags) -> Result<Analysis, AudioError> {
+        let path = self.path;
+        let last = segs.last().expect("at least one segment");
+        let (packets, bad): (u64, u64) = segs
+            .iter()
+            .fold((0, 0), |(p, b), s| (p + s.packets, b + s.bad_packets));
+        let last_bad = segs
+            .iter()
+            .rev()
+            .find(|s| !s.last_bad.is_empty())
+            .map(|s| s.last_bad.clone())
+            .unwrap_or_default();
+        let frames: u64 = segs.iter().map(|s| s.frames).sum();
+        let (sample_rate, channels) = (segs[0].sample_rate, segs[0].channels);
+        if frames == 0 || sample_rate == 0 {
+            if last.cut_short {
+                return Err(AudioError::Truncated {
+                    path: path.to_path_buf(),
+                    reason: "the file ends before its first audio frame".into(),
+                });
+            }
+            return Err(self.corrupt(if bad > 0 {
+                format!("none of {packets} packets could be decoded ({last_bad})")
+            } else {
+                "no audio frames could be decoded".into()
+            }));
+        }
+        if packets > 0 && bad as f64 / packets as f64 >= MAX_BAD_PACKET_SHARE {
+            return Err(self.corrupt(format!(
+                "{bad} of {packets} packets failed to decode ({last_bad})"
+            )));
+        }
+        // A container that declares its length lets a cut file be recognised: allow one
+        // packet's worth of slack for codec delay and padding.
+        if let Some(declared) = self.declared_frames {
+            let slack = self.params.max_frames_per_packet.unwrap_or(4096).max(4096);
+            if declared > last.raw_end + slack {
+                return Err(AudioError::Truncated {
+                    path: path.to_path_buf(),
+                    reason: format!(
+                        "the header promises {:.2} s but only {:.2} s of audio is present",
+                        declared as f64 / sample_rate as f64,
+                        last.raw_end as f64 / sample_rate as f64
+                    ),
+                });
+            }
+        }
+        if last.cut_short && self.declared_frames.is_none() && bad > 0 {
             return Err(AudioError::Truncated {
                 path: path.to_path_buf(),
-                reason: "the file ends before its first audio frame".into(),
+                reason: format!("the last packet is cut off ({last_bad})"),
             });
         }
-        return Err(corrupt(if bad_packets > 0 {
-            format!("none of {packets} packets could be decoded ({last_bad})")
-        } else {
-            "no audio frames could be decoded".into()
-        }));
-    };
-    if frames == 0 {
-        return Err(corrupt("the edit list leaves no audio to play".into()));
-    }
-    if packets > 0 && bad_packets as f64 / packets as f64 >= MAX_BAD_PACKET_SHARE {
-        return Err(corrupt(format!(
-            "{bad_packets} of {packets} packets failed to decode ({last_bad})"
-        )));
-    }
-    // A container that declares its length lets a cut file be recognised: allow one packet's
-    // worth of slack for codec delay and padding.
-    if let Some(declared) = declared_frames {
-        let slack = params.max_frames_per_packet.unwrap_or(4096).max(4096);
-        if declared > raw_frames + slack {
-            return Err(AudioError::Truncated {
-                path: path.to_path_buf(),
-                reason: format!(
-                    "the header promises {:.2} s but only {:.2} s of audio is present",
-                    declared as f64 / sample_rate as f64,
-                    raw_frames as f64 / sample_rate as f64
-                ),
-            });
+        let mut values = Vec::new();
+        for s in segs {
+            if (s.sample_rate, s.channels) != (sample_rate, channels) && s.frames > 0 {
+                return Err(self.corrupt("segments disagree on the stream format".into()));
+            }
+            values.extend(s.values);
         }
+        let spb = peaks::base_samples_per_bucket(sample_rate);
+        Ok(Analysis {
+            stream: StreamInfo {
+                container: self.container.clone(),
+                codec: self.codec.clone(),
+                sample_rate,
+                channels: channels as u32,
+                frames,
+            },
+            tags,
+            peaks: peaks::Peaks::from_base(channels, spb, values),
+        })
     }
-    if cut_short && declared_frames.is_none() && bad_packets > 0 {
-        return Err(AudioError::Truncated {
-            path: path.to_path_buf(),
-            reason: format!("the last packet is cut off ({last_bad})"),
-        });
-    }
-
-    Ok(Analysis {
-        stream: StreamInfo {
-            container,
-            codec: codec_short,
-            sample_rate,
-            channels: channels as u32,
-            frames,
-        },
-        tags,
-        peaks: builder.finish(),
-    })
 }
 
 fn read_tags(reader: &mut dyn FormatReader) -> Tags {

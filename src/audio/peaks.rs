@@ -118,15 +118,27 @@ impl PeakBuilder {
         self.filled = 0;
     }
 
-    /// Closes the last partial bucket and builds the coarser levels.
-    pub fn finish(mut self) -> Peaks {
+    /// Closes the last partial bucket and returns the level-0 values.
+    pub fn finish_base(mut self) -> Vec<i16> {
         if self.filled > 0 {
             self.flush();
         }
-        let channels = self.channels;
+        self.out
+    }
+
+    /// Closes the last partial bucket and builds the whole pyramid.
+    pub fn finish(self) -> Peaks {
+        let (channels, spb) = (self.channels, self.spb as u32);
+        Peaks::from_base(channels, spb, self.finish_base())
+    }
+}
+
+impl Peaks {
+    /// Builds the coarser levels over level-0 `values`.
+    pub fn from_base(channels: usize, samples_per_bucket: u32, values: Vec<i16>) -> Peaks {
         let mut levels = vec![PeakLevel {
-            samples_per_bucket: self.spb as u32,
-            values: self.out,
+            samples_per_bucket,
+            values,
         }];
         while levels
             .last()

@@ -43,6 +43,9 @@ pub const GOOD: &[&str] = &[
     "vorbis.ogg",
 ];
 
+/// Long fixtures (150 s): decoded in parallel segments.
+pub const LONG: &[&str] = &["long_stereo.mp3", "long.m4a", "long.flac"];
+
 /// A temporary folder with a library path in it.
 pub struct TempLib {
     pub dir: tempfile::TempDir,
