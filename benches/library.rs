@@ -237,6 +237,28 @@ fn main() {
         100.0 * pricing as f64 / total as f64
     );
 
+    // The SQLite baseline: the bare FTS5 query our search starts from, without joins or paging.
+    for (m, what) in [
+        ("text : (\"pricing\")", "exact word"),
+        ("text : (\"pricing\"*)", "prefix, as typed"),
+        (
+            "text : (\"pricing\"*) AND facets : \"r7\"",
+            "prefix, one rep",
+        ),
+    ] {
+        let sql = "SELECT rowid, bm25(notes_fts) FROM notes_fts WHERE notes_fts MATCH ?1
+                   ORDER BY rowid DESC LIMIT 1000";
+        measure(
+            &format!("baseline: raw FTS5, 1000 most recent, {what}"),
+            20.0,
+            30,
+            |_| {
+                let mut stmt = lib.conn().prepare_cached(sql).unwrap();
+                let n = stmt.query_map([m], |r| r.get::<_, i64>(0)).unwrap().count();
+                std::hint::black_box(n);
+            },
+        );
+    }
     for (word, what) in [
         ("pricing", "common word"),
         ("objection handled", "two words"),

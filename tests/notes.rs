@@ -350,9 +350,13 @@ fn search_finds_notes_titles_and_counterparts_with_filters_and_pages() {
         .count();
     assert_eq!((notes_hit, recs_hit), (3, 1), "{page:#?}");
 
-    // Prefix matching on the last word, as typed.
+    // Whole words by default; a trailing * matches a prefix.
     assert_eq!(
         search::search(lib.conn(), &q("objec")).unwrap().hits.len(),
+        0
+    );
+    assert_eq!(
+        search::search(lib.conn(), &q("objec*")).unwrap().hits.len(),
         1
     );
     // Filters.
