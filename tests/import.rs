@@ -369,15 +369,20 @@ fn rejects_an_unreadable_file() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     // Root reads any file: run the real CLI as an unprivileged user then.
-    let is_root = unsafe_free_euid() == 0;
+    let is_root = effective_uid() == 0;
     let lib_path = t.path();
     let mut cmd = if is_root {
         for p in [t.dir.path(), folder.as_path()] {
             std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o777)).unwrap();
         }
+        // A copy of the binary in the world-readable temp dir: the checkout may not be
+        // reachable by that user.
+        let bin = t.dir.path().join("gamefilm");
+        std::fs::copy(env!("CARGO_BIN_EXE_gamefilm"), &bin).unwrap();
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
         let mut c = std::process::Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(env!("CARGO_BIN_EXE_gamefilm"));
+            .arg(&bin);
         c
     } else {
         std::process::Command::new(env!("CARGO_BIN_EXE_gamefilm"))
@@ -408,7 +413,7 @@ fn rejects_an_unreadable_file() {
 }
 
 /// The effective user id, read from /proc so the test needs no unsafe code.
-fn unsafe_free_euid() -> u32 {
+fn effective_uid() -> u32 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()

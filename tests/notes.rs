@@ -361,6 +361,15 @@ fn search_finds_notes_titles_and_counterparts_with_filters_and_pages() {
     );
     // Filters.
     let only = |lib: &Library, f: SearchQuery| search::search(lib.conn(), &f).unwrap().hits.len();
+    let by_rep = |lib: &Library, rep: &str| {
+        only(
+            lib,
+            SearchQuery {
+                rep: Some(rep.into()),
+                ..q("pricing")
+            },
+        )
+    };
     assert_eq!(
         only(
             &lib,
@@ -371,21 +380,13 @@ fn search_finds_notes_titles_and_counterparts_with_filters_and_pages() {
         ),
         1
     );
+    assert_eq!(by_rep(&lib, "Riley"), 1);
+    let tomorrow = gamefilm::timefmt::now_ms() + 86_400_000;
     assert_eq!(
         only(
             &lib,
             SearchQuery {
-                rep: Some("Riley".into()),
-                ..q("pricing")
-            }
-        ),
-        1
-    );
-    assert_eq!(
-        only(
-            &lib,
-            SearchQuery {
-                since: Some(gamefilm::timefmt::now_ms() + 86_400_000),
+                since: Some(tomorrow),
                 ..q("pricing")
             }
         ),
@@ -395,45 +396,14 @@ fn search_finds_notes_titles_and_counterparts_with_filters_and_pages() {
     assert_eq!(only(&lib, q("improvement")), 0);
     // A call handed to another rep moves its notes to that rep's results (3 notes, plus the
     // "Pricing Partners" call itself).
-    recordings::update_meta(
-        &mut lib,
-        b,
-        &MetaEdit {
-            rep: Some("Jordan".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    assert_eq!(
-        only(
-            &lib,
-            SearchQuery {
-                rep: Some("Jordan".into()),
-                ..q("pricing")
-            }
-        ),
-        4
-    );
-    assert_eq!(
-        only(
-            &lib,
-            SearchQuery {
-                rep: Some("Riley".into()),
-                ..q("pricing")
-            }
-        ),
-        0
-    );
-    assert_eq!(
-        only(
-            &lib,
-            SearchQuery {
-                rep: Some("Nobody".into()),
-                ..q("pricing")
-            }
-        ),
-        0
-    );
+    let to_jordan = MetaEdit {
+        rep: Some("Jordan".into()),
+        ..Default::default()
+    };
+    recordings::update_meta(&mut lib, b, &to_jordan).unwrap();
+    assert_eq!(by_rep(&lib, "Jordan"), 4);
+    assert_eq!(by_rep(&lib, "Riley"), 0);
+    assert_eq!(by_rep(&lib, "Nobody"), 0);
     // Deleted notes are not found.
     notes::delete(&mut lib, &gone.id).unwrap();
     assert_eq!(only(&lib, q("anchor")), 0);
