@@ -6,24 +6,23 @@
 
 pub mod mp4;
 pub mod peaks;
+pub mod source;
 
 use std::fs::File;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use symphonia::core::codecs::audio::{
-    AudioCodecParameters, AudioDecoderOptions, well_known as codec,
-};
+use symphonia::core::codecs::audio::{AudioCodecParameters, well_known as codec};
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::probe::Hint;
-use symphonia::core::formats::{FormatOptions, FormatReader, SeekMode, SeekTo, TrackType};
+use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
 use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::{MetadataOptions, StandardTag};
-use symphonia::core::units::Timestamp;
 use symphonia::default::{get_codecs, get_probe};
 
 pub use peaks::Peaks;
+pub use source::Source;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AudioError {
@@ -117,10 +116,6 @@ const MAX_BAD_PACKET_SHARE: f64 = 0.2;
 /// Files at least this long (declared) are decoded in parallel segments.
 const PARALLEL_MIN_SECONDS: u64 = 120;
 
-/// Decoding starts this many frames before a segment so that codec state (MP3's bit reservoir
-/// and overlap, AAC and Vorbis overlap) has settled when the segment's first frame comes out.
-const SEGMENT_PREROLL_FRAMES: u64 = 16 * 1152;
-
 /// An opened file: the format reader and the chosen track. Shared by analysis and playback.
 pub struct Opened {
     pub reader: Box<dyn FormatReader>,
@@ -187,7 +182,7 @@ pub fn open(path: &Path) -> Result<Opened, AudioError> {
 ///
 /// A long file whose container declares its length is cut into one segment per core, each
 /// decoded by its own reader from a seek point a little before the segment (see
-/// [`SEGMENT_PREROLL_FRAMES`]); segments start on peak-bucket borders, so joining their peaks
+/// [`source::SEEK_PREROLL_FRAMES`]); segments start on peak-bucket borders, so joining their peaks
 /// gives exactly the single-pass result. Anything unexpected on that path (a failed seek, a
 /// segment ending early) falls back to one sequential pass, which also produces the errors.
 pub fn analyze(path: &Path) -> Result<Analysis, AudioError> {
@@ -241,7 +236,6 @@ pub fn analyze(path: &Path) -> Result<Analysis, AudioError> {
 /// What is known before decoding: codec parameters, edit-list trim, bucket size.
 struct Plan<'a> {
     path: &'a Path,
-    track_id: u32,
     container: String,
     params: AudioCodecParameters,
     codec: String,
@@ -265,42 +259,22 @@ struct Segment {
 
 impl<'a> Plan<'a> {
     fn new(path: &'a Path, opened: &Opened) -> Result<Self, AudioError> {
-        let track = opened
-            .reader
-            .tracks()
-            .iter()
-            .find(|t| t.id == opened.track_id)
-            .ok_or_else(|| AudioError::NoAudioTrack {
+        let setup = source::TrackSetup::of(path, opened)?;
+        let codec = get_codecs()
+            .get_audio_decoder(setup.params.codec)
+            .map(|d| d.codec.info.short_name.to_string())
+            .ok_or_else(|| AudioError::UnsupportedCodec {
                 path: path.to_path_buf(),
+                codec: codec_name(setup.params.codec),
             })?;
-        let params = track
-            .codec_params
-            .as_ref()
-            .and_then(|p| p.audio())
-            .ok_or_else(|| AudioError::NoAudioTrack {
-                path: path.to_path_buf(),
-            })?
-            .clone();
-        let decoder = get_codecs()
-            .make_audio_decoder(&params, &AudioDecoderOptions::default())
-            .map_err(|_| AudioError::UnsupportedCodec {
-                path: path.to_path_buf(),
-                codec: codec_name(params.codec),
-            })?;
-        let rate = params.sample_rate.unwrap_or(0);
-        let trim = match (opened.container.as_str(), rate) {
-            ("isomp4", r) if r > 0 => mp4::edit_list_trim(path, r).unwrap_or_default(),
-            _ => mp4::Trim::default(),
-        };
         Ok(Plan {
             path,
-            track_id: opened.track_id,
             container: opened.container.clone(),
-            codec: decoder.codec_info().short_name.to_string(),
-            declared_frames: track.num_frames,
-            spb: peaks::base_samples_per_bucket(rate.max(1)),
-            params,
-            trim,
+            codec,
+            declared_frames: setup.declared_frames,
+            spb: peaks::base_samples_per_bucket(setup.params.sample_rate.unwrap_or(1).max(1)),
+            params: setup.params,
+            trim: setup.trim,
         })
     }
 
@@ -334,133 +308,36 @@ impl<'a> Plan<'a> {
     /// Decodes output frames `[start, end)` (to the end of the stream when `end` is `None`).
     /// `start` must be a multiple of the bucket size.
     fn decode(&self, opened: Opened, start: u64, end: Option<u64>) -> Result<Segment, AudioError> {
-        let path = self.path;
-        let Opened { mut reader, .. } = opened;
-        let mut decoder = get_codecs()
-            .make_audio_decoder(&self.params, &AudioDecoderOptions::default())
-            .map_err(|_| AudioError::UnsupportedCodec {
-                path: path.to_path_buf(),
-                codec: codec_name(self.params.codec),
-            })?;
-        // Output frames, relative to the raw timeline (after symphonia's own gapless trim).
-        let out_end = end
-            .map(|e| e.min(self.trim.keep.unwrap_or(u64::MAX)))
-            .or(self.trim.keep);
+        let mut source = Source::new(self.path, opened, &self.params, self.trim)?;
+        source.set_end(end);
         if start > 0 {
-            let raw_start = start + self.trim.skip;
-            let ts = raw_start.saturating_sub(SEGMENT_PREROLL_FRAMES);
-            reader
-                .seek(
-                    SeekMode::Accurate,
-                    SeekTo::Timestamp {
-                        ts: Timestamp::from(ts as i64),
-                        track_id: self.track_id,
-                    },
-                )
-                .map_err(|e| self.corrupt(format!("cannot seek for a parallel decode: {e}")))?;
+            source.seek(start)?;
         }
-        let mut seg = Segment {
-            values: Vec::new(),
-            frames: 0,
-            raw_end: 0,
-            sample_rate: 0,
-            channels: 0,
-            packets: 0,
-            bad_packets: 0,
-            last_bad: String::new(),
-            cut_short: false,
-        };
         let mut builder: Option<peaks::PeakBuilder> = None;
-        let mut planes: Vec<Vec<f32>> = Vec::new();
-        loop {
-            let packet = match reader.next_packet() {
-                Ok(Some(p)) => p,
-                Ok(None) => break,
-                Err(SymError::IoError(e)) if e.kind() == ErrorKind::UnexpectedEof => {
-                    seg.cut_short = true;
-                    break;
-                }
-                Err(SymError::ResetRequired) => {
-                    decoder.reset();
-                    continue;
-                }
-                Err(SymError::IoError(source)) => {
-                    return Err(AudioError::Unreadable {
-                        path: path.to_path_buf(),
-                        source,
-                    });
-                }
-                Err(e) => return Err(self.corrupt(format!("cannot read the next packet: {e}"))),
-            };
-            if packet.track_id != self.track_id {
-                continue;
-            }
-            // Where this packet's first output frame lies on the output timeline.
-            let raw_pos = (packet.pts.get() + packet.trim_start.get() as i64).max(0) as u64;
-            let pos = raw_pos as i64 - self.trim.skip as i64;
-            if out_end.is_some_and(|e| pos >= e as i64) {
-                break;
-            }
-            seg.packets += 1;
-            let buf = match decoder.decode(&packet) {
-                Ok(buf) => buf,
-                Err(SymError::DecodeError(msg)) => {
-                    seg.bad_packets += 1;
-                    seg.last_bad = msg.to_string();
-                    continue;
-                }
-                Err(SymError::ResetRequired) => {
-                    decoder.reset();
-                    continue;
-                }
-                Err(SymError::IoError(e)) if e.kind() == ErrorKind::UnexpectedEof => {
-                    seg.cut_short = true;
-                    break;
-                }
-                Err(SymError::Unsupported(what)) => {
-                    return Err(AudioError::UnsupportedCodec {
-                        path: path.to_path_buf(),
-                        codec: format!("{} ({what})", self.codec),
-                    });
-                }
-                Err(e) => return Err(self.corrupt(e.to_string())),
-            };
-            let n = buf.frames() as i64;
-            if n == 0 {
-                continue;
-            }
-            let (rate, chans) = (buf.spec().rate(), buf.spec().channels().count());
-            if seg.sample_rate == 0 {
-                (seg.sample_rate, seg.channels) = (rate, chans);
-            } else if (seg.sample_rate, seg.channels) != (rate, chans) {
-                return Err(self.corrupt(format!(
-                    "the stream changes format midway ({} Hz × {} → {rate} Hz × {chans})",
-                    seg.sample_rate, seg.channels
-                )));
-            }
-            seg.raw_end = raw_pos + n as u64;
-            // Keep the part of [pos, pos + n) inside [start, out_end).
-            let lo = (start as i64).max(pos);
-            let hi = out_end.map_or(pos + n, |e| (e as i64).min(pos + n));
-            if hi <= lo {
-                continue;
-            }
-            buf.copy_to_vecs_planar::<f32>(&mut planes);
-            let (a, z) = ((lo - pos) as usize, (hi - pos) as usize);
-            for p in planes.iter_mut() {
-                p.truncate(z);
-                p.drain(..a);
-            }
-            let spb = peaks::base_samples_per_bucket(rate);
+        let mut frames = 0u64;
+        while let Some(block) = source.next_block()? {
+            let (rate, chans) = (block.sample_rate, block.planes.len());
             builder
-                .get_or_insert_with(|| peaks::PeakBuilder::new(chans, spb))
-                .push_planar(&planes);
-            seg.frames += (hi - lo) as u64;
+                .get_or_insert_with(|| {
+                    peaks::PeakBuilder::new(chans, peaks::base_samples_per_bucket(rate))
+                })
+                .push_planar(block.planes);
+            frames += block.frames() as u64;
         }
-        if let Some(b) = builder {
-            seg.values = b.finish_base();
-        }
-        Ok(seg)
+        let s = source.stats;
+        Ok(Segment {
+            values: builder
+                .map(peaks::PeakBuilder::finish_base)
+                .unwrap_or_default(),
+            frames,
+            raw_end: s.raw_end,
+            sample_rate: s.sample_rate,
+            channels: s.channels,
+            packets: s.packets,
+            bad_packets: s.bad_packets,
+            last_bad: s.last_bad,
+            cut_short: s.cut_short,
+        })
     }
 
     /// Joins segments, checks the whole, and builds the result.
@@ -575,7 +452,7 @@ fn read_tags(reader: &mut dyn FormatReader) -> Tags {
 }
 
 /// A readable name for a codec symphonia knows of but may not decode.
-fn codec_name(id: symphonia::core::codecs::audio::AudioCodecId) -> String {
+pub(crate) fn codec_name(id: symphonia::core::codecs::audio::AudioCodecId) -> String {
     if let Some(reg) = get_codecs().get_audio_decoder(id) {
         return reg.codec.info.short_name.to_string();
     }
