@@ -8,6 +8,7 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use gamefilm::audio::player::{ChannelMode, Player, PlayerEvent, PlayerOptions};
 use gamefilm::import::{self, FileResult, ImportOptions, Outcome};
 use gamefilm::library::notes::{self, NewNote, NoteEdit};
 use gamefilm::library::recordings::{self, ListFilter, MetaEdit};
@@ -99,6 +100,23 @@ enum Command {
         untags: Vec<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// Play a recording (by id) or any audio file
+    Play {
+        /// A recording id or a file path
+        target: String,
+        #[arg(long, value_name = "TIME")]
+        from: Option<String>,
+        #[arg(long, value_name = "TIME")]
+        to: Option<String>,
+        /// 0.5 to 3; pitch is kept
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// Skip quiet stretches longer than about a second
+        #[arg(long)]
+        skip_silence: bool,
+        #[arg(long, value_enum, default_value_t = ChannelArg::Mix)]
+        channel: ChannelArg,
     },
     /// Print waveform min/max columns, for checking
     Peaks {
@@ -196,6 +214,23 @@ impl From<KindArg> for NoteKind {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ChannelArg {
+    Mix,
+    Left,
+    Right,
+}
+
+impl From<ChannelArg> for ChannelMode {
+    fn from(c: ChannelArg) -> Self {
+        match c {
+            ChannelArg::Mix => ChannelMode::Mix,
+            ChannelArg::Left => ChannelMode::Left,
+            ChannelArg::Right => ChannelMode::Right,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum SortArg {
     Relevance,
     Recent,
@@ -231,6 +266,37 @@ fn date_opt(s: &Option<String>) -> Result<Option<i64>> {
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
+    // A file can be played without touching the library.
+    if let Command::Play {
+        target,
+        from,
+        to,
+        speed,
+        skip_silence,
+        channel,
+    } = &cli.command
+    {
+        let path = match target.parse::<i64>() {
+            Ok(id) if !std::path::Path::new(target).exists() => {
+                let lib = open(cli.library.as_deref())?;
+                PathBuf::from(recordings::get(lib.conn(), id)?.path)
+            }
+            _ => PathBuf::from(target),
+        };
+        let opts = PlayerOptions {
+            from_ms: from
+                .as_deref()
+                .map(parse_offset_ms)
+                .transpose()?
+                .unwrap_or(0),
+            to_ms: to.as_deref().map(parse_offset_ms).transpose()?,
+            speed: *speed,
+            skip_silence: *skip_silence,
+            channel: (*channel).into(),
+            ..Default::default()
+        };
+        return play_cmd(&path, opts);
+    }
     let mut lib = open(cli.library.as_deref())?;
     match cli.command {
         Command::Import {
@@ -346,6 +412,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 println!("Updated #{} {}", rec.id, rec.title);
             }
         }
+        Command::Play { .. } => unreachable!("handled before the library is opened"),
         Command::Peaks {
             id,
             from,
@@ -404,6 +471,45 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn play_cmd(path: &std::path::Path, opts: PlayerOptions) -> Result<ExitCode> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let player = Player::open(path, opts, Some(tx))?;
+    let total = player.duration_ms();
+    let device = player.device();
+    eprintln!(
+        "Playing {} ({} Hz, {} ch output)",
+        path.display(),
+        device.sample_rate,
+        device.channels
+    );
+    let mut last_print = std::time::Instant::now();
+    for event in rx {
+        match event {
+            PlayerEvent::Position { ms } => {
+                if last_print.elapsed() >= std::time::Duration::from_millis(500) {
+                    last_print = std::time::Instant::now();
+                    eprint!("\r  {} / {}   ", format_ms(ms), format_ms(total));
+                }
+            }
+            PlayerEvent::Ended => {
+                eprintln!(
+                    "\r  {} / {}   done",
+                    format_ms(player.position_ms()),
+                    format_ms(total)
+                );
+                break;
+            }
+            PlayerEvent::Failed { message } => bail!("playback stopped: {message}"),
+        }
+    }
+    let underruns = player.underruns();
+    player.stop();
+    if underruns > 0 {
+        eprintln!("({underruns} buffer underruns)");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@
 
 pub mod mp4;
 pub mod peaks;
+pub mod player;
 pub mod source;
 
 use std::fs::File;

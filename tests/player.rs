@@ -1,0 +1,604 @@
+//! The player through the real audio path: cpal → ALSA → the `file` plugin, paced by
+//! `tests/support/pace.py` through a FIFO. What ALSA captured is compared with an independent
+//! decode by ffmpeg at the device rate.
+//!
+//! ALSA reads its configuration once per process, so every scenario runs in a child process
+//! (this test binary again, running only `player_child`) with its own capture environment. The
+//! child drives a [`Player`] through a script and writes what it observed as JSON; the parent
+//! analyses the capture.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use gamefilm::audio::player::{ChannelMode, Player, PlayerError, PlayerEvent, PlayerOptions};
+use serde::{Deserialize, Serialize};
+
+const RATE: u32 = 48_000;
+
+const CAPTURE_CONF: &str = r#"
+pcm.!default {
+    type plug
+    slave { pcm "capture_file"  format S16_LE  rate 48000  channels 2 }
+}
+pcm.capture_file {
+    type file
+    slave.pcm "null"
+    file { @func getenv  vars [ ALSA_CAPTURE_FILE ]  default "/tmp/alsa-capture.wav" }
+    format "wav"
+}
+"#;
+
+/// No usable device: the default PCM names a card that does not exist.
+const NO_DEVICE_CONF: &str = "pcm.!default { type hw card 99 }\n";
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug)]
+enum Step {
+    /// Wait until the player's position reaches this many ms.
+    Until(i64),
+    Seek(i64),
+    Pause,
+    Play,
+    /// Sleep this long (wall clock).
+    Sleep(u64),
+    /// Record position and frames played.
+    Mark,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct Script {
+    file: PathBuf,
+    from_ms: i64,
+    to_ms: Option<i64>,
+    speed: f64,
+    skip_silence: bool,
+    channel: String,
+    steps: Vec<Step>,
+    /// Play to the end after the steps.
+    to_end: bool,
+}
+
+#[derive(Serialize, Deserialize, Debug, Default)]
+struct Observed {
+    error_code: Option<String>,
+    error: Option<String>,
+    /// (position ms, frames played) at each Mark and right after each Seek returns.
+    marks: Vec<(i64, u64)>,
+    end_position_ms: i64,
+    underruns: u64,
+    /// Position events received, and over how long (ms); whether the end was announced.
+    position_events: usize,
+    events_span_ms: u64,
+    ended_event: bool,
+}
+
+/// A paced capture: FIFO + pacer + ALSA configuration, in a temp dir.
+struct Capture {
+    dir: tempfile::TempDir,
+    pacer: Option<Child>,
+    conf: PathBuf,
+}
+
+impl Capture {
+    /// `speedup`: how many times faster than real time the device consumes audio.
+    fn paced(speedup: f64) -> Capture {
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("asound.conf");
+        std::fs::write(&conf, CAPTURE_CONF).unwrap();
+        let fifo = dir.path().join("capture.fifo");
+        assert!(
+            Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let pace = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pace.py");
+        let bytes_per_s = (RATE as f64 * 4.0 * speedup).to_string();
+        let mut pacer = Command::new("python3")
+            .arg(pace)
+            .arg(bytes_per_s)
+            .arg(&fifo)
+            .arg(dir.path().join("capture.wav"))
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 runs the pacer");
+        let mut line = String::new();
+        BufReader::new(pacer.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "ready");
+        Capture {
+            dir,
+            pacer: Some(pacer),
+            conf,
+        }
+    }
+
+    fn broken() -> Capture {
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("asound.conf");
+        std::fs::write(&conf, NO_DEVICE_CONF).unwrap();
+        Capture {
+            dir,
+            pacer: None,
+            conf,
+        }
+    }
+
+    /// Runs `script` in a child process against this capture.
+    fn run(&mut self, script: &Script) -> Observed {
+        let script_path = self.dir.path().join("script.json");
+        let observed_path = self.dir.path().join("observed.json");
+        std::fs::write(&script_path, serde_json::to_vec(script).unwrap()).unwrap();
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "player_child", "--nocapture", "--test-threads=1"])
+            .env("GAMEFILM_PLAYER_SCRIPT", &script_path)
+            .env("GAMEFILM_PLAYER_OBSERVED", &observed_path)
+            .env(
+                "ALSA_CONFIG_PATH",
+                format!("/usr/share/alsa/alsa.conf:{}", self.conf.display()),
+            )
+            .env("ALSA_CAPTURE_FILE", self.dir.path().join("capture.fifo"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "child failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&std::fs::read(&observed_path).unwrap()).unwrap()
+    }
+
+    /// Waits for the pacer and returns the captured frames (left, right) as f32.
+    fn captured(mut self) -> (Vec<f32>, Vec<f32>) {
+        if let Some(mut p) = self.pacer.take() {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while p.try_wait().unwrap().is_none() {
+                assert!(Instant::now() < deadline, "the pacer did not finish");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        let bytes = std::fs::read(self.dir.path().join("capture.wav")).unwrap();
+        let data = &bytes[44.min(bytes.len())..];
+        let (mut l, mut r) = (Vec::new(), Vec::new());
+        for f in data.chunks_exact(4) {
+            l.push(i16::from_le_bytes([f[0], f[1]]) as f32 / 32768.0);
+            r.push(i16::from_le_bytes([f[2], f[3]]) as f32 / 32768.0);
+        }
+        (l, r)
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        if let Some(mut p) = self.pacer.take() {
+            let _ = p.kill();
+            let _ = p.wait();
+        }
+    }
+}
+
+/// The child side: runs the script given in the environment; a no-op in a normal test run.
+#[test]
+fn player_child() {
+    let Ok(script_path) = std::env::var("GAMEFILM_PLAYER_SCRIPT") else {
+        return;
+    };
+    let observed_path = std::env::var("GAMEFILM_PLAYER_OBSERVED").unwrap();
+    let script: Script = serde_json::from_slice(&std::fs::read(script_path).unwrap()).unwrap();
+    let channel = match script.channel.as_str() {
+        "left" => ChannelMode::Left,
+        "right" => ChannelMode::Right,
+        _ => ChannelMode::Mix,
+    };
+    let opts = PlayerOptions {
+        from_ms: script.from_ms,
+        to_ms: script.to_ms,
+        speed: if script.speed == 0.0 {
+            1.0
+        } else {
+            script.speed
+        },
+        skip_silence: script.skip_silence,
+        channel,
+        device_rate: Some(RATE),
+        start_paused: false,
+    };
+    let mut seen = Observed::default();
+    let (events, received) = std::sync::mpsc::channel();
+    let opened_at = Instant::now();
+    match Player::open(&script.file, opts, Some(events)) {
+        Err(e) => {
+            seen.error_code = Some(e.code().to_string());
+            seen.error = Some(e.to_string());
+        }
+        Ok(player) => {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            let wait = |cond: &dyn Fn() -> bool| {
+                while !cond() {
+                    assert!(Instant::now() < deadline, "timed out");
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            };
+            for step in &script.steps {
+                match *step {
+                    Step::Until(ms) => wait(&|| player.position_ms() >= ms || player.is_ended()),
+                    Step::Seek(ms) => {
+                        player.seek(ms).unwrap();
+                        seen.marks
+                            .push((player.position_ms(), player.frames_played()));
+                    }
+                    Step::Pause => player.pause().unwrap(),
+                    Step::Play => player.play().unwrap(),
+                    Step::Sleep(ms) => std::thread::sleep(Duration::from_millis(ms)),
+                    Step::Mark => seen
+                        .marks
+                        .push((player.position_ms(), player.frames_played())),
+                }
+            }
+            if script.to_end {
+                wait(&|| player.is_ended());
+            }
+            seen.end_position_ms = player.position_ms();
+            seen.underruns = player.underruns();
+            std::thread::sleep(Duration::from_millis(100));
+            player.stop();
+            seen.events_span_ms = opened_at.elapsed().as_millis() as u64;
+            for e in received.try_iter() {
+                match e {
+                    PlayerEvent::Position { .. } => seen.position_events += 1,
+                    PlayerEvent::Ended => seen.ended_event = true,
+                    PlayerEvent::Failed { message } => seen.error = Some(message),
+                }
+            }
+        }
+    }
+    std::fs::write(observed_path, serde_json::to_vec(&seen).unwrap()).unwrap();
+}
+
+fn script(file: &str) -> Script {
+    Script {
+        file: fixture(file),
+        speed: 1.0,
+        channel: "mix".into(),
+        to_end: true,
+        ..Default::default()
+    }
+}
+
+/// ffmpeg's decode at the device rate: (left, right) after `filter` (e.g. a channel pan).
+fn reference(file: &str, filter: Option<&str>) -> (Vec<f32>, Vec<f32>) {
+    let mut cmd = Command::new("ffmpeg");
+    cmd.args(["-nostdin", "-v", "error", "-i"])
+        .arg(fixture(file));
+    if let Some(f) = filter {
+        cmd.args(["-af", f]);
+    }
+    let out = cmd
+        .args(["-ar", "48000", "-ac", "2", "-f", "f32le", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let s: Vec<f32> = out
+        .stdout
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    (
+        s.iter().step_by(2).copied().collect(),
+        s.iter().skip(1).step_by(2).copied().collect(),
+    )
+}
+
+/// Normalised correlation of two equal-length signals.
+fn correlation(a: &[f32], b: &[f32]) -> f64 {
+    let (mut ab, mut aa, mut bb) = (0.0f64, 0.0f64, 0.0f64);
+    for (x, y) in a.iter().zip(b) {
+        ab += *x as f64 * *y as f64;
+        aa += *x as f64 * *x as f64;
+        bb += *y as f64 * *y as f64;
+    }
+    if aa == 0.0 || bb == 0.0 {
+        0.0
+    } else {
+        ab / (aa * bb).sqrt()
+    }
+}
+
+/// Where `needle` best matches inside `hay` (offset, correlation), stepping coarsely then finely.
+fn locate(hay: &[f32], needle: &[f32]) -> (usize, f64) {
+    let n = needle.len();
+    if hay.len() < n {
+        return (0, 0.0);
+    }
+    let mut best = (0usize, f64::MIN);
+    let coarse = 8;
+    for off in (0..=hay.len() - n).step_by(coarse) {
+        let c = correlation(&hay[off..off + n], needle);
+        if c > best.1 {
+            best = (off, c);
+        }
+    }
+    let (lo, hi) = (
+        best.0.saturating_sub(coarse),
+        (best.0 + coarse).min(hay.len() - n),
+    );
+    for off in lo..=hi {
+        let c = correlation(&hay[off..off + n], needle);
+        if c > best.1 {
+            best = (off, c);
+        }
+    }
+    best
+}
+
+/// Index of the first sample louder than a whisper.
+fn first_sound(x: &[f32]) -> usize {
+    x.iter().position(|v| v.abs() > 1e-3).unwrap_or(x.len())
+}
+
+/// Seconds of sound: everything but silent runs of 10 ms or more.
+fn sound_seconds(x: &[f32]) -> f64 {
+    let mut silent = 0usize;
+    let mut run = 0usize;
+    for v in x {
+        if v.abs() <= 1e-3 {
+            run += 1;
+        } else {
+            if run >= RATE as usize / 100 {
+                silent += run;
+            }
+            run = 0;
+        }
+    }
+    if run >= RATE as usize / 100 {
+        silent += run;
+    }
+    (x.len() - silent) as f64 / RATE as f64
+}
+
+fn last_sound(x: &[f32]) -> usize {
+    x.iter().rposition(|v| v.abs() > 1e-3).map_or(0, |i| i + 1)
+}
+
+fn assert_plays_like_ffmpeg(file: &str) {
+    let mut cap = Capture::paced(4.0);
+    let seen = cap.run(&script(file));
+    assert!(seen.error.is_none(), "{:?}", seen.error);
+    let (l, r) = cap.captured();
+    let (rl, rr) = reference(file, None);
+    // The whole of ffmpeg's decode, found in the capture at the start.
+    let head = &rl[..rl.len().min(RATE as usize)];
+    let (off, c) = locate(&l[..l.len().min(3 * RATE as usize)], head);
+    assert!(off < 2_000, "{file}: playback started {off} frames late");
+    let n = rl.len().min(l.len() - off);
+    assert!(
+        n + 2_400 >= rl.len(),
+        "{file}: captured {n} of {} frames",
+        rl.len()
+    );
+    let cl = correlation(&l[off..off + n], &rl[..n]);
+    let cr = correlation(&r[off..off + n], &rr[..n]);
+    assert!(
+        c >= 0.99 && cl >= 0.99 && cr >= 0.99,
+        "{file}: correlation {c:.4} head, {cl:.4} left, {cr:.4} right"
+    );
+    assert_eq!(seen.underruns, 0, "{file}: underruns");
+    // Listeners hear the position at 20 Hz or more, and the end.
+    let rate = seen.position_events as f64 * 1000.0 / seen.events_span_ms as f64;
+    assert!(rate >= 20.0, "{file}: {rate:.1} position events a second");
+    assert!(seen.ended_event, "{file}: no end-of-file event");
+}
+
+#[test]
+fn plays_a_sine_like_ffmpeg_decodes_it() {
+    assert_plays_like_ffmpeg("sine_1k_44k.wav");
+}
+
+#[test]
+fn plays_a_sweep_like_ffmpeg_decodes_it() {
+    assert_plays_like_ffmpeg("sweep_22k.wav");
+}
+
+#[test]
+fn plays_real_speech_like_ffmpeg_decodes_it() {
+    assert_plays_like_ffmpeg("mp3_8k_mono.mp3");
+}
+
+#[test]
+fn after_a_seek_the_first_audio_is_the_source_at_the_target() {
+    let mut cap = Capture::paced(4.0);
+    let mut s = script("speech.wav");
+    s.steps = vec![Step::Until(500), Step::Seek(2_000), Step::Until(3_000)];
+    s.to_end = false;
+    let seen = cap.run(&s);
+    let (after_seek_ms, _) = seen.marks[0];
+    assert!(
+        (after_seek_ms - 2_000).abs() <= 10,
+        "position after the seek: {after_seek_ms} ms"
+    );
+    let (l, _) = cap.captured();
+    let (rl, _) = reference("speech.wav", None);
+    let at = 2 * RATE as usize;
+    // The first 100 ms after the target, found in the capture...
+    let (off, c) = locate(&l, &rl[at..at + RATE as usize / 10]);
+    assert!(
+        c >= 0.99,
+        "the target's audio is in the capture (correlation {c:.4})"
+    );
+    // ...and everything before it is the start of the file, then silence: nothing stale.
+    let before = last_sound(&l[..off]);
+    let (pre, pc) = (before, correlation(&l[..before], &rl[..before]));
+    assert!(
+        pc >= 0.99,
+        "before the jump: the file from 0 ({pre} frames, correlation {pc:.4})"
+    );
+    assert!(
+        pre < RATE as usize,
+        "no more than the first half second (+ buffers) before the jump: {pre}"
+    );
+    // From the jump on, the source from the target.
+    let n = (RATE as usize / 2).min(l.len() - off);
+    let after = correlation(&l[off..off + n], &rl[at..at + n]);
+    assert!(after >= 0.99, "after the jump: correlation {after:.4}");
+}
+
+/// Dominant frequency by zero crossings.
+fn frequency(x: &[f32]) -> f64 {
+    let crossings = x.windows(2).filter(|w| w[0] < 0.0 && w[1] >= 0.0).count();
+    crossings as f64 * RATE as f64 / x.len() as f64
+}
+
+#[test]
+fn at_2x_a_sine_lasts_half_as_long_and_keeps_its_pitch() {
+    let mut cap = Capture::paced(4.0);
+    let mut s = script("sine_440_44k.wav");
+    s.speed = 2.0;
+    let seen = cap.run(&s);
+    assert!(
+        (seen.end_position_ms - 4_000).abs() <= 50,
+        "position reaches the end: {}",
+        seen.end_position_ms
+    );
+    let (l, _) = cap.captured();
+    let (a, b) = (first_sound(&l), last_sound(&l));
+    let secs = (b - a) as f64 / RATE as f64;
+    assert!((secs - 2.0).abs() <= 0.1, "4 s at 2× lasted {secs:.3} s");
+    let mid = &l[a + RATE as usize / 4..b - RATE as usize / 4];
+    let f = frequency(mid);
+    assert!(
+        (f - 440.0).abs() <= 440.0 * 0.02,
+        "pitch {f:.1} Hz instead of 440"
+    );
+}
+
+#[test]
+fn pause_stops_the_frames_and_play_resumes_where_it_stopped() {
+    let mut cap = Capture::paced(1.0);
+    let mut s = script("sine_1k_44k.wav");
+    s.steps = vec![
+        Step::Until(500),
+        Step::Pause,
+        Step::Sleep(50),
+        Step::Mark,
+        Step::Sleep(300),
+        Step::Mark,
+        Step::Play,
+    ];
+    let seen = cap.run(&s);
+    let ((p1, f1), (p2, f2)) = (seen.marks[0], seen.marks[1]);
+    assert_eq!((p1, f1), (p2, f2), "nothing played while paused");
+    assert!((500..700).contains(&p1), "paused at {p1} ms");
+    let (l, _) = cap.captured();
+    // The pause is a silent gap in the capture; the sound on both sides adds up to the file.
+    let sound = sound_seconds(&l);
+    assert!(
+        (sound - 2.0).abs() < 0.05,
+        "{sound:.3} s of sound for a 2 s file"
+    );
+    let gap = l
+        .windows(RATE as usize / 4)
+        .any(|w| w.iter().all(|v| v.abs() <= 1e-3));
+    assert!(gap, "a silent gap of at least 250 ms");
+}
+
+#[test]
+fn skip_silence_removes_a_known_silence() {
+    let mut cap = Capture::paced(4.0);
+    let mut s = script("silence_gap.wav");
+    s.skip_silence = true;
+    let seen = cap.run(&s);
+    assert!(
+        seen.end_position_ms >= 6_900,
+        "the position jumps with the skip: {}",
+        seen.end_position_ms
+    );
+    let (l, _) = cap.captured();
+    let secs = (last_sound(&l) - first_sound(&l)) as f64 / RATE as f64;
+    // 2 s tone + a 0.25 s pause + 2 s tone, instead of 7 s.
+    assert!(
+        (4.1..4.5).contains(&secs),
+        "7 s with a 3 s silence played in {secs:.3} s"
+    );
+    let mut cap = Capture::paced(4.0);
+    let seen = cap.run(&script("silence_gap.wav"));
+    let (l, _) = cap.captured();
+    let secs = (last_sound(&l) - first_sound(&l)) as f64 / RATE as f64;
+    assert!((secs - 7.0).abs() < 0.05, "off by default: {secs:.3} s");
+    assert!(seen.end_position_ms >= 6_900);
+}
+
+#[test]
+fn channel_selection_plays_the_chosen_side_on_both_speakers() {
+    // Left: speech; right: a 440 Hz tone.
+    for (mode, pan) in [
+        ("left", "pan=stereo|c0=c0|c1=c0"),
+        ("right", "pan=stereo|c0=c1|c1=c1"),
+        ("mix", "anull"),
+    ] {
+        let mut cap = Capture::paced(4.0);
+        let mut s = script("pcm16_44k_stereo.wav");
+        s.channel = mode.into();
+        cap.run(&s);
+        let (l, r) = cap.captured();
+        let (rl, rr) = reference("pcm16_44k_stereo.wav", Some(pan));
+        let (off, _) = locate(&l[..RATE as usize], &rl[..RATE as usize / 2]);
+        let n = rl.len().min(l.len() - off) - 1;
+        let (cl, cr) = (
+            correlation(&l[off..off + n], &rl[..n]),
+            correlation(&r[off..off + n], &rr[..n]),
+        );
+        assert!(
+            cl >= 0.99 && cr >= 0.99,
+            "{mode}: correlation {cl:.4} / {cr:.4}"
+        );
+    }
+    // A mono file is heard on both sides.
+    let mut cap = Capture::paced(4.0);
+    cap.run(&script("mulaw_8k.wav"));
+    let (l, r) = cap.captured();
+    let n = l.len().min(r.len());
+    assert!(correlation(&l[..n], &r[..n]) > 0.999);
+    assert!(last_sound(&l) - first_sound(&l) > RATE as usize * 7);
+}
+
+#[test]
+fn without_a_usable_device_opening_fails_with_a_typed_error() {
+    let mut cap = Capture::broken();
+    let seen = cap.run(&script("sine_1k_44k.wav"));
+    assert_eq!(
+        seen.error_code.as_deref(),
+        Some("player.no_device"),
+        "{:?}",
+        seen.error
+    );
+    assert!(seen.error.unwrap().contains("no audio output device"));
+}
+
+#[test]
+fn bad_arguments_are_refused_before_any_device_is_touched() {
+    let bad_speed = PlayerOptions {
+        speed: 4.0,
+        ..Default::default()
+    };
+    match Player::open(&fixture("sine_1k_44k.wav"), bad_speed, None) {
+        Err(PlayerError::Invalid { field: "speed", .. }) => {}
+        Err(e) => panic!("wrong error {e}"),
+        Ok(_) => panic!("opened at 4×"),
+    }
+    let empty = PlayerOptions {
+        from_ms: 1000,
+        to_ms: Some(500),
+        ..Default::default()
+    };
+    assert!(matches!(
+        Player::open(&fixture("sine_1k_44k.wav"), empty, None),
+        Err(PlayerError::Invalid { .. })
+    ));
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""A paced sink for ALSA's `file` plugin in tests: reads a FIFO at a fixed byte rate and writes
+what it reads to a file. ALSA's `null` device is not paced, so without this the player's
+callback would run as fast as the pipe drains. The FIFO's buffer is shrunk to one page before
+ALSA opens it, so the writer cannot run ahead in a burst either.
+
+Usage: pace.py RATE FIFO OUTFILE   (prints "ready" once the FIFO is set up)"""
+import fcntl
+import os
+import sys
+import time
+
+F_SETPIPE_SZ = 1031
+rate, fifo, outfile = float(sys.argv[1]), sys.argv[2], sys.argv[3]
+fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+try:
+    fcntl.fcntl(fd, F_SETPIPE_SZ, 4096)
+except OSError:
+    pass
+# Hold a write end until ALSA's data arrives, so that reads wait instead of seeing EOF.
+keepalive = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+os.set_blocking(fd, True)
+print("ready", flush=True)
+chunk = max(64, int(rate / 400))  # 2.5 ms of audio per read
+start = None
+done = 0
+with open(outfile, "wb", buffering=0) as out:
+    while True:
+        data = os.read(fd, chunk)
+        if not data:
+            break
+        if start is None:
+            start = time.monotonic()
+            os.close(keepalive)
+        out.write(data)
+        done += len(data)
+        ahead = done / rate - (time.monotonic() - start)
+        if ahead > 0:
+            time.sleep(ahead)
