@@ -4,7 +4,7 @@ CARGO ?= cargo
 DEMO_DIR := target/demo
 DEMO_LIB := $(DEMO_DIR)/library.sqlite
 
-.PHONY: deps run test lint fmt bench bench-import bench-library check-core-deps
+.PHONY: deps run test lint fmt bench bench-import bench-library bench-player check-core-deps
 
 deps:
 	scripts/install-deps.sh
@@ -34,10 +34,13 @@ fmt:
 check-core-deps:
 	@! $(CARGO) tree --locked -p gamefilm -e normal | grep -q tauri || { echo "the gamefilm core depends on tauri"; exit 1; }
 
-bench: bench-import bench-library
+bench: bench-import bench-library bench-player
 
 bench-import: deps
 	scripts/bench-import.sh
 
 bench-library:
 	$(CARGO) bench --locked --bench library
+
+bench-player: deps
+	$(CARGO) bench --locked --bench player

@@ -4,7 +4,8 @@ what it reads to a file. ALSA's `null` device is not paced, so without this the 
 callback would run as fast as the pipe drains. The FIFO's buffer is shrunk to one page before
 ALSA opens it, so the writer cannot run ahead in a burst either.
 
-Usage: pace.py RATE FIFO OUTFILE   (prints "ready" once the FIFO is set up)"""
+Usage: pace.py RATE FIFO OUTFILE [--loop]   (prints "ready" once the FIFO is set up; with
+--loop it serves one writer after another until killed, appending to OUTFILE)"""
 import fcntl
 import os
 import sys
@@ -12,19 +13,23 @@ import time
 
 F_SETPIPE_SZ = 1031
 rate, fifo, outfile = float(sys.argv[1]), sys.argv[2], sys.argv[3]
-fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
-try:
-    fcntl.fcntl(fd, F_SETPIPE_SZ, 4096)
-except OSError:
-    pass
-# Hold a write end until ALSA's data arrives, so that reads wait instead of seeing EOF.
-keepalive = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-os.set_blocking(fd, True)
-print("ready", flush=True)
-chunk = max(64, int(rate / 400))  # 2.5 ms of audio per read
-start = None
-done = 0
-with open(outfile, "wb", buffering=0) as out:
+loop = "--loop" in sys.argv[4:]
+
+
+def serve(out, announce):
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        fcntl.fcntl(fd, F_SETPIPE_SZ, 4096)
+    except OSError:
+        pass
+    # Hold a write end until the writer's data arrives, so that reads wait instead of seeing EOF.
+    keepalive = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+    os.set_blocking(fd, True)
+    if announce:
+        print("ready", flush=True)
+    chunk = max(64, int(rate / 400))  # 2.5 ms of audio per read
+    start = None
+    done = 0
     while True:
         data = os.read(fd, chunk)
         if not data:
@@ -37,3 +42,10 @@ with open(outfile, "wb", buffering=0) as out:
         ahead = done / rate - (time.monotonic() - start)
         if ahead > 0:
             time.sleep(ahead)
+    os.close(fd)
+
+
+with open(outfile, "wb", buffering=0) as out:
+    serve(out, True)
+    while loop:
+        serve(out, False)
