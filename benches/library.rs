@@ -106,10 +106,7 @@ const COMPANIES: &[&str] = &[
 ];
 
 fn scale() -> f64 {
-    std::env::var("GAMEFILM_BENCH_SCALE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1.0)
+    std::env::var("GAMEFILM_BENCH_SCALE").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0)
 }
 
 fn zipf_word(rng: &mut fastrand::Rng) -> &'static str {
@@ -197,11 +194,7 @@ fn measure(label: &str, target_ms: f64, runs: usize, mut f: impl FnMut(usize)) {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let median = ms(times[runs / 2]);
     let p95 = ms(times[(runs * 95 / 100).min(runs - 1)]);
-    let verdict = if median < target_ms {
-        "ok"
-    } else {
-        "OVER TARGET"
-    };
+    let verdict = if median < target_ms { "ok" } else { "OVER TARGET" };
     println!(
         "{label:<58} median {median:>8.3} ms   p95 {p95:>8.3} ms   target < {target_ms} ms   {verdict}"
     );
@@ -213,24 +206,17 @@ fn main() {
     let (n_rec, n_notes) = ((100_000.0 * s) as usize, (1_000_000.0 * s) as usize);
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
     std::fs::create_dir_all(&dir).expect("bench dir");
-    let path = dir.join(format!(
-        "library-{n_rec}-{n_notes}-v{GENERATOR_VERSION}.sqlite"
-    ));
+    let path = dir.join(format!("library-{n_rec}-{n_notes}-v{GENERATOR_VERSION}.sqlite"));
     if !path.exists() {
         generate(&path, n_rec, n_notes);
     }
     let mut lib = Library::open(&path).expect("open bench library");
-    let total: i64 = lib
-        .conn()
-        .query_row("SELECT count(*) FROM notes", [], |r| r.get(0))
-        .unwrap();
+    let total: i64 = lib.conn().query_row("SELECT count(*) FROM notes", [], |r| r.get(0)).unwrap();
     let pricing: i64 = lib
         .conn()
-        .query_row(
-            "SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'pricing'",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'pricing'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     println!(
         "library: {n_rec} recordings, {total} notes; 'pricing' is in {:.1} % of notes",
@@ -241,43 +227,24 @@ fn main() {
     for (m, what) in [
         ("text : (\"pricing\")", "exact word"),
         ("text : (\"pricing\"*)", "prefix, as typed"),
-        (
-            "text : (\"pricing\"*) AND facets : \"r7\"",
-            "prefix, one rep",
-        ),
+        ("text : (\"pricing\"*) AND facets : \"r7\"", "prefix, one rep"),
     ] {
         let sql = "SELECT rowid, bm25(notes_fts) FROM notes_fts WHERE notes_fts MATCH ?1
                    ORDER BY rowid DESC LIMIT 1000";
-        measure(
-            &format!("baseline: raw FTS5, 1000 most recent, {what}"),
-            20.0,
-            30,
-            |_| {
-                let mut stmt = lib.conn().prepare_cached(sql).unwrap();
-                let n = stmt.query_map([m], |r| r.get::<_, i64>(0)).unwrap().count();
-                std::hint::black_box(n);
-            },
-        );
+        measure(&format!("baseline: raw FTS5, 1000 most recent, {what}"), 20.0, 30, |_| {
+            let mut stmt = lib.conn().prepare_cached(sql).unwrap();
+            let n = stmt.query_map([m], |r| r.get::<_, i64>(0)).unwrap().count();
+            std::hint::black_box(n);
+        });
     }
-    for (word, what) in [
-        ("pricing", "common word"),
-        ("objection handled", "two words"),
-        ("quokka", "rare word"),
-    ] {
-        let q = SearchQuery {
-            text: word.into(),
-            limit: 50,
-            ..Default::default()
-        };
-        measure(
-            &format!("search top-50, {what} ({word:?})"),
-            20.0,
-            30,
-            |_| {
-                let page = search::search(lib.conn(), &q).unwrap();
-                std::hint::black_box(page);
-            },
-        );
+    for (word, what) in
+        [("pricing", "common word"), ("objection handled", "two words"), ("quokka", "rare word")]
+    {
+        let q = SearchQuery { text: word.into(), limit: 50, ..Default::default() };
+        measure(&format!("search top-50, {what} ({word:?})"), 20.0, 30, |_| {
+            let page = search::search(lib.conn(), &q).unwrap();
+            std::hint::black_box(page);
+        });
     }
     let q = SearchQuery {
         text: "pricing".into(),
@@ -288,35 +255,25 @@ fn main() {
     measure("search top-50, common word, one rep", 20.0, 30, |_| {
         std::hint::black_box(search::search(lib.conn(), &q).unwrap());
     });
-    measure(
-        "200 most recent calls of one rep with per-kind note counts",
-        20.0,
-        30,
-        |i| {
-            let f = ListFilter {
-                rep: Some(format!("Rep {:02}", i % REPS)),
-                limit: Some(200),
-                ..Default::default()
-            };
-            let rows = recordings::list(lib.conn(), &f).unwrap();
-            std::hint::black_box(rows);
-        },
-    );
+    measure("200 most recent calls of one rep with per-kind note counts", 20.0, 30, |i| {
+        let f = ListFilter {
+            rep: Some(format!("Rep {:02}", i % REPS)),
+            limit: Some(200),
+            ..Default::default()
+        };
+        let rows = recordings::list(lib.conn(), &f).unwrap();
+        std::hint::black_box(rows);
+    });
     let mut rng = fastrand::Rng::with_seed(11);
-    measure(
-        "single note insert (one transaction, FTS indexed)",
-        2.0,
-        200,
-        |_| {
-            let new = NewNote {
-                recording_id: rng.i64(1..=n_rec as i64),
-                start_ms: 1_000,
-                end_ms: None,
-                kind: NoteKind::Positive,
-                text: "Benchmark note about pricing and next steps".into(),
-                author: "bench".into(),
-            };
-            std::hint::black_box(notes::create(&mut lib, &new).unwrap());
-        },
-    );
+    measure("single note insert (one transaction, FTS indexed)", 2.0, 200, |_| {
+        let new = NewNote {
+            recording_id: rng.i64(1..=n_rec as i64),
+            start_ms: 1_000,
+            end_ms: None,
+            kind: NoteKind::Positive,
+            text: "Benchmark note about pricing and next steps".into(),
+            author: "bench".into(),
+        };
+        std::hint::black_box(notes::create(&mut lib, &new).unwrap());
+    });
 }

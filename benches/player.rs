@@ -82,10 +82,7 @@ fn median_ms(mut v: Vec<Duration>) -> (f64, f64) {
 }
 
 fn child_latency_cpu(file: &Path) {
-    let opts = PlayerOptions {
-        device_rate: Some(48_000),
-        ..Default::default()
-    };
+    let opts = PlayerOptions { device_rate: Some(48_000), ..Default::default() };
     let mut first = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
@@ -121,11 +118,7 @@ fn child_latency_cpu(file: &Path) {
         let (c0, t0) = (cpu_seconds(), Instant::now());
         std::thread::sleep(Duration::from_secs(10));
         let share = (cpu_seconds() - c0) / t0.elapsed().as_secs_f64() * 100.0;
-        let target = if speed == 1.0 {
-            "target < 5 % at 1×"
-        } else {
-            ""
-        };
+        let target = if speed == 1.0 { "target < 5 % at 1×" } else { "" };
         println!(
             "CPU at {speed}× (44.1 kHz stereo MP3)  {share:6.2} % of one core over 10 s   {target}"
         );
@@ -134,10 +127,7 @@ fn child_latency_cpu(file: &Path) {
 }
 
 fn child_rss(file: &Path) {
-    let opts = PlayerOptions {
-        device_rate: Some(48_000),
-        ..Default::default()
-    };
+    let opts = PlayerOptions { device_rate: Some(48_000), ..Default::default() };
     let player = Player::open(file, opts, None).expect("open");
     let mut samples = Vec::new();
     let t = Instant::now();
@@ -146,9 +136,7 @@ fn child_rss(file: &Path) {
         std::thread::sleep(Duration::from_millis(500));
         samples.push((player.position_ms(), rss_mib()));
         if !jumped && t.elapsed() > Duration::from_secs(15) {
-            player
-                .seek(player.duration_ms() - 25 * 60_000)
-                .expect("seek near the end");
+            player.seek(player.duration_ms() - 25 * 60_000).expect("seek near the end");
             jumped = true;
         }
     }
@@ -167,13 +155,7 @@ fn run_child(mode: &str, file: &Path, bytes_per_s: f64) {
     let conf = dir.path().join("asound.conf");
     std::fs::write(&conf, CONF).expect("conf");
     let fifo = dir.path().join("out.fifo");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .expect("mkfifo")
-            .success()
-    );
+    assert!(Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
     let mut pacer = Command::new("python3")
         .arg(root().join("tests/support/pace.py"))
         .arg(bytes_per_s.to_string())
@@ -184,16 +166,11 @@ fn run_child(mode: &str, file: &Path, bytes_per_s: f64) {
         .spawn()
         .expect("pacer");
     let mut line = String::new();
-    BufReader::new(pacer.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("ready");
+    BufReader::new(pacer.stdout.take().expect("stdout")).read_line(&mut line).expect("ready");
     let status = Command::new(std::env::current_exe().expect("exe"))
         .env("GAMEFILM_BENCH_CHILD", mode)
         .env("GAMEFILM_BENCH_FILE", file)
-        .env(
-            "ALSA_CONFIG_PATH",
-            format!("/usr/share/alsa/alsa.conf:{}", conf.display()),
-        )
+        .env("ALSA_CONFIG_PATH", format!("/usr/share/alsa/alsa.conf:{}", conf.display()))
         .env("ALSA_CAPTURE_FILE", &fifo)
         .status()
         .expect("child");
@@ -250,10 +227,7 @@ fn main() {
     );
     let two_hours = bench.join("stereo44k-2h.mp3");
     let ten = ten_min.display().to_string();
-    ensure(
-        &two_hours,
-        &["-stream_loop", "11", "-i", &ten, "-c", "copy"],
-    );
+    ensure(&two_hours, &["-stream_loop", "11", "-i", &ten, "-c", "copy"]);
     let real_time = 48_000.0 * 4.0;
     println!("player on the paced ALSA capture device (48 kHz, 2 ch, S16)");
     run_child("latency", &ten_min, real_time);

@@ -260,22 +260,12 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
 }
 
 fn date_opt(s: &Option<String>) -> Result<Option<i64>> {
-    Ok(s.as_deref()
-        .map(|s| parse_date_ms(s, now_ms()))
-        .transpose()?)
+    Ok(s.as_deref().map(|s| parse_date_ms(s, now_ms())).transpose()?)
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     // A file can be played without touching the library.
-    if let Command::Play {
-        target,
-        from,
-        to,
-        speed,
-        skip_silence,
-        channel,
-    } = &cli.command
-    {
+    if let Command::Play { target, from, to, speed, skip_silence, channel } = &cli.command {
         let path = match target.parse::<i64>() {
             Ok(id) if !std::path::Path::new(target).exists() => {
                 let lib = open(cli.library.as_deref())?;
@@ -284,11 +274,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             _ => PathBuf::from(target),
         };
         let opts = PlayerOptions {
-            from_ms: from
-                .as_deref()
-                .map(parse_offset_ms)
-                .transpose()?
-                .unwrap_or(0),
+            from_ms: from.as_deref().map(parse_offset_ms).transpose()?.unwrap_or(0),
             to_ms: to.as_deref().map(parse_offset_ms).transpose()?,
             speed: *speed,
             skip_silence: *skip_silence,
@@ -299,21 +285,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     }
     let mut lib = open(cli.library.as_deref())?;
     match cli.command {
-        Command::Import {
-            paths,
-            threads,
-            json,
-        } => return import_cmd(&mut lib, &paths, threads, json),
-        Command::List {
-            rep,
-            since,
-            until,
-            search,
-            min_duration,
-            limit,
-            offset,
-            json,
-        } => {
+        Command::Import { paths, threads, json } => {
+            return import_cmd(&mut lib, &paths, threads, json);
+        }
+        Command::List { rep, since, until, search, min_duration, limit, offset, json } => {
             let filter = ListFilter {
                 rep,
                 since: date_opt(&since)?,
@@ -366,18 +341,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 );
                 println!("  call time:   {}", format_date_ms(rec.call_time));
                 println!("  rep:         {}", rec.rep.as_deref().unwrap_or("-"));
-                println!(
-                    "  counterpart: {}",
-                    rec.counterpart.as_deref().unwrap_or("-")
-                );
+                println!("  counterpart: {}", rec.counterpart.as_deref().unwrap_or("-"));
                 println!("  outcome:     {}", rec.outcome.as_deref().unwrap_or("-"));
                 println!(
                     "  tags:        {}",
-                    if rec.tags.is_empty() {
-                        "-".into()
-                    } else {
-                        rec.tags.join(", ")
-                    }
+                    if rec.tags.is_empty() { "-".into() } else { rec.tags.join(", ") }
                 );
                 println!("  notes:       {}", notes.len());
                 for n in &notes {
@@ -387,24 +355,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Note(cmd) => note_cmd(&mut lib, cmd)?,
         Command::Search(args) => search_cmd(&lib, args)?,
-        Command::Set {
-            id,
-            title,
-            rep,
-            counterpart,
-            outcome,
-            tags,
-            untags,
-            json,
-        } => {
-            let edit = MetaEdit {
-                title,
-                rep,
-                counterpart,
-                outcome,
-                add_tags: tags,
-                remove_tags: untags,
-            };
+        Command::Set { id, title, rep, counterpart, outcome, tags, untags, json } => {
+            let edit =
+                MetaEdit { title, rep, counterpart, outcome, add_tags: tags, remove_tags: untags };
             let rec = recordings::update_meta(&mut lib, id, &edit)?;
             if json {
                 print_json(&rec)?;
@@ -413,25 +366,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Play { .. } => unreachable!("handled before the library is opened"),
-        Command::Peaks {
-            id,
-            from,
-            to,
-            width,
-            json,
-        } => {
+        Command::Peaks { id, from, to, width, json } => {
             let rec = recordings::get(lib.conn(), id)?;
             let peaks = recordings::load_peaks(lib.conn(), id)?;
-            let from_ms = from
-                .as_deref()
-                .map(parse_offset_ms)
-                .transpose()?
-                .unwrap_or(0);
-            let to_ms = to
-                .as_deref()
-                .map(parse_offset_ms)
-                .transpose()?
-                .unwrap_or(rec.duration_ms);
+            let from_ms = from.as_deref().map(parse_offset_ms).transpose()?.unwrap_or(0);
+            let to_ms = to.as_deref().map(parse_offset_ms).transpose()?.unwrap_or(rec.duration_ms);
             if to_ms <= from_ms || from_ms > rec.duration_ms {
                 bail!(
                     "--from/--to: {}..{} is not a span inside the recording (0:00.000 to {})",
@@ -463,10 +402,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 print_json(&v)?;
             } else {
                 for (t, c) in rows {
-                    let cells: Vec<String> = c
-                        .iter()
-                        .map(|[lo, hi]| format!("{lo:+.4} {hi:+.4}"))
-                        .collect();
+                    let cells: Vec<String> =
+                        c.iter().map(|[lo, hi]| format!("{lo:+.4} {hi:+.4}")).collect();
                     println!("{:>12}  {}", format_ms(t), cells.join("   "));
                 }
             }
@@ -496,11 +433,7 @@ fn play_cmd(path: &std::path::Path, opts: PlayerOptions) -> Result<ExitCode> {
                 }
             }
             PlayerEvent::Ended => {
-                eprintln!(
-                    "\r  {} / {}   done",
-                    format_ms(player.position_ms()),
-                    format_ms(total)
-                );
+                eprintln!("\r  {} / {}   done", format_ms(player.position_ms()), format_ms(total));
                 break;
             }
             PlayerEvent::Failed { message } => bail!("playback stopped: {message}"),
@@ -527,34 +460,14 @@ fn print_note(n: &Note) {
         Some(end) => format!("{}-{}", format_ms(n.start_ms), format_ms(end)),
         None => format_ms(n.start_ms),
     };
-    let mark = if n.kind == NoteKind::Positive {
-        "+"
-    } else {
-        "Δ"
-    };
-    let deleted = if n.deleted_at.is_some() {
-        " (deleted)"
-    } else {
-        ""
-    };
-    println!(
-        "  {mark} {when:<21} {:<12} {}  [{}]{deleted}",
-        n.kind.as_str(),
-        n.text,
-        n.id
-    );
+    let mark = if n.kind == NoteKind::Positive { "+" } else { "Δ" };
+    let deleted = if n.deleted_at.is_some() { " (deleted)" } else { "" };
+    println!("  {mark} {when:<21} {:<12} {}  [{}]{deleted}", n.kind.as_str(), n.text, n.id);
 }
 
 fn note_cmd(lib: &mut Library, cmd: NoteCommand) -> Result<()> {
     match cmd {
-        NoteCommand::Add {
-            recording,
-            at,
-            kind,
-            author,
-            text,
-            json,
-        } => {
+        NoteCommand::Add { recording, at, kind, author, text, json } => {
             let (start_ms, end_ms) = parse_range_ms(&at)?;
             let note = notes::create(
                 lib,
@@ -567,53 +480,28 @@ fn note_cmd(lib: &mut Library, cmd: NoteCommand) -> Result<()> {
                     author,
                 },
             )?;
-            if json {
-                print_json(&note)?
-            } else {
-                print_note(&note)
-            }
+            if json { print_json(&note)? } else { print_note(&note) }
         }
-        NoteCommand::Edit {
-            id,
-            at,
-            kind,
-            text,
-            json,
-        } => {
-            let mut edit = NoteEdit {
-                kind: kind.map(Into::into),
-                text,
-                ..Default::default()
-            };
+        NoteCommand::Edit { id, at, kind, text, json } => {
+            let mut edit = NoteEdit { kind: kind.map(Into::into), text, ..Default::default() };
             if let Some(at) = at {
                 let (s, e) = parse_range_ms(&at)?;
                 edit.start_ms = Some(s);
                 edit.end_ms = Some(e);
             }
             let note = notes::edit(lib, &id, &edit)?;
-            if json {
-                print_json(&note)?
-            } else {
-                print_note(&note)
-            }
+            if json { print_json(&note)? } else { print_note(&note) }
         }
         NoteCommand::Rm { id } => {
             let note = notes::delete(lib, &id)?;
-            println!(
-                "Deleted note {} (undo with: gamefilm note undo {})",
-                note.id, note.id
-            );
+            println!("Deleted note {} (undo with: gamefilm note undo {})", note.id, note.id);
         }
         NoteCommand::Undo { id } => {
             let note = notes::undo_delete(lib, id.as_deref())?;
             print!("Restored:");
             print_note(&note);
         }
-        NoteCommand::List {
-            recording,
-            deleted,
-            json,
-        } => {
+        NoteCommand::List { recording, deleted, json } => {
             let list = notes::list(lib.conn(), recording, deleted)?;
             if json {
                 print_json(&list)?;
@@ -652,10 +540,7 @@ fn search_cmd(lib: &Library, a: SearchArgs) -> Result<()> {
     for h in &page.hits {
         let date = format_date_ms(h.call_time);
         match &h.hit {
-            search::Hit::Note {
-                note,
-                recording_title,
-            } => println!(
+            search::Hit::Note { note, recording_title } => println!(
                 "{date}  #{:<5} {:>9}  {:<11} {}  — {recording_title}  [{}]",
                 note.recording_id,
                 format_ms(note.start_ms),
@@ -663,16 +548,9 @@ fn search_cmd(lib: &Library, a: SearchArgs) -> Result<()> {
                 note.text,
                 note.id
             ),
-            search::Hit::Recording {
-                recording_id,
-                title,
-                counterpart,
-            } => println!(
+            search::Hit::Recording { recording_id, title, counterpart } => println!(
                 "{date}  #{recording_id:<5} recording  {title}{}",
-                counterpart
-                    .as_deref()
-                    .map(|c| format!(" ({c})"))
-                    .unwrap_or_default()
+                counterpart.as_deref().map(|c| format!(" ({c})")).unwrap_or_default()
             ),
         }
     }
@@ -695,10 +573,7 @@ impl import::Progress for CliProgress {
     fn file_done(&self, r: &FileResult) {
         self.bar.inc(1);
         self.bar.set_message(
-            r.path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            r.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         );
         if !self.lines {
             return;
@@ -712,10 +587,7 @@ impl import::Progress for CliProgress {
                 format!("relinked   #{id:<6} {p} (was {})", old_path.display())
             }
             Outcome::Duplicate { id, existing_path } => {
-                format!(
-                    "duplicate  #{id:<6} {p} (same content as {})",
-                    existing_path.display()
-                )
+                format!("duplicate  #{id:<6} {p} (same content as {})", existing_path.display())
             }
             Outcome::AlreadyImported { id } => format!("unchanged  #{id:<6} {p}"),
             Outcome::Failed { error, .. } => format!("failed     {error}"),
@@ -743,10 +615,7 @@ fn import_cmd(
         .progress_chars("=> "),
     );
     let progress = CliProgress { bar, lines: !json };
-    let opts = ImportOptions {
-        threads,
-        ..Default::default()
-    };
+    let opts = ImportOptions { threads, ..Default::default() };
     let report = import::import(lib, paths, &opts, &progress, &AtomicBool::new(false))?;
     progress.bar.finish_and_clear();
     if json {
@@ -765,9 +634,5 @@ fn import_cmd(
             }
         }
     }
-    Ok(if report.failed() > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if report.failed() > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

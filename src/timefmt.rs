@@ -104,11 +104,7 @@ pub fn format_ms(ms: i64) -> String {
 pub fn parse_date_ms(s: &str, now_ms: i64) -> Result<i64, TimeError> {
     let bad = || TimeError::BadDate(s.to_string());
     let t = s.trim();
-    if let Some(unit) = t
-        .chars()
-        .last()
-        .filter(|c| matches!(c, 'd' | 'h' | 'm' | 'w'))
-    {
+    if let Some(unit) = t.chars().last().filter(|c| matches!(c, 'd' | 'h' | 'm' | 'w')) {
         let n = &t[..t.len() - 1];
         if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
             let n: i64 = n.parse().map_err(|_| bad())?;
@@ -140,10 +136,7 @@ pub fn parse_tag_date_ms(s: &str) -> Option<i64> {
     if let Ok(d) = Date::parse(date_part, format_description!("[year]-[month]-[day]")) {
         let mut ms = d.midnight().assume_utc().unix_timestamp() * 1000;
         if let Some(rest) = t.get(11..) {
-            let hms: Vec<i64> = rest
-                .split(':')
-                .filter_map(|p| p.get(..2)?.parse().ok())
-                .collect();
+            let hms: Vec<i64> = rest.split(':').filter_map(|p| p.get(..2)?.parse().ok()).collect();
             if let [h, m, ..] = hms[..] {
                 ms += (h * 3600 + m * 60 + hms.get(2).copied().unwrap_or(0)) * 1000;
             }
@@ -216,9 +209,6 @@ mod tests {
         assert_eq!(parse_date_ms("2026-03-14", now), Ok(1_773_446_400_000));
         assert!(parse_date_ms("14/03/2026", now).is_err());
         assert_eq!(parse_tag_date_ms("2026-03-14"), Some(1_773_446_400_000));
-        assert_eq!(
-            parse_tag_date_ms("2026-03-14T01:00:00"),
-            Some(1_773_450_000_000)
-        );
+        assert_eq!(parse_tag_date_ms("2026-03-14T01:00:00"), Some(1_773_450_000_000));
     }
 }

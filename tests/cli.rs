@@ -45,10 +45,7 @@ fn a_coach_imports_notes_searches_and_edits_from_the_command_line() {
     let out = gamefilm(&lib, &["import", calls.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success());
-    assert!(
-        stdout.contains("1 imported, 0 relinked, 0 duplicates, 1 failed"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("1 imported, 0 relinked, 0 duplicates, 1 failed"), "{stdout}");
     assert!(stdout.contains("notes.mp3: not an audio file"), "{stdout}");
 
     let list = json(&gamefilm(&lib, &["list", "--json"]));
@@ -57,44 +54,23 @@ fn a_coach_imports_notes_searches_and_edits_from_the_command_line() {
     assert_eq!(list[0]["title"], "Acme renewal call");
 
     // Every time notation.
-    for (at, start, end) in [
-        ("1.5s", 1500, None),
-        ("0:02", 2000, None),
-        ("00:00:02.250-0:03.5", 2250, Some(3500)),
-    ] {
+    for (at, start, end) in
+        [("1.5s", 1500, None), ("0:02", 2000, None), ("00:00:02.250-0:03.5", 2250, Some(3500))]
+    {
         let n = json(&gamefilm(
             &lib,
-            &[
-                "note", "add", &id, "--at", at, "--kind", "positive", "--json", "Clear", "agenda",
-            ],
+            &["note", "add", &id, "--at", at, "--kind", "positive", "--json", "Clear", "agenda"],
         ));
         assert_eq!(n["startMs"], start, "{at}");
         assert_eq!(n["endMs"].as_i64(), end, "{at}");
         assert_eq!(n["text"], "Clear agenda");
     }
-    let bad = gamefilm(
-        &lib,
-        &[
-            "note",
-            "add",
-            &id,
-            "--at",
-            "1:00",
-            "--kind",
-            "improvement",
-            "x",
-        ],
-    );
+    let bad = gamefilm(&lib, &["note", "add", &id, "--at", "1:00", "--kind", "improvement", "x"]);
     assert!(!bad.status.success());
     assert!(
         String::from_utf8_lossy(&bad.stderr).contains("start: 1:00.000 is outside the recording")
     );
-    let bad = gamefilm(
-        &lib,
-        &[
-            "note", "add", &id, "--at", "1:2:3:4", "--kind", "positive", "x",
-        ],
-    );
+    let bad = gamefilm(&lib, &["note", "add", &id, "--at", "1:2:3:4", "--kind", "positive", "x"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("cannot read time"));
 
@@ -115,14 +91,7 @@ fn a_coach_imports_notes_searches_and_edits_from_the_command_line() {
     let note_id = imp["id"].as_str().unwrap().to_string();
     let edited = json(&gamefilm(
         &lib,
-        &[
-            "note",
-            "edit",
-            &note_id,
-            "--text",
-            "Rushed the pricing slide",
-            "--json",
-        ],
+        &["note", "edit", &note_id, "--text", "Rushed the pricing slide", "--json"],
     ));
     assert_eq!(edited["text"], "Rushed the pricing slide");
 
@@ -139,10 +108,7 @@ fn a_coach_imports_notes_searches_and_edits_from_the_command_line() {
     );
     ok(&gamefilm(&lib, &["note", "undo"]));
     assert_eq!(
-        json(&gamefilm(&lib, &["search", "pricing", "--json"]))["hits"]
-            .as_array()
-            .unwrap()
-            .len(),
+        json(&gamefilm(&lib, &["search", "pricing", "--json"]))["hits"].as_array().unwrap().len(),
         1
     );
 
@@ -165,30 +131,18 @@ fn a_coach_imports_notes_searches_and_edits_from_the_command_line() {
     assert_eq!(show["recording"]["rep"], "Jordan");
     assert_eq!(show["recording"]["tags"][0], "renewal");
     assert_eq!(show["notes"].as_array().unwrap().len(), 4);
-    let jordan = json(&gamefilm(
-        &lib,
-        &["list", "--rep", "Jordan", "--since", "2026-01-01", "--json"],
-    ));
+    let jordan =
+        json(&gamefilm(&lib, &["list", "--rep", "Jordan", "--since", "2026-01-01", "--json"]));
     assert_eq!(jordan[0]["positives"], 3);
     assert_eq!(jordan[0]["improvements"], 1);
     let human = ok(&gamefilm(&lib, &["show", &id]));
-    assert!(
-        human.contains("Rushed the pricing slide") && human.contains("Acme Corp"),
-        "{human}"
-    );
+    assert!(human.contains("Rushed the pricing slide") && human.contains("Acme Corp"), "{human}");
 
     // Peaks: one line per column; a stereo file has two min/max pairs.
-    let peaks = ok(&gamefilm(
-        &lib,
-        &[
-            "peaks", &id, "--from", "0:01", "--to", "0:03", "--width", "8",
-        ],
-    ));
+    let peaks =
+        ok(&gamefilm(&lib, &["peaks", &id, "--from", "0:01", "--to", "0:03", "--width", "8"]));
     assert_eq!(peaks.lines().count(), 8, "{peaks}");
-    assert!(
-        peaks.lines().all(|l| l.split_whitespace().count() == 5),
-        "{peaks}"
-    );
+    assert!(peaks.lines().all(|l| l.split_whitespace().count() == 5), "{peaks}");
     let cols = json(&gamefilm(&lib, &["peaks", &id, "--width", "4", "--json"]));
     let right_channel_max = cols[1]["channels"][1][1].as_f64().unwrap();
     assert!(
@@ -229,11 +183,7 @@ fn a_bulk_import_killed_midway_keeps_every_reported_file_and_a_rerun_imports_the
     let calls = t.folder("calls");
     let total = 60;
     for i in 0..total {
-        write_wav(
-            &calls.join(format!("call-{i:03}.wav")),
-            200.0 + i as f32 * 7.0,
-            60,
-        );
+        write_wav(&calls.join(format!("call-{i:03}.wav")), 200.0 + i as f32 * 7.0, 60);
     }
     let mut child = Command::new(env!("CARGO_BIN_EXE_gamefilm"))
         .arg("--library")
@@ -246,10 +196,7 @@ fn a_bulk_import_killed_midway_keeps_every_reported_file_and_a_rerun_imports_the
     let mut reported: Vec<PathBuf> = Vec::new();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     while reported.len() < 5 {
-        let line = lines
-            .next()
-            .expect("the import reports files as it goes")
-            .unwrap();
+        let line = lines.next().expect("the import reports files as it goes").unwrap();
         if let Some(rest) = line.strip_prefix("imported") {
             let path = rest.split_whitespace().nth(1).unwrap();
             reported.push(PathBuf::from(path));
@@ -260,18 +207,11 @@ fn a_bulk_import_killed_midway_keeps_every_reported_file_and_a_rerun_imports_the
     child.wait().unwrap();
 
     let conn = rusqlite::Connection::open(&lib).unwrap();
-    let integrity: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
+    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(integrity, "ok");
-    let stored: i64 = conn
-        .query_row("SELECT count(*) FROM recordings", [], |r| r.get(0))
-        .unwrap();
+    let stored: i64 = conn.query_row("SELECT count(*) FROM recordings", [], |r| r.get(0)).unwrap();
     assert!(stored >= 5, "every reported file is stored");
-    assert!(
-        stored < total,
-        "the kill landed after the import finished: make the batch bigger"
-    );
+    assert!(stored < total, "the kill landed after the import finished: make the batch bigger");
     for path in &reported {
         let (frames, levels, base): (i64, i64, i64) = conn
             .query_row(
@@ -282,10 +222,7 @@ fn a_bulk_import_killed_midway_keeps_every_reported_file_and_a_rerun_imports_the
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .unwrap_or_else(|e| {
-                panic!(
-                    "{} was reported imported but is missing: {e}",
-                    path.display()
-                )
+                panic!("{} was reported imported but is missing: {e}", path.display())
             });
         assert_eq!(frames, 22_050 * 60, "complete audio for {}", path.display());
         assert!(levels >= 2);
@@ -308,10 +245,7 @@ fn a_bulk_import_killed_midway_keeps_every_reported_file_and_a_rerun_imports_the
     let summary = stdout.lines().find(|l| l.contains(" imported, ")).unwrap();
     let imported: i64 = summary.split_whitespace().next().unwrap().parse().unwrap();
     assert_eq!(imported, total - stored, "{summary}");
-    assert!(
-        summary.contains(&format!("{stored} duplicates")),
-        "{summary}"
-    );
+    assert!(summary.contains(&format!("{stored} duplicates")), "{summary}");
     let list = json(&gamefilm(&lib, &["list", "--json"]));
     assert_eq!(list.as_array().unwrap().len() as i64, total);
 }

@@ -12,14 +12,8 @@ use gamefilm::import::{self, ImportOptions, ImportReport, NoProgress, Outcome};
 use gamefilm::library::{Library, recordings};
 
 fn run_import(lib: &mut Library, paths: &[PathBuf]) -> ImportReport {
-    import::import(
-        lib,
-        paths,
-        &ImportOptions::default(),
-        &NoProgress,
-        &AtomicBool::new(false),
-    )
-    .expect("import runs")
+    import::import(lib, paths, &ImportOptions::default(), &NoProgress, &AtomicBool::new(false))
+        .expect("import runs")
 }
 
 fn imported_id(report: &ImportReport, path: &Path) -> i64 {
@@ -57,26 +51,15 @@ fn imports_every_format_with_durations_that_agree_with_ffprobe() {
         let rec = recordings::get(lib.conn(), imported_id(&report, p)).unwrap();
         let probe = ffprobe_duration(p);
         let ours = rec.duration_ms as f64 / 1000.0;
-        assert!(
-            (ours - probe).abs() <= 0.020,
-            "{}: ours {ours} s, ffprobe {probe} s",
-            p.display()
-        );
+        assert!((ours - probe).abs() <= 0.020, "{}: ours {ours} s, ffprobe {probe} s", p.display());
         let (rate, ch) = ffprobe_format(p);
-        assert_eq!(
-            (rec.sample_rate, rec.channels),
-            (rate, ch),
-            "{}",
-            p.display()
-        );
+        assert_eq!((rec.sample_rate, rec.channels), (rate, ch), "{}", p.display());
         assert!(!rec.codec.is_empty() && !rec.container.is_empty());
     }
     // One transaction per file: every recording has its peaks, and nothing else has any.
     let with_peaks: i64 = lib
         .conn()
-        .query_row("SELECT count(DISTINCT recording_id) FROM peaks", [], |r| {
-            r.get(0)
-        })
+        .query_row("SELECT count(DISTINCT recording_id) FROM peaks", [], |r| r.get(0))
         .unwrap();
     assert_eq!(with_peaks, count(&lib, "recordings"));
 }
@@ -97,10 +80,7 @@ fn long_files_decoded_in_parallel_segments_agree_with_ffmpeg_and_ffprobe() {
         let rec = recordings::get(lib.conn(), imported_id(&report, &path)).unwrap();
         let probe = ffprobe_duration(&path);
         let ours = rec.duration_ms as f64 / 1000.0;
-        assert!(
-            (ours - probe).abs() <= 0.020,
-            "{name}: ours {ours} s, ffprobe {probe} s"
-        );
+        assert!((ours - probe).abs() <= 0.020, "{name}: ours {ours} s, ffprobe {probe} s");
     }
 }
 
@@ -115,10 +95,8 @@ fn peaks_agree_with_ffmpeg(names: &[&str]) {
         let stored = recordings::load_peaks(lib.conn(), id).unwrap();
         // The same bucketing over ffmpeg's samples.
         let planes = ffmpeg_decode(&path, rec.channels as usize);
-        let mut b = PeakBuilder::new(
-            rec.channels as usize,
-            base_samples_per_bucket(rec.sample_rate),
-        );
+        let mut b =
+            PeakBuilder::new(rec.channels as usize, base_samples_per_bucket(rec.sample_rate));
         b.push_planar(&planes);
         let theirs = b.finish();
         let (ours, reference) = (&stored.levels[0].values, &theirs.levels[0].values);
@@ -137,10 +115,7 @@ fn peaks_agree_with_ffmpeg(names: &[&str]) {
             .zip(&reference[..full])
             .map(|(a, b)| (dequantize(*a) - dequantize(*b)).abs())
             .fold(0.0f32, f32::max);
-        assert!(
-            worst <= 1e-3,
-            "{name}: peaks differ from ffmpeg's by up to {worst}"
-        );
+        assert!(worst <= 1e-3, "{name}: peaks differ from ffmpeg's by up to {worst}");
         assert!(full > 100, "{name}: too few buckets compared");
         assert!(stored.levels.len() >= 2 || stored.levels[0].values.len() / stride <= 1024);
     }
@@ -157,17 +132,11 @@ fn takes_title_artist_and_date_from_tags_else_from_the_file() {
     assert_eq!(rec.title, "Acme renewal call");
     assert_eq!(rec.artist.as_deref(), Some("Dana Rep"));
     assert_eq!(rec.rep.as_deref(), Some("Dana Rep"));
-    assert_eq!(
-        gamefilm::timefmt::format_date_ms(rec.call_time),
-        "2026-03-14 00:00"
-    );
+    assert_eq!(gamefilm::timefmt::format_date_ms(rec.call_time), "2026-03-14 00:00");
     let rec = recordings::get(lib.conn(), imported_id(&report, &untagged)).unwrap();
     assert_eq!(rec.title, "flac");
     let mtime = std::fs::metadata(&untagged).unwrap().modified().unwrap();
-    let mtime_ms = mtime
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64;
+    let mtime_ms = mtime.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
     assert_eq!(rec.call_time, mtime_ms);
 }
 
@@ -230,10 +199,7 @@ fn assert_rejected(bad: &Path, code: &str, reason_contains: &str) {
         message.contains(&*target.file_name().unwrap().to_string_lossy()),
         "the message names the file: {message}"
     );
-    assert!(
-        message.contains(reason_contains),
-        "the message gives the reason: {message}"
-    );
+    assert!(message.contains(reason_contains), "the message gives the reason: {message}");
     assert_eq!(report.imported(), 1, "the batch goes on: {report:#?}");
     assert_eq!(count(&lib, "recordings"), 1);
     assert_eq!(
@@ -249,57 +215,29 @@ fn rejects_a_zero_length_file() {
 
 #[test]
 fn rejects_a_truncated_wav() {
-    assert_rejected(
-        &fixture("bad/truncated.wav"),
-        "audio.truncated",
-        "truncated",
-    );
+    assert_rejected(&fixture("bad/truncated.wav"), "audio.truncated", "truncated");
 }
 
 #[test]
 fn rejects_a_truncated_flac() {
-    assert_rejected(
-        &fixture("bad/truncated.flac"),
-        "audio.truncated",
-        "truncated",
-    );
+    assert_rejected(&fixture("bad/truncated.flac"), "audio.truncated", "truncated");
 }
 
 #[test]
 fn rejects_random_bytes_with_an_audio_extension() {
-    assert_rejected(
-        &fixture("bad/random.mp3"),
-        "audio.not_audio",
-        "not an audio file",
-    );
-    assert_rejected(
-        &fixture("bad/random.flac"),
-        "audio.not_audio",
-        "not an audio file",
-    );
+    assert_rejected(&fixture("bad/random.mp3"), "audio.not_audio", "not an audio file");
+    assert_rejected(&fixture("bad/random.flac"), "audio.not_audio", "not an audio file");
 }
 
 #[test]
 fn rejects_a_text_file_renamed_to_mp3() {
-    assert_rejected(
-        &fixture("bad/text.mp3"),
-        "audio.not_audio",
-        "not an audio file",
-    );
+    assert_rejected(&fixture("bad/text.mp3"), "audio.not_audio", "not an audio file");
 }
 
 #[test]
 fn rejects_an_image_renamed_to_m4a_or_flac() {
-    assert_rejected(
-        &fixture("bad/image.m4a"),
-        "audio.not_audio",
-        "not an audio file",
-    );
-    assert_rejected(
-        &fixture("bad/image.flac"),
-        "audio.not_audio",
-        "not an audio file",
-    );
+    assert_rejected(&fixture("bad/image.m4a"), "audio.not_audio", "not an audio file");
+    assert_rejected(&fixture("bad/image.flac"), "audio.not_audio", "not an audio file");
 }
 
 #[test]
@@ -337,24 +275,12 @@ fn a_decoder_panic_is_caught_and_reported_as_that_files_error() {
     let folder = t.folder("batch");
     std::fs::copy(fixture("mulaw_8k.wav"), folder.join("poison.wav")).unwrap();
     std::fs::copy(fixture("alaw_8k.wav"), folder.join("fine.wav")).unwrap();
-    let opts = ImportOptions {
-        analyzer: panicking_analyzer,
-        ..Default::default()
-    };
-    let report = import::import(
-        &mut lib,
-        &[folder],
-        &opts,
-        &NoProgress,
-        &AtomicBool::new(false),
-    )
-    .unwrap();
+    let opts = ImportOptions { analyzer: panicking_analyzer, ..Default::default() };
+    let report =
+        import::import(&mut lib, &[folder], &opts, &NoProgress, &AtomicBool::new(false)).unwrap();
     let (code, message) = failure_of(&report, "poison.wav");
     assert_eq!(code, "import.decoder_panic");
-    assert!(
-        message.contains("poison.wav") && message.contains("index out of bounds"),
-        "{message}"
-    );
+    assert!(message.contains("poison.wav") && message.contains("index out of bounds"), "{message}");
     assert_eq!(report.imported(), 1);
     assert_eq!(count(&lib, "recordings"), 1);
 }
@@ -381,8 +307,7 @@ fn rejects_an_unreadable_file() {
         std::fs::copy(env!("CARGO_BIN_EXE_gamefilm"), &bin).unwrap();
         std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
         let mut c = std::process::Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(&bin);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(&bin);
         c
     } else {
         std::process::Command::new(env!("CARGO_BIN_EXE_gamefilm"))
@@ -395,18 +320,12 @@ fn rejects_an_unreadable_file() {
         .output()
         .expect("run gamefilm");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        !out.status.success(),
-        "a failed file makes the exit code non-zero: {stdout}"
-    );
+    assert!(!out.status.success(), "a failed file makes the exit code non-zero: {stdout}");
     let line = stdout
         .lines()
         .find(|l| l.contains("locked.wav") && l.contains("failed"))
         .unwrap_or_else(|| panic!("{stdout}"));
-    assert!(
-        line.contains("cannot read the file") && line.contains("ermission denied"),
-        "{line}"
-    );
+    assert!(line.contains("cannot read the file") && line.contains("ermission denied"), "{line}");
     assert!(stdout.contains("1 imported"), "{stdout}");
     let lib = Library::open(&lib_path).unwrap();
     assert_eq!(count(&lib, "recordings"), 1);

@@ -31,20 +31,11 @@ fn a_new_library_uses_wal_foreign_keys_and_the_current_schema() {
     let t = TempLib::new();
     let lib = t.open();
     assert_eq!(lib.schema_version().unwrap(), SCHEMA_VERSION);
-    let mode: String = lib
-        .conn()
-        .pragma_query_value(None, "journal_mode", |r| r.get(0))
-        .unwrap();
+    let mode: String = lib.conn().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
-    let fk: i64 = lib
-        .conn()
-        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
-        .unwrap();
+    let fk: i64 = lib.conn().pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
     assert_eq!(fk, 1);
-    assert!(
-        backups(t.dir.path()).is_empty(),
-        "a new library needs no backup"
-    );
+    assert!(backups(t.dir.path()).is_empty(), "a new library needs no backup");
 }
 
 #[test]
@@ -93,13 +84,9 @@ fn migrates_an_older_library_after_backing_it_up_and_keeps_its_data() {
     let baks = backups(t.dir.path());
     assert_eq!(baks.len(), 1, "{baks:?}");
     let bak = rusqlite::Connection::open(&baks[0]).unwrap();
-    let v: i64 = bak
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .unwrap();
+    let v: i64 = bak.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(v, 1);
-    let notes: i64 = bak
-        .query_row("SELECT count(*) FROM notes", [], |r| r.get(0))
-        .unwrap();
+    let notes: i64 = bak.query_row("SELECT count(*) FROM notes", [], |r| r.get(0)).unwrap();
     assert_eq!(notes, 1);
 }
 
@@ -126,12 +113,8 @@ fn refuses_a_library_from_a_newer_version_and_leaves_it_byte_identical() {
     let t = TempLib::new();
     {
         let lib = t.open();
-        lib.conn()
-            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
-            .unwrap();
-        lib.conn()
-            .pragma_update(None, "journal_mode", "DELETE")
-            .unwrap();
+        lib.conn().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        lib.conn().pragma_update(None, "journal_mode", "DELETE").unwrap();
     }
     let before = std::fs::read(t.path()).unwrap();
     match Library::open(&t.path()) {

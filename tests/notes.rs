@@ -26,11 +26,9 @@ fn library_with_calls(t: &TempLib) -> (Library, i64, i64) {
     assert_eq!(report.imported(), 2);
     let id = |name: &str| {
         lib.conn()
-            .query_row(
-                "SELECT id FROM recordings WHERE path LIKE ?1",
-                [format!("%{name}")],
-                |r| r.get(0),
-            )
+            .query_row("SELECT id FROM recordings WHERE path LIKE ?1", [format!("%{name}")], |r| {
+                r.get(0)
+            })
             .unwrap()
     };
     let (a, b) = (id("flac.flac"), id("pcm16_44k_stereo.wav"));
@@ -44,14 +42,7 @@ fn note(
     kind: NoteKind,
     text: &str,
 ) -> NewNote {
-    NewNote {
-        recording_id,
-        start_ms,
-        end_ms,
-        kind,
-        text: text.into(),
-        author: "coach".into(),
-    }
+    NewNote { recording_id, start_ms, end_ms, kind, text: text.into(), author: "coach".into() }
 }
 
 fn field_of(e: LibraryError) -> &'static str {
@@ -67,20 +58,12 @@ fn notes_are_added_edited_deleted_restored_and_listed_in_time_order() {
     let (mut lib, a, _) = library_with_calls(&t);
     let later = notes::create(
         &mut lib,
-        &note(
-            a,
-            5_000,
-            None,
-            NoteKind::Improvement,
-            "Let the prospect finish",
-        ),
+        &note(a, 5_000, None, NoteKind::Improvement, "Let the prospect finish"),
     )
     .unwrap();
-    let first = notes::create(
-        &mut lib,
-        &note(a, 1_000, Some(2_500), NoteKind::Positive, "Great opener"),
-    )
-    .unwrap();
+    let first =
+        notes::create(&mut lib, &note(a, 1_000, Some(2_500), NoteKind::Positive, "Great opener"))
+            .unwrap();
     assert_eq!(first.id.len(), 36, "a UUID");
     let listed = notes::list(lib.conn(), a, false).unwrap();
     assert_eq!(
@@ -113,10 +96,7 @@ fn notes_are_added_edited_deleted_restored_and_listed_in_time_order() {
     assert_eq!(restored.id, first.id);
     assert_eq!(restored.deleted_at, None);
     assert_eq!(notes::list(lib.conn(), a, false).unwrap().len(), 2);
-    assert!(
-        notes::undo_delete(&mut lib, None).is_err(),
-        "nothing left to undo"
-    );
+    assert!(notes::undo_delete(&mut lib, None).is_err(), "nothing left to undo");
 }
 
 #[test]
@@ -137,18 +117,12 @@ fn validation_errors_name_the_field_and_the_reason() {
     let e = notes::create(&mut lib, &note(a, dur + 1, None, NoteKind::Positive, "x")).unwrap_err();
     assert!(e.to_string().contains("outside the recording"), "{e}");
     assert_eq!(field_of(e), "start");
-    let e = notes::create(
-        &mut lib,
-        &note(a, 2_000, Some(1_000), NoteKind::Positive, "x"),
-    )
-    .unwrap_err();
+    let e =
+        notes::create(&mut lib, &note(a, 2_000, Some(1_000), NoteKind::Positive, "x")).unwrap_err();
     assert!(e.to_string().contains("not after the start"), "{e}");
     assert_eq!(field_of(e), "end");
-    let e = notes::create(
-        &mut lib,
-        &note(a, 1_000, Some(dur + 500), NoteKind::Positive, "x"),
-    )
-    .unwrap_err();
+    let e = notes::create(&mut lib, &note(a, 1_000, Some(dur + 500), NoteKind::Positive, "x"))
+        .unwrap_err();
     assert_eq!(field_of(e), "end");
     let e = notes::create(&mut lib, &note(a, 1_000, None, NoteKind::Positive, "   ")).unwrap_err();
     assert_eq!(field_of(e), "text");
@@ -159,13 +133,7 @@ fn validation_errors_name_the_field_and_the_reason() {
     assert!(
         notes::create(
             &mut lib,
-            &note(
-                a,
-                1_000,
-                None,
-                NoteKind::Positive,
-                &"é".repeat(MAX_TEXT_CHARS)
-            )
+            &note(a, 1_000, None, NoteKind::Positive, &"é".repeat(MAX_TEXT_CHARS))
         )
         .is_ok()
     );
@@ -173,16 +141,7 @@ fn validation_errors_name_the_field_and_the_reason() {
     assert!(e.to_string().contains("unknown note kind 'praise'"), "{e}");
     assert_eq!(field_of(e), "kind");
     let e = notes::create(&mut lib, &note(9_999, 0, None, NoteKind::Positive, "x")).unwrap_err();
-    assert!(
-        matches!(
-            e,
-            LibraryError::NotFound {
-                what: "recording",
-                ..
-            }
-        ),
-        "{e}"
-    );
+    assert!(matches!(e, LibraryError::NotFound { what: "recording", .. }), "{e}");
     // Nothing invalid was written.
     assert_eq!(count(&lib, "notes"), 1);
 }
@@ -221,48 +180,29 @@ fn metadata_is_editable_and_filters_the_list() {
     notes::create(&mut lib, &note(a, 20, None, NoteKind::Improvement, "i1")).unwrap();
     let jordan = recordings::list(
         lib.conn(),
-        &ListFilter {
-            rep: Some("jordan".into()),
-            ..Default::default()
-        },
+        &ListFilter { rep: Some("jordan".into()), ..Default::default() },
     )
     .unwrap();
     assert_eq!(jordan.len(), 1);
-    assert_eq!(
-        (jordan[0].id, jordan[0].positives, jordan[0].improvements),
-        (a, 2, 1)
-    );
+    assert_eq!((jordan[0].id, jordan[0].positives, jordan[0].improvements), (a, 2, 1));
     let all = recordings::list(lib.conn(), &ListFilter::default()).unwrap();
     assert_eq!(all.len(), 2);
     let long = recordings::list(
         lib.conn(),
-        &ListFilter {
-            min_duration_ms: Some(5_000),
-            ..Default::default()
-        },
+        &ListFilter { min_duration_ms: Some(5_000), ..Default::default() },
     )
     .unwrap();
-    assert_eq!(
-        long.iter().map(|r| r.id).collect::<Vec<_>>(),
-        [a],
-        "the 4 s call is hidden"
-    );
+    assert_eq!(long.iter().map(|r| r.id).collect::<Vec<_>>(), [a], "the 4 s call is hidden");
     let by_name = recordings::list(
         lib.conn(),
-        &ListFilter {
-            search: Some("initech".into()),
-            ..Default::default()
-        },
+        &ListFilter { search: Some("initech".into()), ..Default::default() },
     )
     .unwrap();
     assert_eq!(by_name.len(), 1);
     assert!(
         recordings::list(
             lib.conn(),
-            &ListFilter {
-                rep: Some("nobody".into()),
-                ..Default::default()
-            }
+            &ListFilter { rep: Some("nobody".into()), ..Default::default() }
         )
         .unwrap()
         .is_empty()
@@ -287,119 +227,48 @@ fn search_finds_notes_titles_and_counterparts_with_filters_and_pages() {
     recordings::update_meta(
         &mut lib,
         b,
-        &MetaEdit {
-            rep: Some("Riley".into()),
-            ..Default::default()
-        },
+        &MetaEdit { rep: Some("Riley".into()), ..Default::default() },
     )
     .unwrap();
     notes::create(
         &mut lib,
-        &note(
-            a,
-            100,
-            None,
-            NoteKind::Positive,
-            "Handled the pricing objection calmly",
-        ),
+        &note(a, 100, None, NoteKind::Positive, "Handled the pricing objection calmly"),
     )
     .unwrap();
     notes::create(
         &mut lib,
-        &note(
-            a,
-            200,
-            None,
-            NoteKind::Improvement,
-            "Jumped to pricing too early",
-        ),
+        &note(a, 200, None, NoteKind::Improvement, "Jumped to pricing too early"),
     )
     .unwrap();
     let gone = notes::create(
         &mut lib,
-        &note(
-            b,
-            300,
-            None,
-            NoteKind::Positive,
-            "Pricing anchor was strong",
-        ),
+        &note(b, 300, None, NoteKind::Positive, "Pricing anchor was strong"),
     )
     .unwrap();
-    notes::create(
-        &mut lib,
-        &note(b, 400, None, NoteKind::Positive, "Warm goodbye"),
-    )
-    .unwrap();
+    notes::create(&mut lib, &note(b, 400, None, NoteKind::Positive, "Warm goodbye")).unwrap();
 
-    let q = |text: &str| SearchQuery {
-        text: text.into(),
-        limit: 50,
-        ..Default::default()
-    };
+    let q = |text: &str| SearchQuery { text: text.into(), limit: 50, ..Default::default() };
     let page = search::search(lib.conn(), &q("pricing")).unwrap();
-    let notes_hit = page
-        .hits
-        .iter()
-        .filter(|h| matches!(h.hit, Hit::Note { .. }))
-        .count();
-    let recs_hit = page
-        .hits
-        .iter()
-        .filter(|h| matches!(h.hit, Hit::Recording { .. }))
-        .count();
+    let notes_hit = page.hits.iter().filter(|h| matches!(h.hit, Hit::Note { .. })).count();
+    let recs_hit = page.hits.iter().filter(|h| matches!(h.hit, Hit::Recording { .. })).count();
     assert_eq!((notes_hit, recs_hit), (3, 1), "{page:#?}");
 
     // Whole words by default; a trailing * matches a prefix.
-    assert_eq!(
-        search::search(lib.conn(), &q("objec")).unwrap().hits.len(),
-        0
-    );
-    assert_eq!(
-        search::search(lib.conn(), &q("objec*")).unwrap().hits.len(),
-        1
-    );
+    assert_eq!(search::search(lib.conn(), &q("objec")).unwrap().hits.len(), 0);
+    assert_eq!(search::search(lib.conn(), &q("objec*")).unwrap().hits.len(), 1);
     // Filters.
     let only = |lib: &Library, f: SearchQuery| search::search(lib.conn(), &f).unwrap().hits.len();
-    let by_rep = |lib: &Library, rep: &str| {
-        only(
-            lib,
-            SearchQuery {
-                rep: Some(rep.into()),
-                ..q("pricing")
-            },
-        )
-    };
-    assert_eq!(
-        only(
-            &lib,
-            SearchQuery {
-                kind: Some(NoteKind::Improvement),
-                ..q("pricing")
-            }
-        ),
-        1
-    );
+    let by_rep =
+        |lib: &Library, rep: &str| only(lib, SearchQuery { rep: Some(rep.into()), ..q("pricing") });
+    assert_eq!(only(&lib, SearchQuery { kind: Some(NoteKind::Improvement), ..q("pricing") }), 1);
     assert_eq!(by_rep(&lib, "Riley"), 1);
     let tomorrow = gamefilm::timefmt::now_ms() + 86_400_000;
-    assert_eq!(
-        only(
-            &lib,
-            SearchQuery {
-                since: Some(tomorrow),
-                ..q("pricing")
-            }
-        ),
-        0
-    );
+    assert_eq!(only(&lib, SearchQuery { since: Some(tomorrow), ..q("pricing") }), 0);
     // Facets are not searchable as words.
     assert_eq!(only(&lib, q("improvement")), 0);
     // A call handed to another rep moves its notes to that rep's results (3 notes, plus the
     // "Pricing Partners" call itself).
-    let to_jordan = MetaEdit {
-        rep: Some("Jordan".into()),
-        ..Default::default()
-    };
+    let to_jordan = MetaEdit { rep: Some("Jordan".into()), ..Default::default() };
     recordings::update_meta(&mut lib, b, &to_jordan).unwrap();
     assert_eq!(by_rep(&lib, "Jordan"), 4);
     assert_eq!(by_rep(&lib, "Riley"), 0);
@@ -408,48 +277,18 @@ fn search_finds_notes_titles_and_counterparts_with_filters_and_pages() {
     notes::delete(&mut lib, &gone.id).unwrap();
     assert_eq!(only(&lib, q("anchor")), 0);
     // Pages.
-    let p1 = search::search(
-        lib.conn(),
-        &SearchQuery {
-            limit: 2,
-            ..q("pricing")
-        },
-    )
-    .unwrap();
-    let p2 = search::search(
-        lib.conn(),
-        &SearchQuery {
-            limit: 2,
-            offset: 2,
-            ..q("pricing")
-        },
-    )
-    .unwrap();
-    assert_eq!(
-        (p1.hits.len(), p1.has_more, p2.hits.len(), p2.has_more),
-        (2, true, 1, false)
-    );
+    let p1 = search::search(lib.conn(), &SearchQuery { limit: 2, ..q("pricing") }).unwrap();
+    let p2 =
+        search::search(lib.conn(), &SearchQuery { limit: 2, offset: 2, ..q("pricing") }).unwrap();
+    assert_eq!((p1.hits.len(), p1.has_more, p2.hits.len(), p2.has_more), (2, true, 1, false));
     assert!(p1.hits.iter().all(|h| !p2.hits.contains(h)));
     // Ranked: the note that says "pricing" and little else ranks above the longer one; recent
     // order is by call time.
     let ranked = search::search(lib.conn(), &q("pricing")).unwrap();
     assert!(ranked.hits.windows(2).all(|w| w[0].score <= w[1].score));
-    let recent = search::search(
-        lib.conn(),
-        &SearchQuery {
-            order: SearchOrder::Recent,
-            ..q("pricing")
-        },
-    )
-    .unwrap();
-    assert!(
-        recent
-            .hits
-            .windows(2)
-            .all(|w| w[0].call_time >= w[1].call_time)
-    );
-    assert!(
-        search::search(lib.conn(), &q("\"*")).is_err(),
-        "no words: a clear error"
-    );
+    let recent =
+        search::search(lib.conn(), &SearchQuery { order: SearchOrder::Recent, ..q("pricing") })
+            .unwrap();
+    assert!(recent.hits.windows(2).all(|w| w[0].call_time >= w[1].call_time));
+    assert!(search::search(lib.conn(), &q("\"*")).is_err(), "no words: a clear error");
 }

@@ -90,13 +90,7 @@ impl Capture {
         let conf = dir.path().join("asound.conf");
         std::fs::write(&conf, CAPTURE_CONF).unwrap();
         let fifo = dir.path().join("capture.fifo");
-        assert!(
-            Command::new("mkfifo")
-                .arg(&fifo)
-                .status()
-                .unwrap()
-                .success()
-        );
+        assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
         let pace = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pace.py");
         let bytes_per_s = (RATE as f64 * 4.0 * speedup).to_string();
         let mut pacer = Command::new("python3")
@@ -108,26 +102,16 @@ impl Capture {
             .spawn()
             .expect("python3 runs the pacer");
         let mut line = String::new();
-        BufReader::new(pacer.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        BufReader::new(pacer.stdout.take().unwrap()).read_line(&mut line).unwrap();
         assert_eq!(line.trim(), "ready");
-        Capture {
-            dir,
-            pacer: Some(pacer),
-            conf,
-        }
+        Capture { dir, pacer: Some(pacer), conf }
     }
 
     fn broken() -> Capture {
         let dir = tempfile::tempdir().unwrap();
         let conf = dir.path().join("asound.conf");
         std::fs::write(&conf, NO_DEVICE_CONF).unwrap();
-        Capture {
-            dir,
-            pacer: None,
-            conf,
-        }
+        Capture { dir, pacer: None, conf }
     }
 
     /// Runs `script` in a child process against this capture.
@@ -139,10 +123,7 @@ impl Capture {
             .args(["--exact", "player_child", "--nocapture", "--test-threads=1"])
             .env("GAMEFILM_PLAYER_SCRIPT", &script_path)
             .env("GAMEFILM_PLAYER_OBSERVED", &observed_path)
-            .env(
-                "ALSA_CONFIG_PATH",
-                format!("/usr/share/alsa/alsa.conf:{}", self.conf.display()),
-            )
+            .env("ALSA_CONFIG_PATH", format!("/usr/share/alsa/alsa.conf:{}", self.conf.display()))
             .env("ALSA_CAPTURE_FILE", self.dir.path().join("capture.fifo"))
             .output()
             .unwrap();
@@ -200,11 +181,7 @@ fn player_child() {
     let opts = PlayerOptions {
         from_ms: script.from_ms,
         to_ms: script.to_ms,
-        speed: if script.speed == 0.0 {
-            1.0
-        } else {
-            script.speed
-        },
+        speed: if script.speed == 0.0 { 1.0 } else { script.speed },
         skip_silence: script.skip_silence,
         channel,
         device_rate: Some(RATE),
@@ -231,15 +208,12 @@ fn player_child() {
                     Step::Until(ms) => wait(&|| player.position_ms() >= ms || player.is_ended()),
                     Step::Seek(ms) => {
                         player.seek(ms).unwrap();
-                        seen.marks
-                            .push((player.position_ms(), player.frames_played()));
+                        seen.marks.push((player.position_ms(), player.frames_played()));
                     }
                     Step::Pause => player.pause().unwrap(),
                     Step::Play => player.play().unwrap(),
                     Step::Sleep(ms) => std::thread::sleep(Duration::from_millis(ms)),
-                    Step::Mark => seen
-                        .marks
-                        .push((player.position_ms(), player.frames_played())),
+                    Step::Mark => seen.marks.push((player.position_ms(), player.frames_played())),
                 }
             }
             if script.to_end {
@@ -275,25 +249,15 @@ fn script(file: &str) -> Script {
 /// ffmpeg's decode at the device rate: (left, right) after `filter` (e.g. a channel pan).
 fn reference(file: &str, filter: Option<&str>) -> (Vec<f32>, Vec<f32>) {
     let mut cmd = Command::new("ffmpeg");
-    cmd.args(["-nostdin", "-v", "error", "-i"])
-        .arg(fixture(file));
+    cmd.args(["-nostdin", "-v", "error", "-i"]).arg(fixture(file));
     if let Some(f) = filter {
         cmd.args(["-af", f]);
     }
-    let out = cmd
-        .args(["-ar", "48000", "-ac", "2", "-f", "f32le", "-"])
-        .output()
-        .unwrap();
+    let out = cmd.args(["-ar", "48000", "-ac", "2", "-f", "f32le", "-"]).output().unwrap();
     assert!(out.status.success());
-    let s: Vec<f32> = out
-        .stdout
-        .chunks_exact(4)
-        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect();
-    (
-        s.iter().step_by(2).copied().collect(),
-        s.iter().skip(1).step_by(2).copied().collect(),
-    )
+    let s: Vec<f32> =
+        out.stdout.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    (s.iter().step_by(2).copied().collect(), s.iter().skip(1).step_by(2).copied().collect())
 }
 
 /// Normalised correlation of two equal-length signals.
@@ -304,11 +268,7 @@ fn correlation(a: &[f32], b: &[f32]) -> f64 {
         aa += *x as f64 * *x as f64;
         bb += *y as f64 * *y as f64;
     }
-    if aa == 0.0 || bb == 0.0 {
-        0.0
-    } else {
-        ab / (aa * bb).sqrt()
-    }
+    if aa == 0.0 || bb == 0.0 { 0.0 } else { ab / (aa * bb).sqrt() }
 }
 
 /// Where `needle` best matches inside `hay` (offset, correlation), stepping coarsely then finely.
@@ -325,10 +285,7 @@ fn locate(hay: &[f32], needle: &[f32]) -> (usize, f64) {
             best = (off, c);
         }
     }
-    let (lo, hi) = (
-        best.0.saturating_sub(coarse),
-        (best.0 + coarse).min(hay.len() - n),
-    );
+    let (lo, hi) = (best.0.saturating_sub(coarse), (best.0 + coarse).min(hay.len() - n));
     for off in lo..=hi {
         let c = correlation(&hay[off..off + n], needle);
         if c > best.1 {
@@ -378,11 +335,7 @@ fn assert_plays_like_ffmpeg(file: &str) {
     let (off, c) = locate(&l[..l.len().min(3 * RATE as usize)], head);
     assert!(off < 2_000, "{file}: playback started {off} frames late");
     let n = rl.len().min(l.len() - off);
-    assert!(
-        n + 2_400 >= rl.len(),
-        "{file}: captured {n} of {} frames",
-        rl.len()
-    );
+    assert!(n + 2_400 >= rl.len(), "{file}: captured {n} of {} frames", rl.len());
     let cl = correlation(&l[off..off + n], &rl[..n]);
     let cr = correlation(&r[off..off + n], &rr[..n]);
     assert!(
@@ -419,26 +372,17 @@ fn after_a_seek_the_first_audio_is_the_source_at_the_target() {
     s.to_end = false;
     let seen = cap.run(&s);
     let (after_seek_ms, _) = seen.marks[0];
-    assert!(
-        (after_seek_ms - 2_000).abs() <= 10,
-        "position after the seek: {after_seek_ms} ms"
-    );
+    assert!((after_seek_ms - 2_000).abs() <= 10, "position after the seek: {after_seek_ms} ms");
     let (l, _) = cap.captured();
     let (rl, _) = reference("speech.wav", None);
     let at = 2 * RATE as usize;
     // The first 100 ms after the target, found in the capture...
     let (off, c) = locate(&l, &rl[at..at + RATE as usize / 10]);
-    assert!(
-        c >= 0.99,
-        "the target's audio is in the capture (correlation {c:.4})"
-    );
+    assert!(c >= 0.99, "the target's audio is in the capture (correlation {c:.4})");
     // ...and everything before it is the start of the file, then silence: nothing stale.
     let before = last_sound(&l[..off]);
     let (pre, pc) = (before, correlation(&l[..before], &rl[..before]));
-    assert!(
-        pc >= 0.99,
-        "before the jump: the file from 0 ({pre} frames, correlation {pc:.4})"
-    );
+    assert!(pc >= 0.99, "before the jump: the file from 0 ({pre} frames, correlation {pc:.4})");
     assert!(
         pre < RATE as usize,
         "no more than the first half second (+ buffers) before the jump: {pre}"
@@ -472,10 +416,7 @@ fn at_2x_a_sine_lasts_half_as_long_and_keeps_its_pitch() {
     assert!((secs - 2.0).abs() <= 0.1, "4 s at 2× lasted {secs:.3} s");
     let mid = &l[a + RATE as usize / 4..b - RATE as usize / 4];
     let f = frequency(mid);
-    assert!(
-        (f - 440.0).abs() <= 440.0 * 0.02,
-        "pitch {f:.1} Hz instead of 440"
-    );
+    assert!((f - 440.0).abs() <= 440.0 * 0.02, "pitch {f:.1} Hz instead of 440");
 }
 
 #[test]
@@ -498,13 +439,8 @@ fn pause_stops_the_frames_and_play_resumes_where_it_stopped() {
     let (l, _) = cap.captured();
     // The pause is a silent gap in the capture; the sound on both sides adds up to the file.
     let sound = sound_seconds(&l);
-    assert!(
-        (sound - 2.0).abs() < 0.05,
-        "{sound:.3} s of sound for a 2 s file"
-    );
-    let gap = l
-        .windows(RATE as usize / 4)
-        .any(|w| w.iter().all(|v| v.abs() <= 1e-3));
+    assert!((sound - 2.0).abs() < 0.05, "{sound:.3} s of sound for a 2 s file");
+    let gap = l.windows(RATE as usize / 4).any(|w| w.iter().all(|v| v.abs() <= 1e-3));
     assert!(gap, "a silent gap of at least 250 ms");
 }
 
@@ -522,10 +458,7 @@ fn skip_silence_removes_a_known_silence() {
     let (l, _) = cap.captured();
     let secs = (last_sound(&l) - first_sound(&l)) as f64 / RATE as f64;
     // 2 s tone + a 0.25 s pause + 2 s tone, instead of 7 s.
-    assert!(
-        (4.1..4.5).contains(&secs),
-        "7 s with a 3 s silence played in {secs:.3} s"
-    );
+    assert!((4.1..4.5).contains(&secs), "7 s with a 3 s silence played in {secs:.3} s");
     let mut cap = Capture::paced(4.0);
     let seen = cap.run(&script("silence_gap.wav"));
     let (l, _) = cap.captured();
@@ -537,11 +470,9 @@ fn skip_silence_removes_a_known_silence() {
 #[test]
 fn channel_selection_plays_the_chosen_side_on_both_speakers() {
     // Left: speech; right: a 440 Hz tone.
-    for (mode, pan) in [
-        ("left", "pan=stereo|c0=c0|c1=c0"),
-        ("right", "pan=stereo|c0=c1|c1=c1"),
-        ("mix", "anull"),
-    ] {
+    for (mode, pan) in
+        [("left", "pan=stereo|c0=c0|c1=c0"), ("right", "pan=stereo|c0=c1|c1=c1"), ("mix", "anull")]
+    {
         let mut cap = Capture::paced(4.0);
         let mut s = script("pcm16_44k_stereo.wav");
         s.channel = mode.into();
@@ -550,14 +481,9 @@ fn channel_selection_plays_the_chosen_side_on_both_speakers() {
         let (rl, rr) = reference("pcm16_44k_stereo.wav", Some(pan));
         let (off, _) = locate(&l[..RATE as usize], &rl[..RATE as usize / 2]);
         let n = rl.len().min(l.len() - off) - 1;
-        let (cl, cr) = (
-            correlation(&l[off..off + n], &rl[..n]),
-            correlation(&r[off..off + n], &rr[..n]),
-        );
-        assert!(
-            cl >= 0.99 && cr >= 0.99,
-            "{mode}: correlation {cl:.4} / {cr:.4}"
-        );
+        let (cl, cr) =
+            (correlation(&l[off..off + n], &rl[..n]), correlation(&r[off..off + n], &rr[..n]));
+        assert!(cl >= 0.99 && cr >= 0.99, "{mode}: correlation {cl:.4} / {cr:.4}");
     }
     // A mono file is heard on both sides.
     let mut cap = Capture::paced(4.0);
@@ -572,31 +498,19 @@ fn channel_selection_plays_the_chosen_side_on_both_speakers() {
 fn without_a_usable_device_opening_fails_with_a_typed_error() {
     let mut cap = Capture::broken();
     let seen = cap.run(&script("sine_1k_44k.wav"));
-    assert_eq!(
-        seen.error_code.as_deref(),
-        Some("player.no_device"),
-        "{:?}",
-        seen.error
-    );
+    assert_eq!(seen.error_code.as_deref(), Some("player.no_device"), "{:?}", seen.error);
     assert!(seen.error.unwrap().contains("no audio output device"));
 }
 
 #[test]
 fn bad_arguments_are_refused_before_any_device_is_touched() {
-    let bad_speed = PlayerOptions {
-        speed: 4.0,
-        ..Default::default()
-    };
+    let bad_speed = PlayerOptions { speed: 4.0, ..Default::default() };
     match Player::open(&fixture("sine_1k_44k.wav"), bad_speed, None) {
         Err(PlayerError::Invalid { field: "speed", .. }) => {}
         Err(e) => panic!("wrong error {e}"),
         Ok(_) => panic!("opened at 4×"),
     }
-    let empty = PlayerOptions {
-        from_ms: 1000,
-        to_ms: Some(500),
-        ..Default::default()
-    };
+    let empty = PlayerOptions { from_ms: 1000, to_ms: Some(500), ..Default::default() };
     assert!(matches!(
         Player::open(&fixture("sine_1k_44k.wav"), empty, None),
         Err(PlayerError::Invalid { .. })

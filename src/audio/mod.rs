@@ -28,10 +28,7 @@ pub use source::Source;
 #[derive(Debug, thiserror::Error)]
 pub enum AudioError {
     #[error("{path}: cannot read the file ({source})")]
-    Unreadable {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Unreadable { path: PathBuf, source: std::io::Error },
     #[error("{path}: the file is empty (0 bytes)")]
     Empty { path: PathBuf },
     #[error("{path}: not an audio file Gamefilm recognises (no known container format found)")]
@@ -126,21 +123,14 @@ pub struct Opened {
 
 /// Opens a file and probes its container.
 pub fn open(path: &Path) -> Result<Opened, AudioError> {
-    let file = File::open(path).map_err(|source| AudioError::Unreadable {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let file = File::open(path)
+        .map_err(|source| AudioError::Unreadable { path: path.to_path_buf(), source })?;
     let len = file
         .metadata()
-        .map_err(|source| AudioError::Unreadable {
-            path: path.to_path_buf(),
-            source,
-        })?
+        .map_err(|source| AudioError::Unreadable { path: path.to_path_buf(), source })?
         .len();
     if len == 0 {
-        return Err(AudioError::Empty {
-            path: path.to_path_buf(),
-        });
+        return Err(AudioError::Empty { path: path.to_path_buf() });
     }
     let mss = MediaSourceStream::new(Box::new(file), Default::default());
     let mut hint = Hint::new();
@@ -148,35 +138,19 @@ pub fn open(path: &Path) -> Result<Opened, AudioError> {
         hint.with_extension(ext);
     }
     let reader = get_probe()
-        .probe(
-            &hint,
-            mss,
-            FormatOptions::default(),
-            MetadataOptions::default(),
-        )
+        .probe(&hint, mss, FormatOptions::default(), MetadataOptions::default())
         .map_err(|e| match e {
             SymError::IoError(source) if source.kind() != ErrorKind::UnexpectedEof => {
-                AudioError::Unreadable {
-                    path: path.to_path_buf(),
-                    source,
-                }
+                AudioError::Unreadable { path: path.to_path_buf(), source }
             }
-            _ => AudioError::NotAudio {
-                path: path.to_path_buf(),
-            },
+            _ => AudioError::NotAudio { path: path.to_path_buf() },
         })?;
     let track_id = reader
         .default_track(TrackType::Audio)
         .map(|t| t.id)
-        .ok_or_else(|| AudioError::NoAudioTrack {
-            path: path.to_path_buf(),
-        })?;
+        .ok_or_else(|| AudioError::NoAudioTrack { path: path.to_path_buf() })?;
     let container = reader.format_info().short_name.to_string();
-    Ok(Opened {
-        reader,
-        track_id,
-        container,
-    })
+    Ok(Opened { reader, track_id, container })
 }
 
 /// Probes, decodes and measures a whole file; see the module docs.
@@ -194,9 +168,8 @@ pub fn analyze(path: &Path) -> Result<Analysis, AudioError> {
     if let Some(total) = plan.parallel_frames(segments) {
         let out = plan.output_frames(total);
         let bucket = plan.spb as u64;
-        let bounds: Vec<u64> = (0..=segments)
-            .map(|k| (out * k / segments) / bucket * bucket)
-            .collect();
+        let bounds: Vec<u64> =
+            (0..=segments).map(|k| (out * k / segments) / bucket * bucket).collect();
         let mut first = Some(opened);
         let readers: Vec<Option<Opened>> = (0..segments).map(|_| first.take()).collect();
         let results: Vec<Result<Segment, AudioError>> = readers
@@ -209,11 +182,7 @@ pub fn analyze(path: &Path) -> Result<Analysis, AudioError> {
                     Some(o) => o,
                     None => open(path)?,
                 };
-                let end = if k as u64 + 1 == segments {
-                    None
-                } else {
-                    Some(bounds[k + 1])
-                };
+                let end = if k as u64 + 1 == segments { None } else { Some(bounds[k + 1]) };
                 plan.decode(opened, bounds[k], end)
             })
             .collect();
@@ -300,10 +269,7 @@ impl<'a> Plan<'a> {
     }
 
     fn corrupt(&self, reason: String) -> AudioError {
-        AudioError::Corrupt {
-            path: self.path.to_path_buf(),
-            reason,
-        }
+        AudioError::Corrupt { path: self.path.to_path_buf(), reason }
     }
 
     /// Decodes output frames `[start, end)` (to the end of the stream when `end` is `None`).
@@ -327,9 +293,7 @@ impl<'a> Plan<'a> {
         }
         let s = source.stats;
         Ok(Segment {
-            values: builder
-                .map(peaks::PeakBuilder::finish_base)
-                .unwrap_or_default(),
+            values: builder.map(peaks::PeakBuilder::finish_base).unwrap_or_default(),
             frames,
             raw_end: s.raw_end,
             sample_rate: s.sample_rate,
@@ -345,9 +309,8 @@ impl<'a> Plan<'a> {
     fn finish(&self, segs: Vec<Segment>, tags: Tags) -> Result<Analysis, AudioError> {
         let path = self.path;
         let last = segs.last().expect("at least one segment");
-        let (packets, bad): (u64, u64) = segs
-            .iter()
-            .fold((0, 0), |(p, b), s| (p + s.packets, b + s.bad_packets));
+        let (packets, bad): (u64, u64) =
+            segs.iter().fold((0, 0), |(p, b), s| (p + s.packets, b + s.bad_packets));
         let last_bad = segs
             .iter()
             .rev()
@@ -370,9 +333,9 @@ impl<'a> Plan<'a> {
             }));
         }
         if packets > 0 && bad as f64 / packets as f64 >= MAX_BAD_PACKET_SHARE {
-            return Err(self.corrupt(format!(
-                "{bad} of {packets} packets failed to decode ({last_bad})"
-            )));
+            return Err(
+                self.corrupt(format!("{bad} of {packets} packets failed to decode ({last_bad})"))
+            );
         }
         // A container that declares its length lets a cut file be recognised: allow one
         // packet's worth of slack for codec delay and padding.
@@ -423,11 +386,8 @@ fn read_tags(reader: &mut dyn FormatReader) -> Tags {
     let Some(rev) = metadata.skip_to_latest() else {
         return tags;
     };
-    let all = rev
-        .media
-        .tags
-        .iter()
-        .chain(rev.per_track.iter().flat_map(|t| t.metadata.tags.iter()));
+    let all =
+        rev.media.tags.iter().chain(rev.per_track.iter().flat_map(|t| t.metadata.tags.iter()));
     for tag in all {
         match &tag.std {
             Some(StandardTag::TrackTitle(v)) => tags.title.get_or_insert_with(|| v.to_string()),

@@ -24,11 +24,7 @@ pub fn edit_list_trim(path: &Path, sample_rate: u32) -> Option<Trim> {
     let movie_ts = {
         let (start, end) = find_box(&mut f, moov.0, moov.1, b"mvhd")?;
         let b = read_span(&mut f, start, end.min(start + 32))?;
-        if b[0] == 1 {
-            be32(&b, 20)?
-        } else {
-            be32(&b, 12)?
-        }
+        if b[0] == 1 { be32(&b, 20)? } else { be32(&b, 12)? }
     };
     let mut pos = moov.0;
     while let Some((start, end)) = find_box(&mut f, pos, moov.1, b"trak") {
@@ -44,11 +40,7 @@ pub fn edit_list_trim(path: &Path, sample_rate: u32) -> Option<Trim> {
         }
         let (ms, me) = find_box(&mut f, mdia.0, mdia.1, b"mdhd")?;
         let b = read_span(&mut f, ms, me.min(ms + 32))?;
-        let track_ts = if b[0] == 1 {
-            be32(&b, 20)?
-        } else {
-            be32(&b, 12)?
-        };
+        let track_ts = if b[0] == 1 { be32(&b, 20)? } else { be32(&b, 12)? };
         let edts = find_box(&mut f, start, end, b"edts")?;
         let (es, ee) = find_box(&mut f, edts.0, edts.1, b"elst")?;
         let b = read_span(&mut f, es, ee.min(es + 8 + 20 * 16))?;

@@ -30,14 +30,8 @@ impl PeakLevel {
     }
 
     pub fn from_bytes(samples_per_bucket: u32, bytes: &[u8]) -> Self {
-        let values = bytes
-            .chunks_exact(2)
-            .map(|c| i16::from_le_bytes([c[0], c[1]]))
-            .collect();
-        PeakLevel {
-            samples_per_bucket,
-            values,
-        }
+        let values = bytes.chunks_exact(2).map(|c| i16::from_le_bytes([c[0], c[1]])).collect();
+        PeakLevel { samples_per_bucket, values }
     }
 }
 
@@ -136,14 +130,8 @@ impl PeakBuilder {
 impl Peaks {
     /// Builds the coarser levels over level-0 `values`.
     pub fn from_base(channels: usize, samples_per_bucket: u32, values: Vec<i16>) -> Peaks {
-        let mut levels = vec![PeakLevel {
-            samples_per_bucket,
-            values,
-        }];
-        while levels
-            .last()
-            .is_some_and(|l| l.buckets(channels) > TOP_LEVEL_MAX_BUCKETS)
-        {
+        let mut levels = vec![PeakLevel { samples_per_bucket, values }];
+        while levels.last().is_some_and(|l| l.buckets(channels) > TOP_LEVEL_MAX_BUCKETS) {
             let below = levels.last().expect("levels is never empty here");
             levels.push(merge_level(below, channels, LEVEL_FACTOR));
         }
@@ -165,10 +153,7 @@ pub fn merge_level(level: &PeakLevel, channels: usize, factor: usize) -> PeakLev
             })
         })
         .collect();
-    PeakLevel {
-        samples_per_bucket: level.samples_per_bucket * factor as u32,
-        values,
-    }
+    PeakLevel { samples_per_bucket: level.samples_per_bucket * factor as u32, values }
 }
 
 /// Min/max per channel over `columns` equal spans of `[from_frame, to_frame)`, read from the
@@ -254,10 +239,7 @@ mod tests {
 
     #[test]
     fn bytes_round_trip() {
-        let l = PeakLevel {
-            samples_per_bucket: 441,
-            values: vec![-32767, 0, 12, 32767],
-        };
+        let l = PeakLevel { samples_per_bucket: 441, values: vec![-32767, 0, 12, 32767] };
         assert_eq!(PeakLevel::from_bytes(441, &l.to_bytes()), l);
     }
 }

@@ -43,31 +43,26 @@ pub struct TrackSetup {
 }
 
 impl TrackSetup {
+    /// Output frames as declared by the container, after the edit list.
+    pub fn output_frames(&self) -> Option<u64> {
+        let after_skip = self.declared_frames.map(|f| f.saturating_sub(self.trim.skip));
+        match (after_skip, self.trim.keep) {
+            (Some(f), Some(k)) => Some(f.min(k)),
+            (f, k) => f.or(k),
+        }
+    }
+
     pub fn of(path: &Path, opened: &Opened) -> Result<TrackSetup, AudioError> {
-        let no_track = || AudioError::NoAudioTrack {
-            path: path.to_path_buf(),
-        };
-        let track = opened
-            .reader
-            .tracks()
-            .iter()
-            .find(|t| t.id == opened.track_id)
-            .ok_or_else(no_track)?;
-        let params = track
-            .codec_params
-            .as_ref()
-            .and_then(|p| p.audio())
-            .ok_or_else(no_track)?
-            .clone();
+        let no_track = || AudioError::NoAudioTrack { path: path.to_path_buf() };
+        let track =
+            opened.reader.tracks().iter().find(|t| t.id == opened.track_id).ok_or_else(no_track)?;
+        let params =
+            track.codec_params.as_ref().and_then(|p| p.audio()).ok_or_else(no_track)?.clone();
         let trim = match (opened.container.as_str(), params.sample_rate) {
             ("isomp4", Some(r)) => mp4::edit_list_trim(path, r).unwrap_or_default(),
             _ => mp4::Trim::default(),
         };
-        Ok(TrackSetup {
-            params,
-            declared_frames: track.num_frames,
-            trim,
-        })
+        Ok(TrackSetup { params, declared_frames: track.num_frames, trim })
     }
 }
 
@@ -129,10 +124,10 @@ impl Source {
     }
 
     /// Opens a file for playback: probe, codec, edit list.
-    pub fn open(path: &Path) -> Result<Source, AudioError> {
+    pub fn open(path: &Path) -> Result<(Source, TrackSetup), AudioError> {
         let opened = super::open(path)?;
         let setup = TrackSetup::of(path, &opened)?;
-        Source::new(path, opened, &setup.params, setup.trim)
+        Ok((Source::new(path, opened, &setup.params, setup.trim)?, setup))
     }
 
     pub fn codec(&self) -> &str {
@@ -140,10 +135,7 @@ impl Source {
     }
 
     fn corrupt(&self, reason: String) -> AudioError {
-        AudioError::Corrupt {
-            path: self.path.clone(),
-            reason,
-        }
+        AudioError::Corrupt { path: self.path.clone(), reason }
     }
 
     /// Delivers nothing at or after output frame `end` (besides the edit list's own end).
@@ -161,10 +153,7 @@ impl Source {
         self.reader
             .seek(
                 SeekMode::Accurate,
-                SeekTo::Timestamp {
-                    ts: Timestamp::from(ts as i64),
-                    track_id: self.track_id,
-                },
+                SeekTo::Timestamp { ts: Timestamp::from(ts as i64), track_id: self.track_id },
             )
             .map_err(|e| self.corrupt(format!("cannot seek to frame {frame}: {e}")))?;
         self.decoder.reset();
@@ -187,10 +176,7 @@ impl Source {
                     continue;
                 }
                 Err(SymError::IoError(source)) => {
-                    return Err(AudioError::Unreadable {
-                        path: self.path.clone(),
-                        source,
-                    });
+                    return Err(AudioError::Unreadable { path: self.path.clone(), source });
                 }
                 Err(e) => return Err(self.corrupt(format!("cannot read the next packet: {e}"))),
             };
@@ -245,10 +231,7 @@ impl Source {
                     "the stream changes format midway ({} Hz × {} → {rate} Hz × {chans})",
                     stats.sample_rate, stats.channels
                 );
-                return Err(AudioError::Corrupt {
-                    path: self.path.clone(),
-                    reason,
-                });
+                return Err(AudioError::Corrupt { path: self.path.clone(), reason });
             }
             stats.raw_end = raw_pos + n as u64;
             // Keep the part of [pos, pos + n) inside [start, end).
@@ -263,11 +246,7 @@ impl Source {
                 p.truncate(z);
                 p.drain(..a);
             }
-            return Ok(Some(Block {
-                start: lo as u64,
-                sample_rate: rate,
-                planes: &self.planes,
-            }));
+            return Ok(Some(Block { start: lo as u64, sample_rate: rate, planes: &self.planes }));
         }
     }
 }

@@ -114,10 +114,7 @@ pub struct ImportOptions {
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        ImportOptions {
-            threads: 0,
-            analyzer: audio::analyze,
-        }
+        ImportOptions { threads: 0, analyzer: audio::analyze }
     }
 }
 
@@ -138,12 +135,7 @@ impl ImportReport {
         self.count(|o| matches!(o, Outcome::Relinked { .. }))
     }
     pub fn duplicates(&self) -> usize {
-        self.count(|o| {
-            matches!(
-                o,
-                Outcome::Duplicate { .. } | Outcome::AlreadyImported { .. }
-            )
-        })
+        self.count(|o| matches!(o, Outcome::Duplicate { .. } | Outcome::AlreadyImported { .. }))
     }
     pub fn failed(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Failed { .. }))
@@ -199,10 +191,7 @@ pub fn import(
         }
     });
     results.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(ImportReport {
-        files: results,
-        cancelled: cancel.load(Ordering::Relaxed),
-    })
+    Ok(ImportReport { files: results, cancelled: cancel.load(Ordering::Relaxed) })
 }
 
 /// The walk: audio files to process, and failures found on the way (loops, unreadable dirs).
@@ -219,20 +208,15 @@ fn discover(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileResult>) {
     for input in inputs {
         match std::fs::metadata(input) {
             Ok(m) if m.is_dir() => {
-                for entry in walkdir::WalkDir::new(input)
-                    .follow_links(true)
-                    .sort_by_file_name()
-                {
+                for entry in walkdir::WalkDir::new(input).follow_links(true).sort_by_file_name() {
                     match entry {
                         Ok(e) if e.file_type().is_file() && is_audio_name(e.path()) => {
                             add(e.into_path(), &mut files)
                         }
                         Ok(_) => {}
                         Err(e) => {
-                            let path = e
-                                .path()
-                                .map(Path::to_path_buf)
-                                .unwrap_or_else(|| input.clone());
+                            let path =
+                                e.path().map(Path::to_path_buf).unwrap_or_else(|| input.clone());
                             let reason = match e.loop_ancestor() {
                                 Some(a) => format!(
                                     "skipped a folder loop: this symlink leads back to {}",
@@ -257,11 +241,7 @@ fn discover(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileResult>) {
             Ok(_) => add(input.clone(), &mut files),
             Err(source) => failed.push(failure(
                 input.clone(),
-                AudioError::Unreadable {
-                    path: input.clone(),
-                    source,
-                }
-                .into(),
+                AudioError::Unreadable { path: input.clone(), source }.into(),
             )),
         }
     }
@@ -269,24 +249,12 @@ fn discover(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileResult>) {
 }
 
 fn failure(path: PathBuf, error: ImportError) -> FileResult {
-    FileResult {
-        path,
-        outcome: Outcome::Failed {
-            code: error.code(),
-            error,
-        },
-    }
+    FileResult { path, outcome: Outcome::Failed { code: error.code(), error } }
 }
 
 fn is_audio_name(path: &Path) -> bool {
-    let hidden = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with('.'));
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
+    let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     !hidden && ext.is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.as_str()))
 }
 
@@ -308,13 +276,7 @@ enum Prepared {
 
 fn prepare(path: &Path, known: &HashSet<ContentHash>, analyzer: Analyzer) -> Prepared {
     let unreadable = |source| {
-        Prepared::Failed(
-            AudioError::Unreadable {
-                path: path.to_path_buf(),
-                source,
-            }
-            .into(),
-        )
+        Prepared::Failed(AudioError::Unreadable { path: path.to_path_buf(), source }.into())
     };
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -333,12 +295,9 @@ fn prepare(path: &Path, known: &HashSet<ContentHash>, analyzer: Analyzer) -> Pre
         return Prepared::Known { hash, mtime_ms };
     }
     match analyze_guarded(path, analyzer) {
-        Ok(analysis) => Prepared::New {
-            hash,
-            size: meta.len(),
-            mtime_ms,
-            analysis: Box::new(analysis),
-        },
+        Ok(analysis) => {
+            Prepared::New { hash, size: meta.len(), mtime_ms, analysis: Box::new(analysis) }
+        }
         Err(e) => Prepared::Failed(e),
     }
 }
@@ -353,10 +312,7 @@ fn analyze_guarded(path: &Path, analyzer: Analyzer) -> Result<Analysis, ImportEr
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            Err(ImportError::DecoderPanic {
-                path: path.to_path_buf(),
-                message,
-            })
+            Err(ImportError::DecoderPanic { path: path.to_path_buf(), message })
         }
     }
 }
@@ -380,10 +336,7 @@ fn existing_outcome(
             return Ok(Some(Ok(Outcome::AlreadyImported { id })));
         }
         if existing.exists() {
-            return Ok(Some(Ok(Outcome::Duplicate {
-                id,
-                existing_path: existing,
-            })));
+            return Ok(Some(Ok(Outcome::Duplicate { id, existing_path: existing })));
         }
         if let Some((other, _)) = recordings::find_by_path(tx, path)? {
             return Ok(Some(Err(ImportError::ChangedOnDisk {
@@ -392,39 +345,22 @@ fn existing_outcome(
             })));
         }
         recordings::relink(tx, id, path, mtime_ms)?;
-        return Ok(Some(Ok(Outcome::Relinked {
-            id,
-            old_path: existing,
-        })));
+        return Ok(Some(Ok(Outcome::Relinked { id, old_path: existing })));
     }
     if let Some((id, _)) = recordings::find_by_path(tx, path)? {
-        return Ok(Some(Err(ImportError::ChangedOnDisk {
-            path: path.to_path_buf(),
-            id,
-        })));
+        return Ok(Some(Err(ImportError::ChangedOnDisk { path: path.to_path_buf(), id })));
     }
     Ok(None)
 }
 
 fn commit(lib: &mut Library, path: &Path, prepared: Prepared, analyzer: Analyzer) -> Outcome {
-    let fail = |error: ImportError| Outcome::Failed {
-        code: error.code(),
-        error,
-    };
-    let lib_err = |source| {
-        fail(ImportError::Library {
-            path: path.to_path_buf(),
-            source,
-        })
-    };
+    let fail = |error: ImportError| Outcome::Failed { code: error.code(), error };
+    let lib_err = |source| fail(ImportError::Library { path: path.to_path_buf(), source });
     let (hash, mtime_ms, analysis) = match prepared {
         Prepared::Failed(e) => return fail(e),
-        Prepared::New {
-            hash,
-            size,
-            mtime_ms,
-            analysis,
-        } => (hash, mtime_ms, Some((size, analysis))),
+        Prepared::New { hash, size, mtime_ms, analysis } => {
+            (hash, mtime_ms, Some((size, analysis)))
+        }
         Prepared::Known { hash, mtime_ms } => (hash, mtime_ms, None),
     };
     let (size, analysis) = match analysis {
@@ -457,10 +393,7 @@ fn commit(lib: &mut Library, path: &Path, prepared: Prepared, analyzer: Analyzer
         Some(decided) => Ok(decided),
         None => {
             let id = recordings::insert(tx, &new)?;
-            Ok(Ok(Outcome::Imported {
-                id,
-                duration_ms: analysis.stream.duration_ms(),
-            }))
+            Ok(Ok(Outcome::Imported { id, duration_ms: analysis.stream.duration_ms() }))
         }
     });
     match written {

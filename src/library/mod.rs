@@ -40,36 +40,20 @@ pub const LIBRARY_ENV: &str = "GAMEFILM_LIBRARY";
 #[derive(Debug, thiserror::Error)]
 pub enum LibraryError {
     #[error("cannot create the library folder {path}: {source}")]
-    CreateDir {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    CreateDir { path: PathBuf, source: std::io::Error },
     #[error("cannot open the library {path}: {source}")]
-    Open {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    Open { path: PathBuf, source: rusqlite::Error },
     #[error("{path} is not a Gamefilm library (not an SQLite database)")]
     NotALibrary { path: PathBuf },
     #[error(
         "the library {path} was written by a newer Gamefilm (schema version {found}; this version \
          understands up to {supported}); it was left untouched: update Gamefilm to open it"
     )]
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        supported: i64,
-    },
+    TooNew { path: PathBuf, found: i64, supported: i64 },
     #[error("cannot back up the library to {path} before migrating: {source}")]
-    Backup {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    Backup { path: PathBuf, source: rusqlite::Error },
     #[error("migrating the library to schema version {version} failed: {source}")]
-    Migration {
-        version: i64,
-        source: rusqlite::Error,
-    },
+    Migration { version: i64, source: rusqlite::Error },
     #[error(
         "no home folder found for the default library: pass --library PATH or set {LIBRARY_ENV}"
     )]
@@ -100,10 +84,7 @@ impl LibraryError {
     }
 
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        LibraryError::Invalid {
-            field,
-            reason: reason.into(),
-        }
+        LibraryError::Invalid { field, reason: reason.into() }
     }
 }
 
@@ -139,15 +120,11 @@ impl Library {
     #[doc(hidden)]
     pub fn open_at_version(path: &Path, target: i64) -> Result<Library> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| LibraryError::CreateDir {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|source| LibraryError::CreateDir { path: dir.to_path_buf(), source })?;
         }
-        let open_err = |source: rusqlite::Error| LibraryError::Open {
-            path: path.to_path_buf(),
-            source,
-        };
+        let open_err =
+            |source: rusqlite::Error| LibraryError::Open { path: path.to_path_buf(), source };
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -155,8 +132,7 @@ impl Library {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(open_err)?;
-        conn.busy_timeout(Duration::from_secs(10))
-            .map_err(open_err)?;
+        conn.busy_timeout(Duration::from_secs(10)).map_err(open_err)?;
         // Read the version before anything that could write (journal_mode would).
         let found = user_version(&conn).map_err(|e| classify_open_error(path, e))?;
         if found > SCHEMA_VERSION {
@@ -168,14 +144,9 @@ impl Library {
         }
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| classify_open_error(path, e))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(open_err)?;
-        conn.pragma_update(None, "foreign_keys", true)
-            .map_err(open_err)?;
-        let mut lib = Library {
-            conn,
-            path: path.to_path_buf(),
-        };
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", true).map_err(open_err)?;
+        let mut lib = Library { conn, path: path.to_path_buf() };
         if found < target {
             if found > 0 {
                 lib.backup(found)?;
@@ -200,9 +171,7 @@ impl Library {
 
     /// Runs `f` in one `IMMEDIATE` transaction, committed if `f` succeeds and rolled back if not.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
@@ -211,54 +180,30 @@ impl Library {
     fn backup(&self, version: i64) -> Result<()> {
         let name = format!(
             "{}.v{version}-{}.bak",
-            self.path
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default(),
+            self.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
             crate::timefmt::now_ms()
         );
         let target = self.path.with_file_name(name);
         self.conn
-            .backup(
-                rusqlite::MAIN_DB,
-                &target,
-                None::<fn(rusqlite::backup::Progress)>,
-            )
-            .map_err(|source| LibraryError::Backup {
-                path: target.clone(),
-                source,
-            })
+            .backup(rusqlite::MAIN_DB, &target, None::<fn(rusqlite::backup::Progress)>)
+            .map_err(|source| LibraryError::Backup { path: target.clone(), source })
     }
 
     fn migrate(&mut self, target: i64) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|source| LibraryError::Migration {
-                version: target,
-                source,
-            })?;
+            .map_err(|source| LibraryError::Migration { version: target, source })?;
         // Another process may have migrated while this one waited for the write lock.
-        let current = user_version(&tx).map_err(|source| LibraryError::Migration {
-            version: target,
-            source,
-        })?;
-        for (i, sql) in MIGRATIONS
-            .iter()
-            .enumerate()
-            .take(target as usize)
-            .skip(current as usize)
-        {
+        let current = user_version(&tx)
+            .map_err(|source| LibraryError::Migration { version: target, source })?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().take(target as usize).skip(current as usize) {
             let version = i as i64 + 1;
-            tx.execute_batch(sql)
-                .map_err(|source| LibraryError::Migration { version, source })?;
+            tx.execute_batch(sql).map_err(|source| LibraryError::Migration { version, source })?;
             tx.pragma_update(None, "user_version", version)
                 .map_err(|source| LibraryError::Migration { version, source })?;
         }
-        tx.commit().map_err(|source| LibraryError::Migration {
-            version: target,
-            source,
-        })
+        tx.commit().map_err(|source| LibraryError::Migration { version: target, source })
     }
 }
 
@@ -268,12 +213,7 @@ fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 
 fn classify_open_error(path: &Path, e: rusqlite::Error) -> LibraryError {
     match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => LibraryError::NotALibrary {
-            path: path.to_path_buf(),
-        },
-        _ => LibraryError::Open {
-            path: path.to_path_buf(),
-            source: e,
-        },
+        Some(ErrorCode::NotADatabase) => LibraryError::NotALibrary { path: path.to_path_buf() },
+        _ => LibraryError::Open { path: path.to_path_buf(), source: e },
     }
 }

@@ -41,11 +41,7 @@ fn note_from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
         recording_id: r.get(1)?,
         start_ms: r.get(2)?,
         end_ms: r.get(3)?,
-        kind: if kind == "positive" {
-            NoteKind::Positive
-        } else {
-            NoteKind::Improvement
-        },
+        kind: if kind == "positive" { NoteKind::Positive } else { NoteKind::Improvement },
         text: r.get(5)?,
         author: r.get(6)?,
         created_at: r.get(7)?,
@@ -91,11 +87,7 @@ fn check_times(start_ms: i64, end_ms: Option<i64>, duration_ms: i64) -> Result<(
         if end > duration_ms {
             return Err(LibraryError::invalid(
                 "end",
-                format!(
-                    "{} is past the end of the recording ({})",
-                    fmt(end),
-                    fmt(duration_ms)
-                ),
+                format!("{} is past the end of the recording ({})", fmt(end), fmt(duration_ms)),
             ));
         }
     }
@@ -126,10 +118,7 @@ pub fn create(lib: &mut Library, new: &NewNote) -> Result<Note> {
 /// A note by its id or an unambiguous prefix of at least 4 characters.
 pub fn get(conn: &Connection, id: &str) -> Result<Note> {
     let id = id.trim();
-    let not_found = || LibraryError::NotFound {
-        what: "note",
-        id: id.to_string(),
-    };
+    let not_found = || LibraryError::NotFound { what: "note", id: id.to_string() };
     if let Some(n) = conn
         .prepare_cached(&format!("SELECT {NOTE_COLUMNS} FROM notes WHERE uuid = ?1"))?
         .query_row([id], note_from_row)
@@ -217,15 +206,9 @@ pub fn undo_delete(lib: &mut Library, id: Option<&str>) -> Result<Note> {
                 })?,
         };
         if note.deleted_at.is_none() {
-            return Err(LibraryError::invalid(
-                "id",
-                format!("note {} is not deleted", note.id),
-            ));
+            return Err(LibraryError::invalid("id", format!("note {} is not deleted", note.id)));
         }
-        tx.execute(
-            "UPDATE notes SET deleted_at = NULL WHERE uuid = ?1",
-            [&note.id],
-        )?;
+        tx.execute("UPDATE notes SET deleted_at = NULL WHERE uuid = ?1", [&note.id])?;
         get(tx, &note.id)
     })
 }

@@ -28,10 +28,7 @@ pub struct NewRecording<'a> {
 pub fn insert(conn: &Connection, rec: &NewRecording<'_>) -> Result<i64> {
     let now = crate::timefmt::now_ms();
     let title = rec.tags.title.clone().unwrap_or_else(|| {
-        rec.path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        rec.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
     });
     let call_time = rec
         .tags
@@ -73,12 +70,7 @@ pub fn insert(conn: &Connection, rec: &NewRecording<'_>) -> Result<i64> {
         "INSERT INTO peaks (recording_id, level, samples_per_bucket, data) VALUES (?1, ?2, ?3, ?4)",
     )?;
     for (level, l) in rec.peaks.levels.iter().enumerate() {
-        stmt.execute(params![
-            id,
-            level as i64,
-            l.samples_per_bucket,
-            l.to_bytes()
-        ])?;
+        stmt.execute(params![id, level as i64, l.samples_per_bucket, l.to_bytes()])?;
     }
     Ok(id)
 }
@@ -95,11 +87,9 @@ pub fn relink(conn: &Connection, id: i64, path: &Path, mtime_ms: Option<i64>) ->
 /// The recording holding this content, if any: `(id, path)`.
 pub fn find_by_hash(conn: &Connection, hash: &ContentHash) -> Result<Option<(i64, PathBuf)>> {
     Ok(conn
-        .query_row(
-            "SELECT id, path FROM recordings WHERE content_hash = ?1",
-            [&hash[..]],
-            |r| Ok((r.get(0)?, PathBuf::from(r.get::<_, String>(1)?))),
-        )
+        .query_row("SELECT id, path FROM recordings WHERE content_hash = ?1", [&hash[..]], |r| {
+            Ok((r.get(0)?, PathBuf::from(r.get::<_, String>(1)?)))
+        })
         .optional()?)
 }
 
@@ -165,15 +155,10 @@ pub fn get(conn: &Connection, id: i64) -> Result<Recording> {
     let mut rec = conn
         .query_row(&sql, [id], recording_from_row)
         .optional()?
-        .ok_or_else(|| LibraryError::NotFound {
-            what: "recording",
-            id: id.to_string(),
-        })?;
+        .ok_or_else(|| LibraryError::NotFound { what: "recording", id: id.to_string() })?;
     let mut stmt =
         conn.prepare_cached("SELECT tag FROM recording_tags WHERE recording_id = ?1 ORDER BY tag")?;
-    rec.tags = stmt
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    rec.tags = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     Ok(rec)
 }
 
@@ -220,11 +205,8 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<RecordingSummary>> 
     }
     args.push(Value::Integer(f.limit.unwrap_or(-1)));
     args.push(Value::Integer(f.offset));
-    let filter = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
+    let filter =
+        if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
     let sql = format!(
         "WITH page AS (
             SELECT r.id, r.title, r.call_time, r.duration_ms, r.rep_id, r.counterpart, r.outcome, r.path
@@ -275,10 +257,7 @@ const MAX_META_LEN: usize = 500;
 fn clean(field: &'static str, v: &str) -> Result<Option<String>> {
     let v = v.trim();
     if v.chars().count() > MAX_META_LEN {
-        return Err(LibraryError::invalid(
-            field,
-            format!("longer than {MAX_META_LEN} characters"),
-        ));
+        return Err(LibraryError::invalid(field, format!("longer than {MAX_META_LEN} characters")));
     }
     Ok((!v.is_empty()).then(|| v.to_string()))
 }
@@ -291,20 +270,14 @@ pub fn update_meta(lib: &mut Library, id: i64, edit: &MetaEdit) -> Result<Record
         if let Some(title) = &edit.title {
             let t = clean("title", title)?
                 .ok_or_else(|| LibraryError::invalid("title", "cannot be empty"))?;
-            tx.execute(
-                "UPDATE recordings SET title = ?2 WHERE id = ?1",
-                params![id, t],
-            )?;
+            tx.execute("UPDATE recordings SET title = ?2 WHERE id = ?1", params![id, t])?;
         }
         if let Some(rep) = &edit.rep {
             let rep_id = match clean("rep", rep)? {
                 Some(name) => Some(person_id(tx, &name)?),
                 None => None,
             };
-            tx.execute(
-                "UPDATE recordings SET rep_id = ?2 WHERE id = ?1",
-                params![id, rep_id],
-            )?;
+            tx.execute("UPDATE recordings SET rep_id = ?2 WHERE id = ?1", params![id, rep_id])?;
         }
         if let Some(c) = &edit.counterpart {
             tx.execute(
@@ -332,25 +305,15 @@ pub fn update_meta(lib: &mut Library, id: i64, edit: &MetaEdit) -> Result<Record
                 params![id, tag.trim()],
             )?;
         }
-        tx.execute(
-            "UPDATE recordings SET updated_at = ?2 WHERE id = ?1",
-            params![id, now],
-        )?;
+        tx.execute("UPDATE recordings SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
         get(tx, id)
     })
 }
 
 /// The id of the person with this name, created as a rep if new.
 pub fn person_id(conn: &Connection, name: &str) -> Result<i64> {
-    conn.execute(
-        "INSERT OR IGNORE INTO people (name) VALUES (?1)",
-        [name.trim()],
-    )?;
-    Ok(conn.query_row(
-        "SELECT id FROM people WHERE name = ?1",
-        [name.trim()],
-        |r| r.get(0),
-    )?)
+    conn.execute("INSERT OR IGNORE INTO people (name) VALUES (?1)", [name.trim()])?;
+    Ok(conn.query_row("SELECT id FROM people WHERE name = ?1", [name.trim()], |r| r.get(0))?)
 }
 
 /// The stored peak pyramid of a recording.
@@ -360,20 +323,12 @@ pub fn load_peaks(conn: &Connection, id: i64) -> Result<Peaks> {
         "SELECT samples_per_bucket, data FROM peaks WHERE recording_id = ?1 ORDER BY level",
     )?;
     let levels = stmt
-        .query_map([id], |r| {
-            Ok(PeakLevel::from_bytes(r.get(0)?, &r.get::<_, Vec<u8>>(1)?))
-        })?
+        .query_map([id], |r| Ok(PeakLevel::from_bytes(r.get(0)?, &r.get::<_, Vec<u8>>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     if levels.is_empty() {
-        return Err(LibraryError::NotFound {
-            what: "peaks of recording",
-            id: id.to_string(),
-        });
+        return Err(LibraryError::NotFound { what: "peaks of recording", id: id.to_string() });
     }
-    Ok(Peaks {
-        channels: rec.channels as usize,
-        levels,
-    })
+    Ok(Peaks { channels: rec.channels as usize, levels })
 }
 
 /// Paths are stored as text; a non-UTF-8 path is stored lossily (rare on the platforms we ship).

@@ -44,11 +44,7 @@ pub enum Hit {
     #[serde(rename_all = "camelCase")]
     Note { note: Note, recording_title: String },
     #[serde(rename_all = "camelCase")]
-    Recording {
-        recording_id: i64,
-        title: String,
-        counterpart: Option<String>,
-    },
+    Recording { recording_id: i64, title: String, counterpart: Option<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -86,18 +82,11 @@ pub fn fts_query(input: &str) -> Result<String> {
         let last = parts.len().saturating_sub(1);
         for (i, w) in parts.into_iter().enumerate() {
             let quoted = format!("\"{}\"", w.replace('"', "\"\""));
-            words.push(if prefix && i == last {
-                format!("{quoted}*")
-            } else {
-                quoted
-            });
+            words.push(if prefix && i == last { format!("{quoted}*") } else { quoted });
         }
     }
     if words.is_empty() {
-        return Err(LibraryError::invalid(
-            "query",
-            "type at least one word to search for",
-        ));
+        return Err(LibraryError::invalid("query", "type at least one word to search for"));
     }
     Ok(words.join(" "))
 }
@@ -125,11 +114,7 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchPage> {
     // Rep and kind are facet tokens in the index: the FTS intersection does the filtering.
     let rep_id: Option<i64> = match &q.rep {
         Some(name) => match conn
-            .query_row(
-                "SELECT id FROM people WHERE name = ?1",
-                [name.trim()],
-                |r| r.get(0),
-            )
+            .query_row("SELECT id FROM people WHERE name = ?1", [name.trim()], |r| r.get(0))
             .optional()?
         {
             Some(id) => Some(id),
@@ -207,16 +192,12 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchPage> {
     }
 
     match q.order {
-        SearchOrder::Relevance => hits.sort_by(|a, b| {
-            a.score
-                .total_cmp(&b.score)
-                .then(b.call_time.cmp(&a.call_time))
-        }),
-        SearchOrder::Recent => hits.sort_by(|a, b| {
-            b.call_time
-                .cmp(&a.call_time)
-                .then(a.score.total_cmp(&b.score))
-        }),
+        SearchOrder::Relevance => {
+            hits.sort_by(|a, b| a.score.total_cmp(&b.score).then(b.call_time.cmp(&a.call_time)))
+        }
+        SearchOrder::Recent => {
+            hits.sort_by(|a, b| b.call_time.cmp(&a.call_time).then(a.score.total_cmp(&b.score)))
+        }
     }
     let has_more = hits.len() > q.offset + limit;
     // Only the page's notes are read in full.
@@ -234,29 +215,14 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchPage> {
                              LEFT JOIN people p ON p.id = r.rep_id WHERE n.id = ?1",
                         )?
                         .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-                    (
-                        Hit::Note {
-                            note: notes::get(conn, &uuid)?,
-                            recording_title,
-                        },
-                        rep,
-                    )
+                    (Hit::Note { note: notes::get(conn, &uuid)?, recording_title }, rep)
                 }
                 Found::Ready(hit) => (hit, c.rep),
             };
-            Ok(SearchHit {
-                hit,
-                call_time: c.call_time,
-                rep,
-                score: c.score,
-            })
+            Ok(SearchHit { hit, call_time: c.call_time, rep, score: c.score })
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(SearchPage {
-        hits,
-        has_more,
-        candidates_capped: capped,
-    })
+    Ok(SearchPage { hits, has_more, candidates_capped: capped })
 }
 
 #[cfg(test)]
@@ -265,15 +231,9 @@ mod tests {
 
     #[test]
     fn user_text_becomes_a_safe_fts_query() {
-        assert_eq!(
-            fts_query("pricing objection").unwrap(),
-            "\"pricing\" \"objection\""
-        );
+        assert_eq!(fts_query("pricing objection").unwrap(), "\"pricing\" \"objection\"");
         assert_eq!(fts_query("pric* obj").unwrap(), "\"pric\"* \"obj\"");
-        assert_eq!(
-            fts_query("NEAR(\"a\" OR b)").unwrap(),
-            "\"NEAR\" \"a\" \"OR\" \"b\""
-        );
+        assert_eq!(fts_query("NEAR(\"a\" OR b)").unwrap(), "\"NEAR\" \"a\" \"OR\" \"b\"");
         assert!(fts_query("  \"* ").is_err());
     }
 }

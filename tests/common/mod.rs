@@ -53,9 +53,7 @@ pub struct TempLib {
 
 impl TempLib {
     pub fn new() -> Self {
-        TempLib {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        TempLib { dir: tempfile::tempdir().expect("temp dir") }
     }
     pub fn path(&self) -> PathBuf {
         self.dir.path().join("library.sqlite")
@@ -76,14 +74,10 @@ impl TempLib {
 /// delay and padding that decoding removes; decoding AAC in MP4 keeps end padding that the
 /// declared (edit list) duration leaves out. The real audio is the shorter of the two.
 pub fn ffprobe_duration(path: &Path) -> f64 {
-    let declared = ffprobe_values(path, &["-show_entries", "stream=duration"])
-        .first()
-        .copied();
+    let declared = ffprobe_values(path, &["-show_entries", "stream=duration"]).first().copied();
     let rate = ffprobe_format(path).0 as f64;
-    let decoded: f64 = ffprobe_values(path, &["-show_entries", "frame=nb_samples"])
-        .iter()
-        .sum::<f64>()
-        / rate;
+    let decoded: f64 =
+        ffprobe_values(path, &["-show_entries", "frame=nb_samples"]).iter().sum::<f64>() / rate;
     match declared {
         Some(d) => d.min(decoded),
         None => decoded,
@@ -136,11 +130,8 @@ pub fn ffmpeg_decode(path: &Path, channels: usize) -> Vec<Vec<f32>> {
         .output()
         .expect("ffmpeg runs");
     assert!(out.status.success(), "ffmpeg failed on {}", path.display());
-    let samples: Vec<f32> = out
-        .stdout
-        .chunks_exact(4)
-        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect();
+    let samples: Vec<f32> =
+        out.stdout.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
     let mut planes = vec![Vec::with_capacity(samples.len() / channels); channels];
     for frame in samples.chunks_exact(channels) {
         for (ch, v) in frame.iter().enumerate() {
@@ -152,7 +143,5 @@ pub fn ffmpeg_decode(path: &Path, channels: usize) -> Vec<Vec<f32>> {
 
 /// Counts rows of a table.
 pub fn count(lib: &Library, table: &str) -> i64 {
-    lib.conn()
-        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-        .expect("count")
+    lib.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count")
 }

@@ -132,6 +132,9 @@ pub(crate) struct Shared {
     ended: AtomicBool,
     /// Blocks with an index below this are stale (queued before a seek) and are dropped.
     stale_blocks: AtomicU64,
+    /// Set by a restart until the device takes its first new block: an empty ring then is
+    /// the seek's own gap, not an underrun.
+    refilling: AtomicBool,
     device_lost: AtomicBool,
 }
 
@@ -185,13 +188,9 @@ impl Player {
                 reason: format!("cannot start the player thread: {e}"),
             })?;
         match ready_rx.recv() {
-            Ok(Ok((device, duration_ms))) => Ok(Player {
-                commands,
-                shared,
-                thread: Some(thread),
-                device,
-                duration_ms,
-            }),
+            Ok(Ok((device, duration_ms))) => {
+                Ok(Player { commands, shared, thread: Some(thread), device, duration_ms })
+            }
             Ok(Err(e)) => {
                 let _ = thread.join();
                 Err(e)
@@ -220,10 +219,7 @@ impl Player {
         if ms < 0 || ms > self.duration_ms {
             return Err(PlayerError::Invalid {
                 field: "position",
-                reason: format!(
-                    "{ms} ms is outside the recording (0 to {} ms)",
-                    self.duration_ms
-                ),
+                reason: format!("{ms} ms is outside the recording (0 to {} ms)", self.duration_ms),
             });
         }
         let (tx, rx) = mpsc::sync_channel(1);
@@ -317,26 +313,11 @@ fn player_thread(
     events: Option<mpsc::Sender<PlayerEvent>>,
 ) {
     let setup = || -> Result<_, PlayerError> {
-        let mut source = Source::open(path)?;
-        // One block tells the stream's real rate and channel count.
-        let (src_rate, duration_ms) = {
-            let info = crate::audio::open(path)?;
-            let setup = crate::audio::source::TrackSetup::of(path, &info)?;
-            let rate = setup.params.sample_rate.unwrap_or(0);
-            let frames = setup
-                .declared_frames
-                .map(|f| f.saturating_sub(setup.trim.skip));
-            let frames = match (frames, setup.trim.keep) {
-                (Some(f), Some(k)) => Some(f.min(k)),
-                (f, k) => f.or(k),
-            };
-            (
-                rate,
-                frames.map_or(i64::MAX, |f| {
-                    (f as f64 * 1000.0 / rate.max(1) as f64) as i64
-                }),
-            )
-        };
+        let (mut source, track) = Source::open(path)?;
+        let src_rate = track.params.sample_rate.unwrap_or(0);
+        let duration_ms = track
+            .output_frames()
+            .map_or(i64::MAX, |f| (f as f64 * 1000.0 / src_rate.max(1) as f64) as i64);
         if src_rate == 0 {
             return Err(AudioError::Corrupt {
                 path: path.to_path_buf(),
@@ -355,42 +336,22 @@ fn player_thread(
             rtrb::RingBuffer::new(ring_frames / pipeline::BLOCK_FRAMES + 4);
         let to_frame = |ms: i64| (ms as f64 * src_rate as f64 / 1000.0).round() as u64;
         source.set_end(opts.to_ms.map(to_frame));
-        let settings = Settings {
-            speed: opts.speed,
-            channel: opts.channel,
-            skip_silence: opts.skip_silence,
-        };
-        let mut pipeline = Pipeline::new(
-            source,
-            src_rate,
-            format.sample_rate,
-            format.channels,
-            settings,
-        );
+        let settings =
+            Settings { speed: opts.speed, channel: opts.channel, skip_silence: opts.skip_silence };
+        let mut pipeline =
+            Pipeline::new(source, src_rate, format.sample_rate, format.channels, settings);
         pipeline.set_end(opts.to_ms.map(to_frame));
         pipeline.restart(to_frame(opts.from_ms), &shared)?;
-        let mut ring = RingWriter {
-            audio: audio_tx,
-            blocks: blocks_tx,
-        };
+        let mut ring = RingWriter { audio: audio_tx, blocks: blocks_tx };
         // Fill the ring before the device starts: the first callback finds audio.
         pipeline.produce(&mut ring)?;
         let stream = output::start(
             &device,
             &config,
-            RingReader {
-                audio: audio_rx,
-                blocks: blocks_rx,
-            },
+            RingReader { audio: audio_rx, blocks: blocks_rx },
             Arc::clone(&shared),
         )?;
-        Ok((
-            pipeline,
-            ring,
-            stream,
-            format,
-            duration_ms.min(opts.to_ms.unwrap_or(i64::MAX)),
-        ))
+        Ok((pipeline, ring, stream, format, duration_ms.min(opts.to_ms.unwrap_or(i64::MAX))))
     };
     let (mut pipeline, mut ring, _stream, format, duration_ms) = match setup() {
         Ok(s) => s,
@@ -409,16 +370,12 @@ fn player_thread(
     let mut ended_sent = false;
     loop {
         let command = match pipeline.produce(&mut ring) {
-            Ok(true) => commands
-                .try_recv()
-                .map_err(|e| e == mpsc::TryRecvError::Disconnected),
+            Ok(true) => commands.try_recv().map_err(|e| e == mpsc::TryRecvError::Disconnected),
             Ok(false) => commands
                 .recv_timeout(Duration::from_millis(5))
                 .map_err(|e| e == mpsc::RecvTimeoutError::Disconnected),
             Err(e) => {
-                emit(PlayerEvent::Failed {
-                    message: e.to_string(),
-                });
+                emit(PlayerEvent::Failed { message: e.to_string() });
                 return;
             }
         };
@@ -444,11 +401,7 @@ fn player_thread(
                         ended_sent = false;
                         let ok = r.is_ok();
                         let _ = reply.send(r);
-                        if ok {
-                            Ok(())
-                        } else {
-                            Err(PlayerError::Stopped)
-                        }
+                        if ok { Ok(()) } else { Err(PlayerError::Stopped) }
                     }
                     Command::Speed(s) => {
                         pipeline.settings.speed = s;
@@ -464,18 +417,14 @@ fn player_thread(
                     }
                 };
                 if let Err(e) = result {
-                    emit(PlayerEvent::Failed {
-                        message: e.to_string(),
-                    });
+                    emit(PlayerEvent::Failed { message: e.to_string() });
                 }
             }
         }
         if shared.device_lost.load(Ordering::Acquire) {
             emit(PlayerEvent::Failed {
-                message: PlayerError::Device {
-                    reason: "the output device was lost".into(),
-                }
-                .to_string(),
+                message: PlayerError::Device { reason: "the output device was lost".into() }
+                    .to_string(),
             });
             return;
         }

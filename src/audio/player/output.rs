@@ -29,16 +29,12 @@ pub fn probe_device(
     preferred_rate: Option<u32>,
 ) -> Result<(cpal::Device, cpal::SupportedStreamConfig), PlayerError> {
     let host = cpal::default_host();
-    let device = host
-        .default_output_device()
-        .ok_or_else(|| PlayerError::NoDevice {
-            reason: "the system reports no output device".into(),
-        })?;
+    let device = host.default_output_device().ok_or_else(|| PlayerError::NoDevice {
+        reason: "the system reports no output device".into(),
+    })?;
     let config = device
         .default_output_config()
-        .map_err(|e| PlayerError::NoDevice {
-            reason: e.to_string(),
-        })?;
+        .map_err(|e| PlayerError::NoDevice { reason: e.to_string() })?;
     let config = match preferred_rate {
         Some(rate) => device
             .supported_output_configs()
@@ -87,9 +83,7 @@ pub fn start(
             });
         }
     }?;
-    stream.play().map_err(|e| PlayerError::Device {
-        reason: e.to_string(),
-    })?;
+    stream.play().map_err(|e| PlayerError::Device { reason: e.to_string() })?;
     Ok(stream)
 }
 
@@ -101,12 +95,7 @@ fn build<T: SizedSample + FromSample<f32>>(
     shared: Arc<Shared>,
 ) -> Result<cpal::Stream, PlayerError> {
     let errors = Arc::clone(&shared);
-    let mut state = CallbackState {
-        ring,
-        shared,
-        current: None,
-        popped: 0,
-    };
+    let mut state = CallbackState { ring, shared, current: None, popped: 0 };
     device
         .build_output_stream::<T, _, _>(
             *config,
@@ -121,13 +110,9 @@ fn build<T: SizedSample + FromSample<f32>>(
         )
         .map_err(|e| match e.kind() {
             cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::HostUnavailable => {
-                PlayerError::NoDevice {
-                    reason: e.to_string(),
-                }
+                PlayerError::NoDevice { reason: e.to_string() }
             }
-            _ => PlayerError::Device {
-                reason: e.to_string(),
-            },
+            _ => PlayerError::Device { reason: e.to_string() },
         })
 }
 
@@ -164,10 +149,12 @@ impl CallbackState {
                     _ => match self.ring.blocks.pop() {
                         Ok(info) => {
                             self.popped += 1;
+                            shared.refilling.store(false, Ordering::Release);
                             Current { info, consumed: 0 }
                         }
                         Err(_) => {
-                            if !shared.ended.load(Ordering::Acquire) {
+                            let gap = shared.refilling.load(Ordering::Acquire);
+                            if !gap && !shared.ended.load(Ordering::Acquire) {
                                 shared.underruns.fetch_add(1, Ordering::Relaxed);
                             }
                             break;
@@ -186,19 +173,14 @@ impl CallbackState {
                 chunk.commit_all();
                 written += n;
                 let consumed = cur.consumed + n as u32;
-                self.current = Some(Current {
-                    info: cur.info,
-                    consumed,
-                });
+                self.current = Some(Current { info: cur.info, consumed });
                 let pos = cur.info.start_us + (consumed as f64 * cur.info.us_per_frame) as i64;
                 shared.position_us.store(pos, Ordering::Release);
                 if consumed == cur.info.frames && cur.info.last {
                     shared.ended.store(true, Ordering::Release);
                 }
             }
-            shared
-                .played_frames
-                .fetch_add(written as u64, Ordering::Relaxed);
+            shared.played_frames.fetch_add(written as u64, Ordering::Relaxed);
         }
         for s in &mut out[written * channels..] {
             *s = T::EQUILIBRIUM;

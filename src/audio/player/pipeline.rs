@@ -155,21 +155,14 @@ impl Pipeline {
         let frame = self.end_frame.map_or(frame, |e| frame.min(e));
         // The resampler starts from silence: feed it the audio before the target too and drop
         // what that produces, so the first frame out is exactly the target's.
-        let pre = if self.src_rate != self.dev_rate {
-            frame.min(RESAMPLE_PREROLL)
-        } else {
-            0
-        };
+        let pre = if self.src_rate != self.dev_rate { frame.min(RESAMPLE_PREROLL) } else { 0 };
         self.source.seek(frame - pre)?;
         self.reset_chain(frame);
         self.resample_delay +=
             (pre as f64 * self.dev_rate as f64 / self.src_rate as f64).round() as usize;
-        shared
-            .stale_blocks
-            .store(self.pushed_blocks, Ordering::Release);
-        shared
-            .position_us
-            .store(self.frame_to_us(frame), Ordering::Release);
+        shared.refilling.store(true, Ordering::Release);
+        shared.stale_blocks.store(self.pushed_blocks, Ordering::Release);
+        shared.position_us.store(self.frame_to_us(frame), Ordering::Release);
         shared.ended.store(false, Ordering::Release);
         Ok(())
     }
@@ -258,9 +251,7 @@ impl Pipeline {
         };
         let start = block.start;
         let planes = block.planes;
-        self.decoded_end = self
-            .decoded_end
-            .max(start + planes.first().map_or(0, Vec::len) as u64);
+        self.decoded_end = self.decoded_end.max(start + planes.first().map_or(0, Vec::len) as u64);
         let frames = planes.first().map_or(0, Vec::len);
         let mut mapped = Vec::with_capacity(frames * ch);
         map_channels(planes, self.settings.channel, ch, &mut mapped);
@@ -316,8 +307,7 @@ impl Pipeline {
         let ch = self.dev_channels;
         let rem = (self.pending.len() / ch) % BLOCK_FRAMES;
         if rem != 0 {
-            self.pending
-                .resize(self.pending.len() + (BLOCK_FRAMES - rem) * ch, 0.0);
+            self.pending.resize(self.pending.len() + (BLOCK_FRAMES - rem) * ch, 0.0);
         }
         self.marks.push_back((self.pending.len() / ch, frame));
     }
@@ -356,8 +346,7 @@ impl Pipeline {
         if let Ok((_, produced)) = r.process_into_buffer(&inp, &mut outp, None) {
             let skip = self.resample_delay.min(produced);
             self.resample_delay -= skip;
-            self.scratch
-                .extend_from_slice(&out[skip * ch..produced * ch]);
+            self.scratch.extend_from_slice(&out[skip * ch..produced * ch]);
         }
         self.fifo.drain(..RESAMPLE_CHUNK * ch);
     }
