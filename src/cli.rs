@@ -14,6 +14,7 @@ use gamefilm::library::notes::{self, NewNote, NoteEdit};
 use gamefilm::library::recordings::{self, ListFilter, MetaEdit};
 use gamefilm::library::search::{self, SearchOrder, SearchQuery};
 use gamefilm::library::{LIBRARY_ENV, Library, Note, NoteKind};
+use gamefilm::reel::{self, ReelQuery, RenderOptions};
 use gamefilm::timefmt::{
     format_date_ms, format_ms, now_ms, parse_date_ms, parse_offset_ms, parse_range_ms,
 };
@@ -117,6 +118,30 @@ enum Command {
         skip_silence: bool,
         #[arg(long, value_enum, default_value_t = ChannelArg::Mix)]
         channel: ChannelArg,
+    },
+    /// Render a highlight reel: audio, review page, chapters, manifest
+    Reel {
+        /// Calls from this date or age on (default: 7d)
+        #[arg(long, default_value = "7d")]
+        since: String,
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long)]
+        rep: Option<String>,
+        /// Note kinds taken from the period (improvements are one-on-one: add them by id)
+        #[arg(long, value_enum, default_value_t = KindArg::Positive)]
+        kind: KindArg,
+        /// Add one note by id, whatever its kind (repeatable)
+        #[arg(long = "add-note", value_name = "NOTE")]
+        add_notes: Vec<String>,
+        #[arg(long, default_value = "Highlight reel")]
+        title: String,
+        #[arg(long, value_enum, default_value_t = ReelFormatArg::Wav)]
+        format: ReelFormatArg,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
     /// Print waveform min/max columns, for checking
     Peaks {
@@ -228,6 +253,11 @@ impl From<ChannelArg> for ChannelMode {
             ChannelArg::Right => ChannelMode::Right,
         }
     }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReelFormatArg {
+    Wav,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -366,6 +396,48 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Play { .. } => unreachable!("handled before the library is opened"),
+        Command::Reel { since, until, rep, kind, add_notes, title, format: _, out, json } => {
+            let now = now_ms();
+            let q = ReelQuery {
+                since_ms: Some(parse_date_ms(&since, now)?),
+                until_ms: date_opt(&until)?,
+                rep,
+                kinds: vec![kind.into()],
+            };
+            let mut clips = reel::plan(lib.conn(), &q)?;
+            for id in &add_notes {
+                let clip = reel::plan::clip_of_note(lib.conn(), id)?;
+                if !clips.iter().any(|c| c.note_id == clip.note_id) {
+                    clips.push(clip);
+                }
+            }
+            let bar = ProgressBar::new(clips.len() as u64);
+            let opts = RenderOptions { out_dir: out, name: "reel".into() };
+            let rendered = reel::render(
+                &clips,
+                &opts,
+                &mut |done, _| bar.set_position(done as u64),
+                &AtomicBool::new(false),
+            )?;
+            bar.finish_and_clear();
+            let files = reel::export::write_companions(&title, now, &rendered)?;
+            gamefilm::library::reels::save(&mut lib, &title, &clips)?;
+            if json {
+                print_json(&serde_json::json!({
+                    "audio": rendered.audio, "html": files.html, "vtt": files.vtt,
+                    "json": files.json, "durationMs": rendered.duration_ms,
+                    "chapters": rendered.chapters,
+                }))?;
+            } else {
+                println!(
+                    "{} clips, {} → {}",
+                    rendered.chapters.len(),
+                    format_ms(rendered.duration_ms),
+                    rendered.audio.display()
+                );
+                println!("review page: {}", files.html.display());
+            }
+        }
         Command::Peaks { id, from, to, width, json } => {
             let rec = recordings::get(lib.conn(), id)?;
             let peaks = recordings::load_peaks(lib.conn(), id)?;

@@ -3,6 +3,7 @@
 //! - [`library`]: the on-disk SQLite library (recordings, peaks, notes, search, migrations).
 //! - [`audio`]: probing and decoding with symphonia, waveform peaks.
 //! - [`import`]: files and folders → probe, hash, peaks → one transaction per file.
+//! - [`reel`]: highlight reels: clips from notes, rendered audio, review page and chapters.
 //! - [`timefmt`]: the time and date notations the CLI and the app accept.
 //!
 //! The core knows nothing of Tauri. Each module has its own typed error; every variant names the
@@ -11,4 +12,5 @@
 pub mod audio;
 pub mod import;
 pub mod library;
+pub mod reel;
 pub mod timefmt;

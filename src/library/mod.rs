@@ -15,6 +15,7 @@
 pub mod model;
 pub mod notes;
 pub mod recordings;
+pub mod reels;
 pub mod search;
 
 use std::path::{Path, PathBuf};
