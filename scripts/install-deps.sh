@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=("$@")
 if [[ ${#pkgs[@]} -eq 0 ]]; then
-  pkgs=(ffmpeg sox espeak-ng libasound2-dev libclang-dev g++ pkg-config util-linux python3)
+  pkgs=(ffmpeg sox espeak-ng chromium libasound2-dev libclang-dev g++ pkg-config util-linux python3)
 fi
 if ! command -v cargo >/dev/null 2>&1; then
   echo "error: cargo is not on PATH. Install Rust first: https://rustup.rs (then open a new shell)." >&2

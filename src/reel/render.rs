@@ -39,6 +39,8 @@ pub struct RenderOptions {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Chapter {
+    /// The first frame of the clip in the reel (44.1 kHz), and the same in ms.
+    pub start_frame: u64,
     pub start_ms: i64,
     pub end_ms: i64,
     pub clip: Clip,
@@ -112,6 +114,7 @@ fn write_reel(
         let start = out.frames;
         out.write(&audio).map_err(write_err)?;
         chapters.push(Chapter {
+            start_frame: start,
             start_ms: frames_to_ms(start),
             end_ms: frames_to_ms(out.frames),
             clip: clip.clone(),
