@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use audioadapter_buffers::direct::InterleavedSlice;
+use rayon::prelude::*;
 use rubato::{Fft, FixedSync, Resampler};
 use serde::Serialize;
 
@@ -99,28 +100,46 @@ fn write_reel(
     let mut out = WavWriter::create(partial).map_err(write_err)?;
     let mut chapters = Vec::with_capacity(clips.len());
     progress(0, clips.len());
-    for (index, clip) in clips.iter().enumerate() {
+    // Clips are prepared in parallel a few at a time (memory stays bounded), then written in
+    // order.
+    let window = rayon::current_num_threads().max(1) * 2;
+    for (w, group) in clips.chunks(window).enumerate() {
         if cancel.load(Ordering::Relaxed) {
             return Err(ReelError::Cancelled);
         }
-        if index > 0 {
-            out.write(&separator()).map_err(write_err)?;
+        let prepared: Vec<Result<(Vec<f32>, Option<f64>), AudioError>> = group
+            .par_iter()
+            .map(|clip| {
+                let mut audio = decode_clip(clip)?;
+                let loudness = even_loudness(&mut audio);
+                fade(&mut audio);
+                Ok((audio, loudness))
+            })
+            .collect();
+        for (k, (clip, result)) in group.iter().zip(prepared).enumerate() {
+            let index = w * window + k;
+            if cancel.load(Ordering::Relaxed) {
+                return Err(ReelError::Cancelled);
+            }
+            let (audio, loudness) = result.map_err(|source| ReelError::Clip {
+                index: index + 1,
+                path: PathBuf::from(&clip.path),
+                source,
+            })?;
+            if index > 0 {
+                out.write(&separator()).map_err(write_err)?;
+            }
+            let start = out.frames;
+            out.write(&audio).map_err(write_err)?;
+            chapters.push(Chapter {
+                start_frame: start,
+                start_ms: frames_to_ms(start),
+                end_ms: frames_to_ms(out.frames),
+                clip: clip.clone(),
+                loudness,
+            });
+            progress(index + 1, clips.len());
         }
-        let clip_err =
-            |source| ReelError::Clip { index: index + 1, path: PathBuf::from(&clip.path), source };
-        let mut audio = decode_clip(clip).map_err(clip_err)?;
-        let loudness = even_loudness(&mut audio);
-        fade(&mut audio);
-        let start = out.frames;
-        out.write(&audio).map_err(write_err)?;
-        chapters.push(Chapter {
-            start_frame: start,
-            start_ms: frames_to_ms(start),
-            end_ms: frames_to_ms(out.frames),
-            clip: clip.clone(),
-            loudness,
-        });
-        progress(index + 1, clips.len());
     }
     let frames = out.finish().map_err(write_err)?;
     Ok((frames, chapters))
