@@ -107,13 +107,13 @@ fn write_reel(
         if cancel.load(Ordering::Relaxed) {
             return Err(ReelError::Cancelled);
         }
-        let prepared: Vec<Result<(Vec<f32>, Option<f64>), AudioError>> = group
+        let prepared: Vec<Result<Prepared, AudioError>> = group
             .par_iter()
             .map(|clip| {
                 let mut audio = decode_clip(clip)?;
                 let loudness = even_loudness(&mut audio);
                 fade(&mut audio);
-                Ok((audio, loudness))
+                Ok(Prepared { audio, loudness })
             })
             .collect();
         for (k, (clip, result)) in group.iter().zip(prepared).enumerate() {
@@ -121,7 +121,7 @@ fn write_reel(
             if cancel.load(Ordering::Relaxed) {
                 return Err(ReelError::Cancelled);
             }
-            let (audio, loudness) = result.map_err(|source| ReelError::Clip {
+            let Prepared { audio, loudness } = result.map_err(|source| ReelError::Clip {
                 index: index + 1,
                 path: PathBuf::from(&clip.path),
                 source,
@@ -143,6 +143,12 @@ fn write_reel(
     }
     let frames = out.finish().map_err(write_err)?;
     Ok((frames, chapters))
+}
+
+/// A clip ready to be written: evened and faded, with its measured loudness.
+struct Prepared {
+    audio: Vec<f32>,
+    loudness: Option<f64>,
 }
 
 /// A clip as 44.1 kHz interleaved stereo.
