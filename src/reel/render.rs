@@ -249,10 +249,11 @@ impl WavWriter {
     }
 
     fn write(&mut self, interleaved: &[f32]) -> std::io::Result<()> {
-        for v in interleaved {
-            let s = (v.clamp(-1.0, 1.0) * 32767.0).round() as i16;
-            self.file.write_all(&s.to_le_bytes())?;
-        }
+        let bytes: Vec<u8> = interleaved
+            .iter()
+            .flat_map(|v| ((v.clamp(-1.0, 1.0) * 32767.0).round() as i16).to_le_bytes())
+            .collect();
+        self.file.write_all(&bytes)?;
         self.frames += interleaved.len() as u64 / 2;
         Ok(())
     }
