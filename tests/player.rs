@@ -260,17 +260,6 @@ fn reference(file: &str, filter: Option<&str>) -> (Vec<f32>, Vec<f32>) {
     (s.iter().step_by(2).copied().collect(), s.iter().skip(1).step_by(2).copied().collect())
 }
 
-/// Normalised correlation of two equal-length signals.
-fn correlation(a: &[f32], b: &[f32]) -> f64 {
-    let (mut ab, mut aa, mut bb) = (0.0f64, 0.0f64, 0.0f64);
-    for (x, y) in a.iter().zip(b) {
-        ab += *x as f64 * *y as f64;
-        aa += *x as f64 * *x as f64;
-        bb += *y as f64 * *y as f64;
-    }
-    if aa == 0.0 || bb == 0.0 { 0.0 } else { ab / (aa * bb).sqrt() }
-}
-
 /// Where `needle` best matches inside `hay` (offset, correlation), stepping coarsely then finely.
 fn locate(hay: &[f32], needle: &[f32]) -> (usize, f64) {
     let n = needle.len();

@@ -116,16 +116,6 @@ fn reel_left(path: &Path) -> Vec<f32> {
     out.stdout.chunks_exact(8).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
 }
 
-fn correlation(a: &[f32], b: &[f32]) -> f64 {
-    let (mut ab, mut aa, mut bb) = (0.0f64, 0.0f64, 0.0f64);
-    for (x, y) in a.iter().zip(b) {
-        ab += *x as f64 * *y as f64;
-        aa += *x as f64 * *x as f64;
-        bb += *y as f64 * *y as f64;
-    }
-    ab / (aa * bb).sqrt().max(1e-12)
-}
-
 #[test]
 fn a_reel_from_mixed_sources_is_valid_audio_of_the_right_length() {
     let t = TempLib::new();

@@ -145,3 +145,14 @@ pub fn ffmpeg_decode(path: &Path, channels: usize) -> Vec<Vec<f32>> {
 pub fn count(lib: &Library, table: &str) -> i64 {
     lib.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count")
 }
+
+/// Normalised correlation of two signals over their common length (gain-independent).
+pub fn correlation(a: &[f32], b: &[f32]) -> f64 {
+    let (mut ab, mut aa, mut bb) = (0.0f64, 0.0f64, 0.0f64);
+    for (x, y) in a.iter().zip(b) {
+        ab += *x as f64 * *y as f64;
+        aa += *x as f64 * *x as f64;
+        bb += *y as f64 * *y as f64;
+    }
+    if aa == 0.0 || bb == 0.0 { 0.0 } else { ab / (aa * bb).sqrt() }
+}
