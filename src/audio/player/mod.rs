@@ -397,11 +397,10 @@ fn player_thread(
                     Command::Seek(ms, reply) => {
                         let frame =
                             (ms as f64 * pipeline.src_rate() as f64 / 1000.0).round() as u64;
-                        let r = pipeline.restart(frame, &shared);
                         ended_sent = false;
-                        let ok = r.is_ok();
-                        let _ = reply.send(r);
-                        if ok { Ok(()) } else { Err(PlayerError::Stopped) }
+                        // The caller gets the seek's own error; the player goes on.
+                        let _ = reply.send(pipeline.restart(frame, &shared));
+                        Ok(())
                     }
                     Command::Speed(s) => {
                         pipeline.settings.speed = s;
