@@ -1,40 +1,70 @@
-# Gamefilm. `make run` sets up and runs; `make test` sets up and passes every test.
+# Gamefilm. `make run` sets up and opens the app; `make test` sets up and passes every test.
 SHELL := bash
 CARGO ?= cargo
 DEMO_DIR := target/demo
 DEMO_LIB := $(DEMO_DIR)/library.sqlite
+BINDINGS := ui/src/api/bindings
 
-.PHONY: deps run test lint fmt bench bench-import bench-library bench-player check-core-deps
+.PHONY: deps ui ui-test app run demo test lint fmt bindings check-bindings bench bench-import \
+	bench-library bench-player bench-app check-core-deps
 
+# Debian packages, the UI's npm packages and tauri-driver (for the window tests).
 deps:
 	scripts/install-deps.sh
+	command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --version ^2 --locked
+	cd ui && { [[ -d node_modules && node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --no-audit --no-fund; }
 
-# Until the app window exists: import demo recordings into a demo library and list it.
-run: deps
-	$(CARGO) build --release --locked --bin gamefilm
+# The web UI, built into ui/dist (embedded into the app at compile time).
+ui: deps
+	cd ui && npm run build
+
+ui-test: deps
+	cd ui && npm run check && npm test
+
+app: ui
+	$(CARGO) build --locked -p gamefilm-app
+
+# Opens the app on your library (~/.local/share/gamefilm/library.sqlite, or GAMEFILM_LIBRARY).
+run: app
+	./target/debug/gamefilm-app
+
+# Opens the app on a demo library with a few generated calls.
+demo: app
+	$(CARGO) build --locked --bin gamefilm
 	scripts/make-fixtures.sh target/test-fixtures
 	mkdir -p $(DEMO_DIR)/calls
 	cp target/test-fixtures/mp3_44k_stereo.mp3 target/test-fixtures/aac.m4a target/test-fixtures/flac.flac $(DEMO_DIR)/calls/
-	./target/release/gamefilm --library $(DEMO_LIB) import $(DEMO_DIR)/calls
-	./target/release/gamefilm --library $(DEMO_LIB) list
-	@echo
-	@echo "Demo library: $(DEMO_LIB). Try: ./target/release/gamefilm --library $(DEMO_LIB) show 1"
+	./target/debug/gamefilm --library $(DEMO_LIB) import $(DEMO_DIR)/calls || true
+	./target/debug/gamefilm-app --library $(DEMO_LIB)
 
-test: deps check-core-deps lint
+# Core, shell and UI tests, the window tests (Xvfb + tauri-driver) and the bindings check.
+test: deps check-core-deps ui-test app lint
 	$(CARGO) test --locked --workspace
+	$(MAKE) --no-print-directory check-bindings
 
-lint:
+lint: ui
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 
 fmt:
 	$(CARGO) fmt --all
 
+# Regenerates the TypeScript twins of the IPC types (ts-rs writes them when its tests run).
+bindings:
+	rm -rf $(BINDINGS)
+	$(CARGO) test --locked -p gamefilm -p gamefilm-app --lib export_bindings
+
+# After the tests ran (which rewrote the bindings): anything changed means they were stale.
+check-bindings:
+	@changed=$$(git status --porcelain -- $(BINDINGS)); \
+	if [[ -n "$$changed" ]]; then echo "$$changed"; \
+	  echo "the TypeScript bindings are stale: run 'make bindings' and commit $(BINDINGS)"; exit 1; fi
+
 # The core must never depend on Tauri.
 check-core-deps:
 	@! $(CARGO) tree --locked -p gamefilm -e normal | grep -q tauri || { echo "the gamefilm core depends on tauri"; exit 1; }
 
-bench: bench-import bench-library bench-player
+bench: bench-import bench-library bench-player bench-app
 
 bench-import: deps
 	scripts/bench-import.sh
@@ -44,3 +74,7 @@ bench-library:
 
 bench-player: deps
 	$(CARGO) bench --locked --bench player
+
+# Window figures (start to interactive, opening a 60-minute call, scrolling 100,000 rows).
+bench-app: app
+	$(CARGO) test --locked --release -p gamefilm-e2e --test bench -- --ignored --nocapture

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Gamefilm needs, only those missing. Usage:
-#   scripts/install-deps.sh [PACKAGE...]   (default: what building and testing the core needs)
+#   scripts/install-deps.sh [PACKAGE...]   (default: what building and testing the core, the app
+#   window and its end-to-end tests need)
 set -euo pipefail
 pkgs=("$@")
 if [[ ${#pkgs[@]} -eq 0 ]]; then
-  pkgs=(ffmpeg sox espeak-ng chromium libasound2-dev libclang-dev g++ pkg-config util-linux python3)
+  pkgs=(ffmpeg sox espeak-ng chromium libasound2-dev libclang-dev g++ pkg-config util-linux python3
+        libwebkit2gtk-4.1-dev xvfb webkit2gtk-driver)
+  # The UI builds with Node 20+ and npm: use the machine's if it has them, else Debian's.
+  command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi
 if ! command -v cargo >/dev/null 2>&1; then
   echo "error: cargo is not on PATH. Install Rust first: https://rustup.rs (then open a new shell)." >&2

@@ -55,7 +55,7 @@ enum Command {
         since: Option<String>,
         #[arg(long)]
         until: Option<String>,
-        /// Words in the title or counterpart
+        /// Words in the title, counterpart or notes
         #[arg(long)]
         search: Option<String>,
         /// Hide calls shorter than this (e.g. 30s)
@@ -327,6 +327,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 min_duration_ms: min_duration.as_deref().map(parse_offset_ms).transpose()?,
                 limit: Some(limit),
                 offset,
+                ..Default::default()
             };
             let rows = recordings::list(lib.conn(), &filter)?;
             if json {

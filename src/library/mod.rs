@@ -16,6 +16,7 @@ pub mod model;
 pub mod notes;
 pub mod recordings;
 pub mod reels;
+pub mod reviews;
 pub mod search;
 
 use std::path::{Path, PathBuf};

@@ -1,12 +1,16 @@
-//! Rows of the library as the CLI prints them and the app will receive them (serde camelCase).
+//! Rows of the library as the CLI prints them and the app receives them (serde camelCase).
+//! Types that cross into the window derive `ts_rs::TS`: `cargo test` writes their TypeScript
+//! twins into `ui/src/api/bindings/` (see `.cargo/config.toml`), and CI fails when they are stale.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::LibraryError;
 
 /// A note is praise (`positive`) or a point to work on (`improvement`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum NoteKind {
     Positive,
     Improvement,
@@ -43,8 +47,9 @@ impl std::fmt::Display for NoteKind {
 }
 
 /// Everything the library knows about one recording.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Recording {
     pub id: i64,
     pub path: String,
@@ -70,8 +75,9 @@ pub struct Recording {
 }
 
 /// One row of the recordings list, with its note counts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct RecordingSummary {
     pub id: i64,
     pub title: String,
@@ -82,12 +88,24 @@ pub struct RecordingSummary {
     pub outcome: Option<String>,
     pub positives: i64,
     pub improvements: i64,
+    /// A coach has put at least one note on it.
+    pub reviewed: bool,
     pub path: String,
 }
 
-/// A timestamped note on a recording: a point (`end_ms` is `None`) or a range.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One page of the recordings list and how many rows the whole filtered list has.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RecordingPage {
+    pub rows: Vec<RecordingSummary>,
+    pub total: i64,
+}
+
+/// A timestamped note on a recording: a point (`end_ms` is `None`) or a range.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Note {
     /// Stable UUID.
     pub id: String,
@@ -100,4 +118,55 @@ pub struct Note {
     pub created_at: i64,
     pub updated_at: i64,
     pub deleted_at: Option<i64>,
+    /// When the rep first replayed it.
+    pub seen_by_rep_at: Option<i64>,
+}
+
+/// A reply to a note, usually the rep answering the coach.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Reply {
+    pub id: String,
+    pub note_id: String,
+    pub author: String,
+    pub text: String,
+    pub created_at: i64,
+}
+
+/// The rep's self-assessment of a call: the one area they want to improve, and their words.
+/// Stored apart from the coach's notes (DESIGN.md, rule 3).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SelfReview {
+    pub recording_id: i64,
+    pub author: String,
+    pub focus_area: String,
+    pub text: String,
+    pub updated_at: i64,
+}
+
+/// Everything the call view shows, read in one go.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CallView {
+    pub recording: Recording,
+    pub notes: Vec<Note>,
+    pub replies: Vec<Reply>,
+    pub self_review: Option<SelfReview>,
+}
+
+/// Waveform columns over `[from_ms, to_ms)`: for each column, for each channel, min then max
+/// (−1…1), read from the stored peak pyramid.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Waveform {
+    pub channels: u32,
+    pub columns: u32,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub values: Vec<f32>,
 }

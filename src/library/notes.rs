@@ -6,7 +6,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{Library, LibraryError, Note, NoteKind, Result, recordings};
+use super::{Library, LibraryError, Note, NoteKind, Reply, Result, recordings};
 
 /// Longest note text, in characters.
 pub const MAX_TEXT_CHARS: usize = 10_000;
@@ -31,8 +31,8 @@ pub struct NoteEdit {
     pub text: Option<String>,
 }
 
-const NOTE_COLUMNS: &str =
-    "uuid, recording_id, start_ms, end_ms, kind, text, author, created_at, updated_at, deleted_at";
+const NOTE_COLUMNS: &str = "uuid, recording_id, start_ms, end_ms, kind, text, author, created_at,
+    updated_at, deleted_at, seen_by_rep_at";
 
 fn note_from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
     let kind: String = r.get(4)?;
@@ -47,10 +47,11 @@ fn note_from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
         created_at: r.get(7)?,
         updated_at: r.get(8)?,
         deleted_at: r.get(9)?,
+        seen_by_rep_at: r.get(10)?,
     })
 }
 
-fn check_text(text: &str) -> Result<String> {
+pub(crate) fn check_text(text: &str) -> Result<String> {
     let t = text.trim();
     if t.is_empty() {
         return Err(LibraryError::invalid("text", "a note needs some text"));
@@ -222,4 +223,58 @@ pub fn list(conn: &Connection, recording_id: i64, include_deleted: bool) -> Resu
     ))?;
     let notes = stmt.query_map(params![recording_id, include_deleted], note_from_row)?;
     Ok(notes.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Marks a note as replayed by the rep; the first time counts, later calls change nothing.
+pub fn mark_seen(lib: &mut Library, id: &str) -> Result<Note> {
+    lib.write(|tx| {
+        let note = get(tx, id)?;
+        tx.execute(
+            "UPDATE notes SET seen_by_rep_at = coalesce(seen_by_rep_at, ?2) WHERE uuid = ?1",
+            params![note.id, crate::timefmt::now_ms()],
+        )?;
+        get(tx, &note.id)
+    })
+}
+
+/// Adds a reply to a note and returns it.
+pub fn reply(lib: &mut Library, note_id: &str, author: &str, text: &str) -> Result<Reply> {
+    let text = check_text(text)?;
+    let author = author.trim();
+    if author.is_empty() {
+        return Err(LibraryError::invalid("author", "a reply needs an author"));
+    }
+    lib.write(|tx| {
+        let note = get(tx, note_id)?;
+        if note.deleted_at.is_some() {
+            return Err(LibraryError::invalid("note", format!("note {} is deleted", note.id)));
+        }
+        let uuid = uuid::Uuid::new_v4().to_string();
+        let now = crate::timefmt::now_ms();
+        tx.execute(
+            "INSERT INTO note_replies (uuid, note_id, author, text, created_at, updated_at)
+             SELECT ?1, id, ?3, ?4, ?5, ?5 FROM notes WHERE uuid = ?2",
+            params![uuid, note.id, author, text, now],
+        )?;
+        Ok(Reply { id: uuid, note_id: note.id, author: author.to_string(), text, created_at: now })
+    })
+}
+
+/// Every reply on a recording's notes, oldest first.
+pub fn replies(conn: &Connection, recording_id: i64) -> Result<Vec<Reply>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.uuid, n.uuid, r.author, r.text, r.created_at
+         FROM note_replies r JOIN notes n ON n.id = r.note_id
+         WHERE n.recording_id = ?1 ORDER BY r.created_at, r.id",
+    )?;
+    let rows = stmt.query_map([recording_id], |r| {
+        Ok(Reply {
+            id: r.get(0)?,
+            note_id: r.get(1)?,
+            author: r.get(2)?,
+            text: r.get(3)?,
+            created_at: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -4,9 +4,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-use super::{Library, LibraryError, Recording, RecordingSummary, Result};
+use super::{
+    CallView, Library, LibraryError, NoteKind, Recording, RecordingPage, RecordingSummary, Result,
+    Waveform,
+};
 use crate::audio::peaks::{PeakLevel, Peaks};
 use crate::audio::{StreamInfo, Tags};
 
@@ -162,57 +166,133 @@ pub fn get(conn: &Connection, id: i64) -> Result<Recording> {
     Ok(rec)
 }
 
+/// The column the recordings list is ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum SortKey {
+    /// Call time.
+    #[default]
+    Date,
+    Rep,
+    /// The counterpart, else the title.
+    Counterpart,
+    Duration,
+    Positives,
+    Improvements,
+    Reviewed,
+}
+
 /// Filters for [`list`]. Times are Unix ms; `since` inclusive, `until` exclusive.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
 pub struct ListFilter {
+    #[ts(optional)]
     pub rep: Option<String>,
+    #[ts(optional)]
     pub since: Option<i64>,
+    #[ts(optional)]
     pub until: Option<i64>,
-    /// Full-text match on title and counterpart.
+    /// Full-text match on title, counterpart and note text.
+    #[ts(optional)]
     pub search: Option<String>,
     /// Hide calls shorter than this (voicemails, no-answers).
+    #[ts(optional)]
     pub min_duration_ms: Option<i64>,
+    /// Only calls with at least one note of this kind.
+    #[ts(optional)]
+    pub kind: Option<NoteKind>,
+    /// Only calls nobody has put a note on yet.
+    #[ts(as = "Option<bool>", optional)]
+    pub unreviewed_only: bool,
+    #[ts(as = "Option<SortKey>", optional)]
+    pub sort: SortKey,
+    /// Largest first. The default order (date, descending) is the most recent call first.
+    #[ts(optional)]
+    pub descending: Option<bool>,
+    #[ts(optional)]
     pub limit: Option<i64>,
+    #[ts(as = "Option<i64>", optional)]
     pub offset: i64,
 }
 
-/// Recordings, most recent call first, with per-kind note counts.
-pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<RecordingSummary>> {
+const LIVE_NOTES: &str = "FROM notes n WHERE n.recording_id = r.id AND n.deleted_at IS NULL";
+
+/// The WHERE clause of a filter and its arguments, shared by [`list`] and [`count`]. Only the
+/// filters in use go into the SQL, so that the planner can pick the rep/time index.
+fn filter_sql(f: &ListFilter) -> Result<(String, Vec<rusqlite::types::Value>)> {
     use rusqlite::types::Value;
-    // Only the filters in use go into the SQL, so that the planner can pick the rep/time index;
-    // note counts are computed for the page only.
-    let mut clauses: Vec<&str> = Vec::new();
+    let mut clauses: Vec<String> = Vec::new();
     let mut args: Vec<Value> = Vec::new();
-    if let Some(rep) = &f.rep {
-        clauses.push("r.rep_id = (SELECT id FROM people WHERE name = ?)");
+    if let Some(rep) = f.rep.as_deref().filter(|r| !r.trim().is_empty()) {
+        clauses.push("r.rep_id = (SELECT id FROM people WHERE name = ?)".into());
         args.push(Value::Text(rep.trim().to_string()));
     }
     if let Some(since) = f.since {
-        clauses.push("r.call_time >= ?");
+        clauses.push("r.call_time >= ?".into());
         args.push(Value::Integer(since));
     }
     if let Some(until) = f.until {
-        clauses.push("r.call_time < ?");
+        clauses.push("r.call_time < ?".into());
         args.push(Value::Integer(until));
     }
-    if let Some(min) = f.min_duration_ms {
-        clauses.push("r.duration_ms >= ?");
+    if let Some(min) = f.min_duration_ms.filter(|m| *m > 0) {
+        clauses.push("r.duration_ms >= ?".into());
         args.push(Value::Integer(min));
     }
-    if let Some(q) = f.search.as_deref() {
-        clauses.push("r.id IN (SELECT rowid FROM recordings_fts WHERE recordings_fts MATCH ?)");
-        args.push(Value::Text(super::search::fts_query(q)?));
+    if let Some(kind) = f.kind {
+        clauses.push(format!("EXISTS (SELECT 1 {LIVE_NOTES} AND n.kind = ?)"));
+        args.push(Value::Text(kind.as_str().into()));
     }
-    args.push(Value::Integer(f.limit.unwrap_or(-1)));
-    args.push(Value::Integer(f.offset));
-    let filter =
+    if f.unreviewed_only {
+        clauses.push(format!("NOT EXISTS (SELECT 1 {LIVE_NOTES})"));
+    }
+    if let Some(q) = f.search.as_deref().filter(|q| !q.trim().is_empty()) {
+        let fts = super::search::fts_query(q)?;
+        clauses.push(
+            "(r.id IN (SELECT rowid FROM recordings_fts WHERE recordings_fts MATCH ?)
+              OR r.id IN (SELECT n.recording_id FROM notes n WHERE n.deleted_at IS NULL AND n.id IN
+                  (SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?)))"
+                .into(),
+        );
+        args.push(Value::Text(fts.clone()));
+        args.push(Value::Text(format!("text : ({fts})")));
+    }
+    let sql =
         if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    Ok((sql, args))
+}
+
+/// Recordings in the filter's order (most recent call first by default), with per-kind note
+/// counts computed for the page only unless the order needs them.
+pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<RecordingSummary>> {
+    use rusqlite::types::Value;
+    let (filter, mut args) = filter_sql(f)?;
+    let descending = f.descending.unwrap_or(matches!(f.sort, SortKey::Date));
+    let dir = if descending { "DESC" } else { "ASC" };
+    let positives = format!("(SELECT count(*) {LIVE_NOTES} AND n.kind = 'positive')");
+    let improvements = format!("(SELECT count(*) {LIVE_NOTES} AND n.kind = 'improvement')");
+    let key = match f.sort {
+        SortKey::Date => format!("r.call_time {dir}"),
+        SortKey::Rep => format!(
+            "(SELECT name FROM people WHERE id = r.rep_id) IS NULL, \
+             (SELECT name FROM people WHERE id = r.rep_id) COLLATE NOCASE {dir}"
+        ),
+        SortKey::Counterpart => format!("coalesce(r.counterpart, r.title) COLLATE NOCASE {dir}"),
+        SortKey::Duration => format!("r.duration_ms {dir}"),
+        SortKey::Positives => format!("{positives} {dir}"),
+        SortKey::Improvements => format!("{improvements} {dir}"),
+        SortKey::Reviewed => format!("EXISTS (SELECT 1 {LIVE_NOTES}) {dir}"),
+    };
+    args.push(Value::Integer(f.limit.unwrap_or(-1)));
+    args.push(Value::Integer(f.offset.max(0)));
     let sql = format!(
         "WITH page AS (
-            SELECT r.id, r.title, r.call_time, r.duration_ms, r.rep_id, r.counterpart, r.outcome, r.path
-            FROM recordings r {filter}
-            ORDER BY r.call_time DESC, r.id DESC
-            LIMIT ? OFFSET ?)
+            SELECT r.id, r.title, r.call_time, r.duration_ms, r.rep_id, r.counterpart, r.outcome,
+                r.path, row_number() OVER () AS ord
+            FROM (SELECT r.* FROM recordings r {filter}
+                  ORDER BY {key}, r.call_time DESC, r.id DESC LIMIT ? OFFSET ?) r)
          SELECT page.id, page.title, page.call_time, page.duration_ms, p.name, page.counterpart,
             page.outcome,
             (SELECT count(*) FROM notes n WHERE n.recording_id = page.id AND n.kind = 'positive'
@@ -221,10 +301,12 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<RecordingSummary>> 
                 AND n.deleted_at IS NULL),
             page.path
          FROM page LEFT JOIN people p ON p.id = page.rep_id
-         ORDER BY page.call_time DESC, page.id DESC"
+         ORDER BY page.ord"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+        let positives: i64 = r.get(7)?;
+        let improvements: i64 = r.get(8)?;
         Ok(RecordingSummary {
             id: r.get(0)?,
             title: r.get(1)?,
@@ -233,12 +315,77 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<RecordingSummary>> 
             rep: r.get(4)?,
             counterpart: r.get(5)?,
             outcome: r.get(6)?,
-            positives: r.get(7)?,
-            improvements: r.get(8)?,
+            positives,
+            improvements,
+            reviewed: positives + improvements > 0,
             path: r.get(9)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many recordings the filter matches (limit and offset ignored).
+pub fn count(conn: &Connection, f: &ListFilter) -> Result<i64> {
+    let (filter, args) = filter_sql(f)?;
+    let sql = format!("SELECT count(*) FROM recordings r {filter}");
+    Ok(conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(args), |r| r.get(0))?)
+}
+
+/// One page of the list and the size of the whole filtered list.
+pub fn page(conn: &Connection, f: &ListFilter) -> Result<RecordingPage> {
+    Ok(RecordingPage { rows: list(conn, f)?, total: count(conn, f)? })
+}
+
+/// Most columns a waveform request may ask for.
+pub const MAX_WAVEFORM_COLUMNS: u32 = 8192;
+
+/// The waveform of `[from_ms, to_ms)` in `columns` columns, from the stored peaks.
+pub fn waveform(
+    conn: &Connection,
+    id: i64,
+    from_ms: i64,
+    to_ms: i64,
+    columns: u32,
+) -> Result<Waveform> {
+    if columns == 0 || columns > MAX_WAVEFORM_COLUMNS {
+        return Err(LibraryError::invalid(
+            "columns",
+            format!("{columns} is outside 1 to {MAX_WAVEFORM_COLUMNS}"),
+        ));
+    }
+    if from_ms < 0 || to_ms <= from_ms {
+        return Err(LibraryError::invalid(
+            "span",
+            format!("{from_ms} to {to_ms} ms is not a span of time"),
+        ));
+    }
+    let rec = get(conn, id)?;
+    let peaks = load_peaks(conn, id)?;
+    let frame = |ms: i64| (ms.min(rec.duration_ms) as f64 * rec.sample_rate as f64 / 1000.0) as u64;
+    // Past the end of the recording there is nothing: those columns are flat.
+    let in_file = to_ms.min(rec.duration_ms);
+    let inside = if in_file > from_ms {
+        ((in_file - from_ms) as f64 / (to_ms - from_ms) as f64 * columns as f64).round() as usize
+    } else {
+        0
+    };
+    let mut values = Vec::with_capacity(columns as usize * rec.channels as usize * 2);
+    for (lo, hi) in crate::audio::peaks::columns(&peaks, frame(from_ms), frame(in_file), inside) {
+        values.push(lo);
+        values.push(hi);
+    }
+    values.resize(columns as usize * rec.channels as usize * 2, 0.0);
+    Ok(Waveform { channels: rec.channels, columns, from_ms, to_ms, values })
+}
+
+/// The recording, its live notes, their replies and the latest self-assessment.
+pub fn call_view(conn: &Connection, id: i64) -> Result<CallView> {
+    Ok(CallView {
+        recording: get(conn, id)?,
+        notes: super::notes::list(conn, id, false)?,
+        replies: super::notes::replies(conn, id)?,
+        self_review: super::reviews::latest_self(conn, id)?,
+    })
 }
 
 /// Metadata edits; `None` leaves a field as it is, `Some("")` clears it.
@@ -334,4 +481,15 @@ pub fn load_peaks(conn: &Connection, id: i64) -> Result<Peaks> {
 /// Paths are stored as text; a non-UTF-8 path is stored lossily (rare on the platforms we ship).
 pub(crate) fn path_text(path: &Path) -> String {
     path.to_string_lossy().into_owned()
+}
+
+/// The names of everyone who is a rep on some call, alphabetically.
+pub fn reps(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT name FROM people p WHERE role = 'rep'
+           AND EXISTS (SELECT 1 FROM recordings r WHERE r.rep_id = p.id)
+         ORDER BY name COLLATE NOCASE",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

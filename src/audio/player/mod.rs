@@ -20,7 +20,8 @@ use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 pub use output::DeviceFormat;
 use output::RingReader;
@@ -30,8 +31,9 @@ use super::{AudioError, Source};
 
 /// Which channels of the recording are heard. Stereo call recordings often put the rep on one
 /// side and the prospect on the other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum ChannelMode {
     /// Every channel as recorded (mono is heard on both sides).
     #[default]
@@ -73,8 +75,9 @@ impl Default for PlayerOptions {
 }
 
 /// What listeners hear about, at 30 Hz while playing.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "type", rename_all = "camelCase")]
+#[ts(export)]
 pub enum PlayerEvent {
     Position {
         ms: i64,

@@ -1,0 +1,71 @@
+//! Gamefilm's window: a thin Tauri 2 shell over the `gamefilm` core. It registers three
+//! services (library, player, jobs) and the commands in [`commands`]; everything else is the
+//! core's. Types crossing IPC derive `ts_rs::TS` and are generated into `ui/src/api/bindings/`.
+
+pub mod commands;
+pub mod dto;
+pub mod error;
+pub mod state;
+
+use std::path::PathBuf;
+
+use state::{Jobs, LibraryService, PlayerService};
+
+/// `--library PATH` on the command line, like the CLI's.
+fn library_arg() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--library" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(p) = a.to_str().and_then(|s| s.strip_prefix("--library=")) {
+            return Some(PathBuf::from(p));
+        }
+    }
+    None
+}
+
+pub fn run() {
+    use commands::{import, library, notes, player};
+    let result = tauri::Builder::default()
+        .manage(LibraryService::open(library_arg()))
+        .manage(PlayerService::default())
+        .manage(Jobs::default())
+        .invoke_handler(tauri::generate_handler![
+            library::library_info,
+            library::recordings_list,
+            library::recordings_get,
+            library::recordings_waveform,
+            library::reps_list,
+            notes::notes_create,
+            notes::notes_update,
+            notes::notes_delete,
+            notes::notes_restore,
+            notes::notes_mark_seen,
+            notes::replies_create,
+            notes::reviews_save_self,
+            import::import_pick,
+            import::import_start,
+            import::import_cancel,
+            player::player_open,
+            player::player_play,
+            player::player_pause,
+            player::player_seek,
+            player::player_set_speed,
+            player::player_set_skip_silence,
+            player::player_set_channel,
+            player::player_close,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        // No window could be made (no display, broken WebKit): say so where the user looks.
+        let message = format!("Gamefilm could not start its window: {e}");
+        eprintln!("{message}");
+        rfd::MessageDialog::new()
+            .set_level(rfd::MessageLevel::Error)
+            .set_title("Gamefilm")
+            .set_description(&message)
+            .show();
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,241 @@
+//! What the call view and the library list need from the core: sorting and filtering the list
+//! (with its total), waveform columns from stored peaks, rep replies, seen marks and the
+//! self-assessment. Real imported recordings in a real library.
+
+mod common;
+
+use std::sync::atomic::AtomicBool;
+
+use common::*;
+use gamefilm::import::{self, ImportOptions, NoProgress};
+use gamefilm::library::notes::{self, NewNote};
+use gamefilm::library::recordings::{self, ListFilter, MetaEdit, SortKey};
+use gamefilm::library::{Library, LibraryError, NoteKind, reviews};
+
+/// Three real calls: (lib, [flac 7.9 s mono 16 kHz, wav 4 s stereo, mp3 8 kHz mono]).
+fn three_calls(t: &TempLib) -> (Library, [i64; 3]) {
+    let mut lib = t.open();
+    let names = ["flac.flac", "pcm16_44k_stereo.wav", "mp3_8k_mono.mp3"];
+    let paths: Vec<_> = names.iter().map(|n| fixture(n)).collect();
+    let report = import::import(
+        &mut lib,
+        &paths,
+        &ImportOptions::default(),
+        &NoProgress,
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(report.imported(), 3);
+    let id = |name: &str| -> i64 {
+        lib.conn()
+            .query_row("SELECT id FROM recordings WHERE path LIKE ?1", [format!("%{name}")], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    let ids = [id(names[0]), id(names[1]), id(names[2])];
+    (lib, ids)
+}
+
+fn add(lib: &mut Library, rec: i64, at: i64, kind: NoteKind, text: &str) -> String {
+    notes::create(
+        lib,
+        &NewNote {
+            recording_id: rec,
+            start_ms: at,
+            end_ms: None,
+            kind,
+            text: text.into(),
+            author: "coach".into(),
+        },
+    )
+    .unwrap()
+    .id
+}
+
+fn ids(rows: &[gamefilm::library::RecordingSummary]) -> Vec<i64> {
+    rows.iter().map(|r| r.id).collect()
+}
+
+#[test]
+fn the_list_sorts_by_every_column_and_pages_stay_in_order() {
+    let t = TempLib::new();
+    let (mut lib, [flac, wav, mp3]) = three_calls(&t);
+    for (id, rep, who) in [(flac, "Zoe", "Acme"), (wav, "adam", "globex"), (mp3, "Mia", "Initech")]
+    {
+        let edit =
+            MetaEdit { rep: Some(rep.into()), counterpart: Some(who.into()), ..Default::default() };
+        recordings::update_meta(&mut lib, id, &edit).unwrap();
+    }
+    add(&mut lib, flac, 100, NoteKind::Positive, "one");
+    add(&mut lib, flac, 200, NoteKind::Positive, "two");
+    add(&mut lib, mp3, 300, NoteKind::Improvement, "three");
+    let sorted = |sort, descending| {
+        let f = ListFilter { sort, descending: Some(descending), ..Default::default() };
+        ids(&recordings::list(lib.conn(), &f).unwrap())
+    };
+    // The WAV (4 s) is the shortest; the other two hold the same 7.9 s of speech.
+    assert_eq!(sorted(SortKey::Duration, false)[0], wav);
+    assert_eq!(sorted(SortKey::Duration, true)[2], wav);
+    assert_eq!(sorted(SortKey::Rep, false), [wav, mp3, flac], "names compare without case");
+    assert_eq!(sorted(SortKey::Rep, true), [flac, mp3, wav]);
+    assert_eq!(sorted(SortKey::Counterpart, false), [flac, wav, mp3]);
+    assert_eq!(sorted(SortKey::Positives, true)[0], flac);
+    assert_eq!(sorted(SortKey::Improvements, true)[0], mp3);
+    assert_eq!(sorted(SortKey::Reviewed, false)[0], wav, "the unreviewed call first");
+
+    // Pages of one row, in the duration order, concatenate to the whole order.
+    let whole = sorted(SortKey::Duration, true);
+    let paged: Vec<i64> = (0..3)
+        .flat_map(|offset| {
+            let f = ListFilter {
+                sort: SortKey::Duration,
+                descending: Some(true),
+                limit: Some(1),
+                offset,
+                ..Default::default()
+            };
+            ids(&recordings::list(lib.conn(), &f).unwrap())
+        })
+        .collect();
+    assert_eq!(paged, whole);
+    assert_eq!(recordings::reps(lib.conn()).unwrap(), ["adam", "Mia", "Zoe"]);
+}
+
+#[test]
+fn the_list_filters_by_kind_reviewed_state_and_note_text_and_counts_the_whole_match() {
+    let t = TempLib::new();
+    let (mut lib, [flac, wav, mp3]) = three_calls(&t);
+    add(&mut lib, flac, 100, NoteKind::Positive, "Great pricing discovery");
+    let gone = add(&mut lib, mp3, 300, NoteKind::Improvement, "Talked over the prospect");
+    let page = |lib: &Library, f: ListFilter| recordings::page(lib.conn(), &f).unwrap();
+
+    let all = page(&lib, ListFilter { limit: Some(2), ..Default::default() });
+    assert_eq!((all.rows.len(), all.total), (2, 3), "total counts beyond the page");
+
+    let positive = page(&lib, ListFilter { kind: Some(NoteKind::Positive), ..Default::default() });
+    assert_eq!(ids(&positive.rows), [flac]);
+    assert_eq!(positive.total, 1);
+    assert!(positive.rows[0].reviewed);
+
+    let mut unreviewed =
+        ids(&page(&lib, ListFilter { unreviewed_only: true, ..Default::default() }).rows);
+    unreviewed.sort();
+    assert_eq!(unreviewed, [wav]);
+
+    let by_note = page(&lib, ListFilter { search: Some("pricing".into()), ..Default::default() });
+    assert_eq!(ids(&by_note.rows), [flac], "note text is searched too");
+    assert_eq!(
+        page(&lib, ListFilter { search: Some("positive".into()), ..Default::default() }).total,
+        0,
+        "facet tokens (kind, rep) are not words of the note"
+    );
+
+    // A deleted note no longer counts as a review or a match.
+    notes::delete(&mut lib, &gone).unwrap();
+    let mut unreviewed =
+        ids(&page(&lib, ListFilter { unreviewed_only: true, ..Default::default() }).rows);
+    unreviewed.sort();
+    let mut expected = vec![wav, mp3];
+    expected.sort();
+    assert_eq!(unreviewed, expected);
+    assert_eq!(
+        page(&lib, ListFilter { search: Some("prospect".into()), ..Default::default() }).total,
+        0
+    );
+}
+
+#[test]
+fn waveform_columns_match_an_independent_decode() {
+    let t = TempLib::new();
+    let (lib, [_, wav, _]) = three_calls(&t);
+    // The stereo WAV: speech left, a 440 Hz sine at amplitude 0.25 right, 4 s.
+    let w = recordings::waveform(lib.conn(), wav, 0, 4000, 40).unwrap();
+    assert_eq!((w.channels, w.columns, w.values.len()), (2, 40, 160));
+    let planes = ffmpeg_decode(&fixture("pcm16_44k_stereo.wav"), 2);
+    let per_col = planes[0].len() / 40;
+    for c in [3usize, 17, 38] {
+        for ch in 0..2 {
+            let span = &planes[ch][c * per_col..(c + 1) * per_col];
+            let lo = span.iter().copied().fold(f32::MAX, f32::min);
+            let hi = span.iter().copied().fold(f32::MIN, f32::max);
+            let (got_lo, got_hi) = (w.values[(c * 2 + ch) * 2], w.values[(c * 2 + ch) * 2 + 1]);
+            assert!(
+                (got_lo - lo).abs() < 0.02 && (got_hi - hi).abs() < 0.02,
+                "column {c} channel {ch}: stored ({got_lo}, {got_hi}), ffmpeg ({lo}, {hi})"
+            );
+        }
+    }
+    // The right channel is the sine: every column spans about ±0.25.
+    assert!((w.values[3] - 0.25).abs() < 0.01);
+
+    // Past the end the columns are flat; a zoomed span still has its columns.
+    let past = recordings::waveform(lib.conn(), wav, 2000, 6000, 10).unwrap();
+    assert_eq!(past.values.len(), 40);
+    assert!(past.values[20..].iter().all(|v| *v == 0.0), "6 s of a 4 s call: half is silence");
+    assert!(past.values[..20].iter().any(|v| *v != 0.0));
+
+    for (from, to, cols, field) in
+        [(0, 4000, 0, "columns"), (0, 4000, 100_000, "columns"), (500, 500, 10, "span")]
+    {
+        match recordings::waveform(lib.conn(), wav, from, to, cols) {
+            Err(LibraryError::Invalid { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("expected an invalid {field}, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_rep_replies_marks_notes_seen_and_saves_one_self_assessment_per_call() {
+    let t = TempLib::new();
+    let (mut lib, [flac, _, _]) = three_calls(&t);
+    let n = add(&mut lib, flac, 1200, NoteKind::Improvement, "Let the prospect finish");
+    let first = notes::mark_seen(&mut lib, &n).unwrap().seen_by_rep_at.expect("seen");
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    assert_eq!(
+        notes::mark_seen(&mut lib, &n).unwrap().seen_by_rep_at,
+        Some(first),
+        "the first replay counts"
+    );
+
+    let r = notes::reply(&mut lib, &n, "Dana", "Agreed, I rushed it").unwrap();
+    assert_eq!(r.note_id, n);
+    assert!(matches!(
+        notes::reply(&mut lib, &n, "Dana", "   "),
+        Err(LibraryError::Invalid { field: "text", .. })
+    ));
+    assert!(matches!(
+        notes::reply(&mut lib, "ffffffff", "Dana", "x"),
+        Err(LibraryError::NotFound { .. })
+    ));
+
+    let none = reviews::latest_self(lib.conn(), flac).unwrap();
+    assert!(none.is_none());
+    reviews::save_self(&mut lib, flac, "Dana", "Listening", "I talk too fast").unwrap();
+    reviews::save_self(&mut lib, flac, "Dana", "Active listening", "Pause after questions")
+        .unwrap();
+    assert!(matches!(
+        reviews::save_self(&mut lib, flac, "Dana", " ", "x"),
+        Err(LibraryError::Invalid { field: "focusArea", .. })
+    ));
+    assert_eq!(count(&lib, "reviews"), 1, "saving again replaces the rep's self-assessment");
+
+    // All of it survives reopening, and the call view carries it.
+    drop(lib);
+    let lib = t.open();
+    let view = recordings::call_view(lib.conn(), flac).unwrap();
+    assert_eq!(view.notes.len(), 1);
+    assert_eq!(view.notes[0].seen_by_rep_at, Some(first));
+    assert_eq!(view.replies.len(), 1);
+    assert_eq!(view.replies[0].text, "Agreed, I rushed it");
+    let review = view.self_review.expect("self-assessment");
+    assert_eq!(
+        (review.focus_area.as_str(), review.text.as_str()),
+        ("Active listening", "Pause after questions")
+    );
+    assert_eq!(
+        recordings::reps(lib.conn()).unwrap(),
+        Vec::<String>::new(),
+        "fixture tags name reps only for the MP3 stereo and M4A files"
+    );
+}
