@@ -155,8 +155,8 @@ fn waveform_columns_match_an_independent_decode() {
     let planes = ffmpeg_decode(&fixture("pcm16_44k_stereo.wav"), 2);
     let per_col = planes[0].len() / 40;
     for c in [3usize, 17, 38] {
-        for ch in 0..2 {
-            let span = &planes[ch][c * per_col..(c + 1) * per_col];
+        for (ch, plane) in planes.iter().enumerate() {
+            let span = &plane[c * per_col..(c + 1) * per_col];
             let lo = span.iter().copied().fold(f32::MAX, f32::min);
             let hi = span.iter().copied().fold(f32::MIN, f32::max);
             let (got_lo, got_hi) = (w.values[(c * 2 + ch) * 2], w.values[(c * 2 + ch) * 2 + 1]);

@@ -1,0 +1,90 @@
+// Import jobs: from the pick buttons or from files dropped on the window. One job runs at a time
+// (the shell's import is one job with one cancel flag); paths arriving meanwhile wait their turn.
+
+import { importCancel, importPick, importStart } from "../api";
+import type { ImportEvent } from "../api/bindings/ImportEvent";
+import type { ImportSummary } from "../api/bindings/ImportSummary";
+import { reportError } from "./errors.svelte";
+import { fileName } from "./paths";
+
+export interface ImportFailure {
+  path: string;
+  name: string;
+  message: string;
+}
+
+class Importer {
+  running = $state(false);
+  /** Files found so far in the current job (0 until the shell has walked the paths). */
+  discovered = $state(0);
+  done = $state(0);
+  failures = $state<ImportFailure[]>([]);
+  summary = $state<ImportSummary | null>(null);
+  /** Counts finished jobs, so views can reload when it changes. */
+  finished = $state(0);
+  #waiting: string[][] = [];
+
+  async pick(folder: boolean): Promise<void> {
+    try {
+      const paths = await importPick(folder);
+      if (paths.length > 0) await this.start(paths);
+    } catch (e) {
+      reportError(e, folder ? "Could not open the folder picker" : "Could not open the file picker");
+    }
+  }
+
+  async start(paths: string[]): Promise<void> {
+    if (paths.length === 0) return;
+    if (this.running) {
+      this.#waiting.push(paths);
+      return;
+    }
+    this.running = true;
+    this.discovered = 0;
+    this.done = 0;
+    this.failures = [];
+    this.summary = null;
+    try {
+      this.summary = await importStart(paths, (e) => this.#onEvent(e));
+    } catch (e) {
+      reportError(e, "Import stopped");
+    } finally {
+      this.running = false;
+      this.finished++;
+    }
+    const next = this.#waiting.shift();
+    if (next) await this.start(next);
+  }
+
+  async cancel(): Promise<void> {
+    this.#waiting = [];
+    try {
+      await importCancel();
+    } catch (e) {
+      reportError(e, "Could not cancel the import");
+    }
+  }
+
+  /** Hides the result of the last job. */
+  dismiss(): void {
+    this.failures = [];
+    this.summary = null;
+  }
+
+  #onEvent(e: ImportEvent): void {
+    if (e.type === "discovered") {
+      this.discovered += e.files;
+      return;
+    }
+    this.done++;
+    if (e.status === "failed") {
+      this.failures.push({
+        path: e.path,
+        name: fileName(e.path),
+        message: e.message ?? e.code ?? "could not be imported",
+      });
+    }
+  }
+}
+
+export const importer = new Importer();

@@ -1,0 +1,137 @@
+// The keyboard map. Marking must never need the mouse, yet shortcuts must never fire while the
+// user types: in an editable field only Esc (leave the field) means anything here, and the note
+// field handles its own Enter/Esc before this map is consulted.
+
+import type { NoteKind } from "../api/bindings/NoteKind";
+
+export type Action =
+  | { kind: "togglePlay" }
+  | { kind: "seekBy"; deltaMs: number }
+  | { kind: "speedStep"; dir: 1 | -1 }
+  | { kind: "drop"; noteKind: NoteKind; range: boolean }
+  | { kind: "nextNote" }
+  | { kind: "prevNote" }
+  | { kind: "zoom"; dir: 1 | -1 }
+  | { kind: "help" }
+  | { kind: "undo" }
+  /** Esc outside any field: close what is open, else go back to the library. */
+  | { kind: "escape" }
+  /** Esc inside a field: leave the field. */
+  | { kind: "blur" };
+
+export interface KeyLike {
+  key: string;
+  shiftKey: boolean;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey?: boolean;
+  targetIsEditable: boolean;
+}
+
+export const SEEK_STEP_MS = 5000;
+
+export function actionFor(e: KeyLike): Action | null {
+  if (e.targetIsEditable) {
+    return e.key === "Escape" ? { kind: "blur" } : null;
+  }
+  const command = e.ctrlKey || e.metaKey;
+  if (command) {
+    // Ctrl/⌘+Z undoes a delete; every other combination stays with the browser or the system.
+    if (!e.altKey && !e.shiftKey && e.key.toLowerCase() === "z") return { kind: "undo" };
+    return null;
+  }
+  if (e.altKey) return null;
+  switch (e.key) {
+    case " ":
+    case "Spacebar":
+      return { kind: "togglePlay" };
+    case "ArrowLeft":
+      return { kind: "seekBy", deltaMs: -SEEK_STEP_MS };
+    case "ArrowRight":
+      return { kind: "seekBy", deltaMs: SEEK_STEP_MS };
+    case "[":
+      return { kind: "speedStep", dir: -1 };
+    case "]":
+      return { kind: "speedStep", dir: 1 };
+    case "?":
+      return { kind: "help" };
+    case "Escape":
+      return { kind: "escape" };
+    case "+":
+    case "=":
+      return { kind: "zoom", dir: 1 };
+    case "-":
+      return { kind: "zoom", dir: -1 };
+  }
+  // Letters by their lower case with Shift read separately, so Caps Lock does not turn
+  // P into a range note.
+  switch (e.key.toLowerCase()) {
+    case "p":
+      return { kind: "drop", noteKind: "positive", range: e.shiftKey };
+    case "i":
+      return { kind: "drop", noteKind: "improvement", range: e.shiftKey };
+    case "n":
+      return e.shiftKey ? { kind: "prevNote" } : { kind: "nextNote" };
+  }
+  return null;
+}
+
+/** What isEditableTarget needs of an event target (a DOM element, or a test's plain object). */
+export interface TargetLike {
+  tagName?: string;
+  type?: string;
+  isContentEditable?: boolean;
+}
+
+const NON_TEXT_INPUTS = new Set([
+  "button",
+  "checkbox",
+  "radio",
+  "range",
+  "submit",
+  "reset",
+  "file",
+  "color",
+  "image",
+]);
+
+/**
+ * Whether keys typed at this target are the user's text (or a native control's own keys, as
+ * arrows are in a select) and so not shortcuts.
+ */
+export function isEditableTarget(target: TargetLike | null | undefined): boolean {
+  if (!target || typeof target.tagName !== "string") return false;
+  const tag = target.tagName.toUpperCase();
+  if (tag === "TEXTAREA" || tag === "SELECT") return true;
+  if (tag === "INPUT") return !NON_TEXT_INPUTS.has((target.type ?? "text").toLowerCase());
+  return target.isContentEditable === true;
+}
+
+/** Every shortcut, for the shortcuts dialog and for button titles. */
+export const SHORTCUTS: ReadonlyArray<{ keys: string; what: string }> = [
+  { keys: "Space", what: "Play / pause" },
+  { keys: "← / →", what: "Back / forward 5 seconds" },
+  { keys: "[ / ]", what: "Slower / faster" },
+  { keys: "P", what: "Positive note 2 s before the playhead (keeps playing)" },
+  { keys: "I", what: "Improvement note 2 s before the playhead (keeps playing)" },
+  { keys: "Shift+P / Shift+I", what: "Positive / improvement note over the selected range" },
+  { keys: "Enter", what: "In a note: keep it and go back to listening" },
+  { keys: "Esc", what: "In a new note: drop it. Elsewhere: close, or back to the library" },
+  { keys: "N / Shift+N", what: "Next / previous note, with 3 s lead-in" },
+  { keys: "+ / −", what: "Zoom the waveform in / out (also Ctrl/⌘ + wheel)" },
+  { keys: "Ctrl/⌘+Z", what: "Undo the last note deletion" },
+  { keys: "↑ / ↓, Enter", what: "Library: move the selection, open the call" },
+  { keys: "?", what: "This list" },
+];
+
+/** The map's view of a DOM keyboard event (its fields are getters, so they are copied one by one). */
+export function keyOf(e: KeyboardEvent): KeyLike {
+  return {
+    key: e.key,
+    shiftKey: e.shiftKey,
+    ctrlKey: e.ctrlKey,
+    metaKey: e.metaKey,
+    altKey: e.altKey,
+    targetIsEditable: isEditableTarget(e.target as TargetLike | null),
+  };
+}

@@ -1,0 +1,166 @@
+// The call view's side of the audio player. The shell plays; this keeps the window's view of it
+// (position, playing, speed, …) and sends commands one at a time, in order, so that "seek, then
+// play" can never arrive as "play, then seek".
+//
+// Without an output device (`player.no_device`) or when the recording cannot be opened, the view
+// keeps working on a local playhead: seeking moves it, Play explains why there is no sound.
+
+import {
+  playerClose,
+  playerOpen,
+  playerPause,
+  playerPlay,
+  playerSeek,
+  playerSetChannel,
+  playerSetSkipSilence,
+  playerSetSpeed,
+  toAppError,
+  type AppError,
+} from "../api";
+import type { ChannelMode } from "../api/bindings/ChannelMode";
+import type { PlayerEvent } from "../api/bindings/PlayerEvent";
+
+export const NO_DEVICE_MESSAGE =
+  "No audio output device was found, so there is no sound. You can still annotate: click the " +
+  "waveform or use ← / → to move the playhead, and press P or I to mark a moment.";
+
+export class PlayerController {
+  positionMs = $state(0);
+  playing = $state(false);
+  speed = $state(1);
+  skipSilence = $state(false);
+  channel = $state<ChannelMode>("mix");
+  /** Why there is no sound, when there is none; null while the player works. */
+  unavailable = $state<AppError | null>(null);
+
+  #durationMs = 0;
+  #open = false;
+  #closed = false;
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Seeks sent but not yet done: positions reported meanwhile are from before the seek. */
+  #seeking = 0;
+  #onError: (e: AppError) => void;
+
+  constructor(onError: (e: AppError) => void) {
+    this.#onError = onError;
+  }
+
+  /** Opens the recording paused at `fromMs`. */
+  async open(recordingId: number, durationMs: number, fromMs: number): Promise<void> {
+    this.#durationMs = durationMs;
+    this.positionMs = this.#clamp(fromMs);
+    try {
+      await playerOpen(recordingId, this.positionMs, (e) => this.#onEvent(e));
+      if (this.#closed) {
+        // The view was left while the player was opening.
+        await playerClose().catch(() => undefined);
+        return;
+      }
+      this.#open = true;
+      this.unavailable = null;
+    } catch (e) {
+      const err = toAppError(e);
+      this.unavailable = err;
+      // No device is an expected state with its own message on Play; other failures are news.
+      if (err.code !== "player.no_device") this.#onError(err);
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.playing = false;
+    if (this.#open) {
+      this.#open = false;
+      void this.#send(playerClose);
+    }
+  }
+
+  togglePlay(): void {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  play(): void {
+    if (!this.#open) {
+      const err = this.unavailable;
+      this.#onError(
+        err === null || err.code === "player.no_device"
+          ? { code: err?.code ?? "player.no_device", message: NO_DEVICE_MESSAGE }
+          : err,
+      );
+      return;
+    }
+    if (this.positionMs >= this.#durationMs && this.#durationMs > 0) this.seek(0);
+    this.playing = true;
+    void this.#send(playerPlay, () => (this.playing = false));
+  }
+
+  pause(): void {
+    this.playing = false;
+    if (this.#open) void this.#send(playerPause);
+  }
+
+  seek(ms: number): void {
+    const target = this.#clamp(ms);
+    this.positionMs = target;
+    if (!this.#open) return;
+    this.#seeking++;
+    void this.#send(() => playerSeek(target)).finally(() => this.#seeking--);
+  }
+
+  seekBy(deltaMs: number): void {
+    this.seek(this.positionMs + deltaMs);
+  }
+
+  /** Seeks and starts playing (or, without sound, just seeks). */
+  playFrom(ms: number): void {
+    this.seek(ms);
+    if (this.#open) this.play();
+  }
+
+  setSpeed(speed: number): void {
+    this.speed = speed;
+    if (this.#open) void this.#send(() => playerSetSpeed(speed));
+  }
+
+  setSkipSilence(on: boolean): void {
+    this.skipSilence = on;
+    if (this.#open) void this.#send(() => playerSetSkipSilence(on));
+  }
+
+  setChannel(mode: ChannelMode): void {
+    this.channel = mode;
+    if (this.#open) void this.#send(() => playerSetChannel(mode));
+  }
+
+  #onEvent(e: PlayerEvent): void {
+    if (this.#closed) return;
+    switch (e.type) {
+      case "position":
+        if (this.#seeking === 0) this.positionMs = this.#clamp(e.ms);
+        break;
+      case "ended":
+        this.playing = false;
+        this.positionMs = this.#durationMs;
+        break;
+      case "failed":
+        this.playing = false;
+        this.#onError({ code: "player.failed", message: e.message });
+        break;
+    }
+  }
+
+  #clamp(ms: number): number {
+    return Math.max(0, Math.min(this.#durationMs, Math.round(ms)));
+  }
+
+  /** Runs one command after the previous ones; a failure is reported, then `onFail` runs. */
+  #send(command: () => Promise<void>, onFail?: () => void): Promise<void> {
+    const run = this.#queue.then(command).catch((e: unknown) => {
+      onFail?.();
+      this.#onError(toAppError(e));
+    });
+    this.#queue = run;
+    return run;
+  }
+}
