@@ -14,7 +14,7 @@ use gamefilm::library::notes::{self, NewNote, NoteEdit};
 use gamefilm::library::recordings::{self, ListFilter, MetaEdit};
 use gamefilm::library::search::{self, SearchOrder, SearchQuery};
 use gamefilm::library::{LIBRARY_ENV, Library, Note, NoteKind};
-use gamefilm::reel::{self, ReelQuery, RenderOptions};
+use gamefilm::reel::{self, ReelFormat, ReelQuery, RenderOptions};
 use gamefilm::timefmt::{
     format_date_ms, format_ms, now_ms, parse_date_ms, parse_offset_ms, parse_range_ms,
 };
@@ -136,7 +136,8 @@ enum Command {
         add_notes: Vec<String>,
         #[arg(long, default_value = "Highlight reel")]
         title: String,
-        #[arg(long, value_enum, default_value_t = ReelFormatArg::Wav)]
+        /// mp3 plays everywhere and keeps the review page small; wav is lossless
+        #[arg(long, value_enum, default_value_t = ReelFormatArg::Mp3)]
         format: ReelFormatArg,
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -257,7 +258,17 @@ impl From<ChannelArg> for ChannelMode {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ReelFormatArg {
+    Mp3,
     Wav,
+}
+
+impl From<ReelFormatArg> for ReelFormat {
+    fn from(f: ReelFormatArg) -> Self {
+        match f {
+            ReelFormatArg::Mp3 => ReelFormat::Mp3,
+            ReelFormatArg::Wav => ReelFormat::Wav,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -397,7 +408,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Play { .. } => unreachable!("handled before the library is opened"),
-        Command::Reel { since, until, rep, kind, add_notes, title, format: _, out, json } => {
+        Command::Reel { since, until, rep, kind, add_notes, title, format, out, json } => {
             let now = now_ms();
             let q = ReelQuery {
                 since_ms: Some(parse_date_ms(&since, now)?),
@@ -413,7 +424,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 }
             }
             let bar = ProgressBar::new(clips.len() as u64);
-            let opts = RenderOptions { out_dir: out, name: "reel".into() };
+            let opts = RenderOptions { out_dir: out, name: "reel".into(), format: format.into() };
             let rendered = reel::render(
                 &clips,
                 &opts,

@@ -12,7 +12,7 @@ use gamefilm::import::{self, ImportOptions, NoProgress};
 use gamefilm::library::notes::{self, NewNote};
 use gamefilm::library::{Library, NoteKind};
 use gamefilm::reel::render::{REEL_RATE, SEPARATOR_MS};
-use gamefilm::reel::{self, ReelError, ReelQuery, RenderOptions};
+use gamefilm::reel::{self, ReelError, ReelFormat, ReelQuery, RenderOptions};
 
 const XSS_SCRIPT: &str = "<script>alert(1)</script>";
 const XSS_ATTR: &str = "\"><img src=x onerror=alert(1)>";
@@ -90,10 +90,10 @@ fn improvements_are_left_out_unless_added_one_by_one() {
     assert_eq!((clip.start_ms, clip.end_ms, clip.kind), (500, 1_500, NoteKind::Improvement));
 }
 
-fn render_week(t: &TempLib, lib: &Library) -> (reel::Rendered, PathBuf) {
+fn render_week(t: &TempLib, lib: &Library, format: ReelFormat) -> (reel::Rendered, PathBuf) {
     let clips = reel::plan(lib.conn(), &week()).unwrap();
     let out = t.folder("out");
-    let opts = RenderOptions { out_dir: out.clone(), name: "reel".into() };
+    let opts = RenderOptions { out_dir: out.clone(), name: "reel".into(), format };
     let rendered = reel::render(&clips, &opts, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
     (rendered, out)
 }
@@ -116,11 +116,10 @@ fn reel_left(path: &Path) -> Vec<f32> {
     out.stdout.chunks_exact(8).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
 }
 
-#[test]
-fn a_reel_from_mixed_sources_is_valid_audio_of_the_right_length() {
-    let t = TempLib::new();
-    let lib = library(&t);
-    let (rendered, _) = render_week(&t, &lib);
+/// ffprobe names the codec and format, ffmpeg decodes every byte without an error, and the
+/// audio lasts the clips plus the separators (within 20 ms). Returns the reel as ffmpeg decodes it
+/// (left channel).
+fn assert_valid_reel(rendered: &reel::Rendered, probe_line: &str) -> Vec<f32> {
     let probe = Command::new("ffprobe")
         .args([
             "-v",
@@ -134,7 +133,7 @@ fn a_reel_from_mixed_sources_is_valid_audio_of_the_right_length() {
         .output()
         .unwrap();
     assert!(probe.status.success());
-    assert_eq!(String::from_utf8_lossy(&probe.stdout).trim(), "pcm_s16le,44100,2");
+    assert_eq!(String::from_utf8_lossy(&probe.stdout).trim(), probe_line);
     let decode = Command::new("ffmpeg")
         .args(["-nostdin", "-v", "error", "-xerror", "-i"])
         .arg(&rendered.audio)
@@ -153,34 +152,91 @@ fn a_reel_from_mixed_sources_is_valid_audio_of_the_right_length() {
         (probed - expected).abs() <= 20,
         "duration {probed} ms, clips + separators {expected} ms"
     );
-    assert_eq!(
-        rendered.frames as i64 * 1000 / REEL_RATE as i64,
-        probed.min(rendered.frames as i64 * 1000 / REEL_RATE as i64)
+    let decoded = reel_left(&rendered.audio);
+    let decoded_ms = decoded.len() as i64 * 1000 / REEL_RATE as i64;
+    assert!(
+        (decoded_ms - expected).abs() <= 20,
+        "ffmpeg decodes {decoded_ms} ms, clips + separators {expected} ms"
     );
+    decoded
 }
 
 #[test]
-fn each_chapter_starts_with_the_source_at_the_clip_start() {
+fn a_wav_reel_from_mixed_sources_is_valid_audio_of_the_right_length() {
     let t = TempLib::new();
     let lib = library(&t);
-    let (rendered, _) = render_week(&t, &lib);
-    let audio = reel_left(&rendered.audio);
+    let (rendered, _) = render_week(&t, &lib, ReelFormat::Wav);
+    let decoded = assert_valid_reel(&rendered, "pcm_s16le,44100,2");
+    assert_eq!(decoded.len() as u64, rendered.frames);
+}
+
+#[test]
+fn an_mp3_reel_from_mixed_sources_is_valid_audio_of_the_right_length() {
+    let t = TempLib::new();
+    let lib = library(&t);
+    let (rendered, out) = render_week(&t, &lib, ReelFormat::Mp3);
+    assert_eq!(rendered.audio, out.join("reel.mp3"));
+    let decoded = assert_valid_reel(&rendered, "mp3,44100,2");
+    // The LAME tag's delay and padding are trimmed by the decoder: not a sample more or less.
+    assert_eq!(decoded.len() as u64, rendered.frames, "decoded frames vs written frames");
+    // 128 kbps CBR: 16 kB a second, plus at most a frame of padding and the tag frame.
+    let bytes = std::fs::metadata(&rendered.audio).unwrap().len();
+    let cbr = rendered.frames * 16_000 / REEL_RATE as u64;
+    assert!(bytes.abs_diff(cbr) < 3 * 418 + 1_000, "{bytes} bytes for {} frames", rendered.frames);
+}
+
+/// Each chapter, just past its fade, correlates at least `min_r` with ffmpeg's decode of the
+/// source at the clip start, and the best match within ±30 ms is the chapter's own frame (a
+/// decoder delay left in, 1105 frames for LAME, would show here).
+fn assert_chapters_match_sources(rendered: &reel::Rendered, decoded: &[f32], min_r: f64) {
     for c in &rendered.chapters {
         // Past the 10 ms fade: 300 ms of each, from 20 ms in.
         let skip = 20;
         let at = c.start_frame as usize + (skip as usize * REEL_RATE as usize / 1000);
-        let ours = &audio[at..at + (REEL_RATE as usize * 3 / 10)];
+        let len = REEL_RATE as usize * 3 / 10;
         let theirs = source_at(Path::new(&c.clip.path), c.clip.start_ms + skip, 300);
-        let r = correlation(ours, &theirs);
-        assert!(r >= 0.99, "chapter at {} ms ({}): correlation {r:.4}", c.start_ms, c.clip.path);
+        let r = correlation(&decoded[at..at + len], &theirs);
+        assert!(r >= min_r, "chapter at {} ms ({}): correlation {r:.4}", c.start_ms, c.clip.path);
+        let reach = REEL_RATE as usize * 30 / 1000;
+        let best = (at.saturating_sub(reach)..=at + reach)
+            .max_by(|&x, &y| {
+                let rx = correlation(&decoded[x..x + len], &theirs);
+                let ry = correlation(&decoded[y..y + len], &theirs);
+                rx.total_cmp(&ry)
+            })
+            .unwrap();
+        assert!(
+            best.abs_diff(at) <= 2,
+            "chapter at {} ms ({}): best match {} frames away",
+            c.start_ms,
+            c.clip.path,
+            best as i64 - at as i64
+        );
     }
+}
+
+#[test]
+fn each_wav_chapter_starts_with_the_source_at_the_clip_start() {
+    let t = TempLib::new();
+    let lib = library(&t);
+    let (rendered, _) = render_week(&t, &lib, ReelFormat::Wav);
+    assert_chapters_match_sources(&rendered, &reel_left(&rendered.audio), 0.99);
+}
+
+#[test]
+fn each_mp3_chapter_starts_with_the_source_at_the_clip_start() {
+    let t = TempLib::new();
+    let lib = library(&t);
+    let (rendered, _) = render_week(&t, &lib, ReelFormat::Mp3);
+    // MP3 is lossy: a lower bar than the WAV's 0.99, the same position.
+    assert_chapters_match_sources(&rendered, &reel_left(&rendered.audio), 0.9);
 }
 
 #[test]
 fn companions_list_every_chapter_and_escape_user_text() {
     let t = TempLib::new();
     let lib = library(&t);
-    let (rendered, out) = render_week(&t, &lib);
+    let (rendered, out) = render_week(&t, &lib, ReelFormat::Wav);
     let files =
         reel::export::write_companions("Week <b>47</b>", gamefilm::timefmt::now_ms(), &rendered)
             .unwrap();
@@ -232,7 +288,7 @@ fn chromium_dom(page: &Path) -> Option<String> {
 fn hostile_note_text_shows_literally_in_chromium_and_runs_nothing() {
     let t = TempLib::new();
     let lib = library(&t);
-    let (rendered, _) = render_week(&t, &lib);
+    let (rendered, _) = render_week(&t, &lib, ReelFormat::Mp3);
     let files =
         reel::export::write_companions("Week 47", gamefilm::timefmt::now_ms(), &rendered).unwrap();
     let dom = chromium_dom(&files.html).expect("chromium is installed (scripts/install-deps.sh)");
@@ -250,13 +306,45 @@ fn hostile_note_text_shows_literally_in_chromium_and_runs_nothing() {
 }
 
 #[test]
-fn a_cancelled_render_leaves_no_file_at_the_target() {
+fn the_mp3_review_page_embeds_the_mp3_and_is_a_fraction_of_the_wav_page() {
+    let t = TempLib::new();
+    let lib = library(&t);
+    let clips = reel::plan(lib.conn(), &week()).unwrap();
+    let mut pages = Vec::new();
+    for format in [ReelFormat::Wav, ReelFormat::Mp3] {
+        let out = t.folder(&format!("out-{}", format.extension()));
+        let opts = RenderOptions { out_dir: out, name: "reel".into(), format };
+        let rendered =
+            reel::render(&clips, &opts, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
+        let files =
+            reel::export::write_companions("Week 47", gamefilm::timefmt::now_ms(), &rendered)
+                .unwrap();
+        let html = std::fs::read_to_string(&files.html).unwrap();
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&files.json).unwrap()).unwrap();
+        assert_eq!(manifest["audio"], format!("reel.{}", format.extension()));
+        let audio = std::fs::metadata(&rendered.audio).unwrap().len();
+        let page = html.len() as u64;
+        eprintln!(
+            "{:?}: {} ms of audio, {audio} bytes; review page {page} bytes",
+            format, rendered.duration_ms
+        );
+        pages.push((format, html, page));
+    }
+    let (_, wav_html, wav_page) = &pages[0];
+    let (_, mp3_html, mp3_page) = &pages[1];
+    assert!(wav_html.contains("src=\"data:audio/wav;base64,"));
+    assert!(mp3_html.contains("src=\"data:audio/mpeg;base64,") && !mp3_html.contains("audio/wav"));
+    assert!(mp3_page * 5 < *wav_page, "MP3 page {mp3_page} bytes, WAV page {wav_page} bytes");
+}
+
+fn assert_cancel_leaves_nothing(format: ReelFormat) {
     let t = TempLib::new();
     let lib = library(&t);
     let clips = reel::plan(lib.conn(), &week()).unwrap();
     let out = t.folder("out");
     let cancel = AtomicBool::new(false);
-    let opts = RenderOptions { out_dir: out.clone(), name: "reel".into() };
+    let opts = RenderOptions { out_dir: out.clone(), name: "reel".into(), format };
     let result = reel::render(
         &clips,
         &opts,
@@ -268,6 +356,34 @@ fn a_cancelled_render_leaves_no_file_at_the_target() {
         &cancel,
     );
     assert!(matches!(result, Err(ReelError::Cancelled)), "{result:?}");
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "files left behind: {left:?}");
+}
+
+#[test]
+fn a_cancelled_wav_render_leaves_no_file_at_the_target() {
+    assert_cancel_leaves_nothing(ReelFormat::Wav);
+}
+
+#[test]
+fn a_cancelled_mp3_render_leaves_no_file_at_the_target() {
+    assert_cancel_leaves_nothing(ReelFormat::Mp3);
+}
+
+#[test]
+fn a_failed_mp3_render_leaves_no_file_and_names_the_clip() {
+    let t = TempLib::new();
+    let lib = library(&t);
+    let mut clips = reel::plan(lib.conn(), &week()).unwrap();
+    let gone = t.dir.path().join("moved-away.wav");
+    clips[1].path = gone.to_string_lossy().into_owned();
+    let out = t.folder("out");
+    let opts = RenderOptions { out_dir: out.clone(), name: "reel".into(), format: ReelFormat::Mp3 };
+    let result = reel::render(&clips, &opts, &mut |_, _| {}, &AtomicBool::new(false));
+    match result {
+        Err(ReelError::Clip { index: 2, path, .. }) => assert_eq!(path, gone),
+        other => panic!("expected clip 2 to fail: {other:?}"),
+    }
     let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(left.is_empty(), "files left behind: {left:?}");
 }
@@ -320,5 +436,7 @@ fn a_render_killed_midway_leaves_no_file_at_the_target() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(!out.join("reel.wav").exists(), "a half-written reel at the target path");
+    // The CLI's default format is MP3.
+    assert!(!out.join("reel.mp3").exists(), "a half-written reel at the target path");
+    assert!(!out.join("reel.wav").exists());
 }

@@ -110,7 +110,8 @@ const PAGE_SCRIPT: &str = "const a=document.getElementById('reel');\
 document.querySelectorAll('button[data-t]').forEach(b=>b.addEventListener('click',()=>{\
 a.currentTime=Number(b.dataset.t);a.play();}));";
 
-/// The review page, with the audio embedded so that the one file is all anyone needs.
+/// The review page, with the audio embedded (in the reel's format: MP3 keeps the page about a
+/// tenth the size of WAV) so that the one file is all anyone needs.
 pub fn html(title: &str, created_at: i64, rendered: &Rendered, audio_bytes: &[u8]) -> String {
     let hash =
         base64::engine::general_purpose::STANDARD.encode(Sha256::digest(PAGE_SCRIPT.as_bytes()));
@@ -141,12 +142,13 @@ pub fn html(title: &str, created_at: i64, rendered: &Rendered, audio_bytes: &[u8
          .positive .kind{{color:#1b7f3b}}.improvement .kind{{color:#a15c00}}\
          .text{{margin:.2em 0 0;white-space:pre-wrap}}</style></head>\n<body>\n\
          <h1>{title}</h1>\n<p>{created} · {n} clips · {dur}</p>\n\
-         <audio id=\"reel\" controls preload=\"auto\" src=\"data:audio/wav;base64,{audio}\"></audio>\n\
+         <audio id=\"reel\" controls preload=\"auto\" src=\"data:{mime};base64,{audio}\"></audio>\n\
          <ol>\n{items}</ol>\n<script>{PAGE_SCRIPT}</script>\n</body></html>\n",
         title = escape(title),
         created = escape(&format_date_ms(created_at)),
         n = rendered.chapters.len(),
         dur = crate::timefmt::format_ms(rendered.duration_ms),
+        mime = rendered.format.mime(),
     )
 }
 

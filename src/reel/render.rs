@@ -1,10 +1,9 @@
 //! Rendering a reel's audio: every clip decoded, converted to 44.1 kHz stereo, evened to
-//! [`TARGET_LUFS`], faded at both cuts, with a short tone between clips. The WAV is written to a
-//! temporary name in the output folder and renamed into place only once complete, so a failed,
-//! cancelled or killed render never leaves a file at the target path.
+//! [`TARGET_LUFS`], faded at both cuts, with a short tone between clips. The audio (WAV or MP3,
+//! see [`super::encode`]) is written to a hidden temporary name in the output folder and renamed
+//! into place only once complete, so a failed, cancelled or killed render never leaves a file at
+//! the target path.
 
-use std::fs::File;
-use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -13,6 +12,7 @@ use rayon::prelude::*;
 use rubato::{Fft, FixedSync, Resampler};
 use serde::Serialize;
 
+use super::encode::{AudioWriter, ReelFormat};
 use super::{Clip, ReelError};
 use crate::audio::{AudioError, Source};
 
@@ -34,6 +34,7 @@ pub struct RenderOptions {
     pub out_dir: PathBuf,
     /// File name without extension (`reel`).
     pub name: String,
+    pub format: ReelFormat,
 }
 
 /// Where a clip sits in the reel.
@@ -53,12 +54,13 @@ pub struct Chapter {
 #[serde(rename_all = "camelCase")]
 pub struct Rendered {
     pub audio: PathBuf,
+    pub format: ReelFormat,
     pub duration_ms: i64,
     pub frames: u64,
     pub chapters: Vec<Chapter>,
 }
 
-/// Renders `clips` into `<out_dir>/<name>.wav`. `progress(done, total)` follows the clips.
+/// Renders `clips` into `<out_dir>/<name>.<wav|mp3>`. `progress(done, total)` follows the clips.
 pub fn render(
     clips: &[Clip],
     opts: &RenderOptions,
@@ -70,14 +72,23 @@ pub fn render(
     }
     std::fs::create_dir_all(&opts.out_dir)
         .map_err(|source| ReelError::Write { path: opts.out_dir.clone(), source })?;
-    let target = opts.out_dir.join(format!("{}.wav", opts.name));
-    let partial = opts.out_dir.join(format!(".{}.wav.partial-{}", opts.name, std::process::id()));
-    let result = write_reel(clips, &partial, progress, cancel);
+    let ext = opts.format.extension();
+    let target = opts.out_dir.join(format!("{}.{ext}", opts.name));
+    let partial = opts.out_dir.join(format!(".{}.{ext}.partial-{}", opts.name, std::process::id()));
+    let result = write_reel(clips, opts.format, &partial, progress, cancel);
     match result {
         Ok((frames, chapters)) => {
-            std::fs::rename(&partial, &target)
-                .map_err(|source| ReelError::Write { path: target.clone(), source })?;
-            Ok(Rendered { audio: target, duration_ms: frames_to_ms(frames), frames, chapters })
+            std::fs::rename(&partial, &target).map_err(|source| {
+                let _ = std::fs::remove_file(&partial);
+                ReelError::Write { path: target.clone(), source }
+            })?;
+            Ok(Rendered {
+                audio: target,
+                format: opts.format,
+                duration_ms: frames_to_ms(frames),
+                frames,
+                chapters,
+            })
         }
         Err(e) => {
             let _ = std::fs::remove_file(&partial);
@@ -92,12 +103,13 @@ fn frames_to_ms(frames: u64) -> i64 {
 
 fn write_reel(
     clips: &[Clip],
+    format: ReelFormat,
     partial: &Path,
     progress: &mut dyn FnMut(usize, usize),
     cancel: &AtomicBool,
 ) -> Result<(u64, Vec<Chapter>), ReelError> {
     let write_err = |source| ReelError::Write { path: partial.to_path_buf(), source };
-    let mut out = WavWriter::create(partial).map_err(write_err)?;
+    let mut out = AudioWriter::create(format, partial).map_err(write_err)?;
     let mut chapters = Vec::with_capacity(clips.len());
     progress(0, clips.len());
     // Clips are prepared in parallel a few at a time (memory stays bounded), then written in
@@ -129,12 +141,12 @@ fn write_reel(
             if index > 0 {
                 out.write(&separator()).map_err(write_err)?;
             }
-            let start = out.frames;
+            let start = out.frames();
             out.write(&audio).map_err(write_err)?;
             chapters.push(Chapter {
                 start_frame: start,
                 start_ms: frames_to_ms(start),
-                end_ms: frames_to_ms(out.frames),
+                end_ms: frames_to_ms(out.frames()),
                 clip: clip.clone(),
                 loudness,
             });
@@ -233,60 +245,4 @@ fn separator() -> Vec<f32> {
     fade(&mut t);
     out[lead * 2..(lead + tone) * 2].copy_from_slice(&t);
     out
-}
-
-/// A 16-bit stereo WAV written as it goes; the header's sizes are filled in at the end.
-struct WavWriter {
-    file: BufWriter<File>,
-    frames: u64,
-}
-
-impl WavWriter {
-    fn create(path: &Path) -> std::io::Result<WavWriter> {
-        let mut file = BufWriter::new(File::create(path)?);
-        file.write_all(&wav_header(0))?;
-        Ok(WavWriter { file, frames: 0 })
-    }
-
-    fn write(&mut self, interleaved: &[f32]) -> std::io::Result<()> {
-        let bytes: Vec<u8> = interleaved
-            .iter()
-            .flat_map(|v| ((v.clamp(-1.0, 1.0) * 32767.0).round() as i16).to_le_bytes())
-            .collect();
-        self.file.write_all(&bytes)?;
-        self.frames += interleaved.len() as u64 / 2;
-        Ok(())
-    }
-
-    fn finish(mut self) -> std::io::Result<u64> {
-        let data_bytes = self.frames * 4;
-        if data_bytes > u32::MAX as u64 - 36 {
-            return Err(std::io::Error::other(
-                "the reel is longer than a WAV file can hold (about 6.7 hours)",
-            ));
-        }
-        self.file.seek(SeekFrom::Start(0))?;
-        self.file.write_all(&wav_header(data_bytes as u32))?;
-        let file = self.file.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        Ok(self.frames)
-    }
-}
-
-fn wav_header(data_bytes: u32) -> [u8; 44] {
-    let mut h = [0u8; 44];
-    let byte_rate = REEL_RATE * 4;
-    h[0..4].copy_from_slice(b"RIFF");
-    h[4..8].copy_from_slice(&(36 + data_bytes).to_le_bytes());
-    h[8..16].copy_from_slice(b"WAVEfmt ");
-    h[16..20].copy_from_slice(&16u32.to_le_bytes());
-    h[20..22].copy_from_slice(&1u16.to_le_bytes());
-    h[22..24].copy_from_slice(&2u16.to_le_bytes());
-    h[24..28].copy_from_slice(&REEL_RATE.to_le_bytes());
-    h[28..32].copy_from_slice(&byte_rate.to_le_bytes());
-    h[32..34].copy_from_slice(&4u16.to_le_bytes());
-    h[34..36].copy_from_slice(&16u16.to_le_bytes());
-    h[36..40].copy_from_slice(b"data");
-    h[40..44].copy_from_slice(&data_bytes.to_le_bytes());
-    h
 }
