@@ -5,7 +5,8 @@
 set -euo pipefail
 pkgs=("$@")
 if [[ ${#pkgs[@]} -eq 0 ]]; then
-  pkgs=(ffmpeg sox espeak-ng chromium libasound2-dev libclang-dev g++ pkg-config util-linux python3
+  # make: mp3lame-sys builds LAME with its configure script and make.
+  pkgs=(ffmpeg sox espeak-ng chromium libasound2-dev libclang-dev g++ make pkg-config util-linux python3
         libwebkit2gtk-4.1-dev xvfb webkit2gtk-driver)
   # The UI builds with Node 20+ and npm: use the machine's if it has them, else Debian's.
   command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
