@@ -433,9 +433,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             )?;
             bar.finish_and_clear();
             let files = reel::export::write_companions(&title, now, &rendered)?;
-            gamefilm::library::reels::save(&mut lib, &title, &clips)?;
+            let reel_id = gamefilm::library::reels::save(&mut lib, &title, &clips)?;
             if json {
                 print_json(&serde_json::json!({
+                    "reelId": reel_id,
                     "audio": rendered.audio, "html": files.html, "vtt": files.vtt,
                     "json": files.json, "durationMs": rendered.duration_ms,
                     "chapters": rendered.chapters,
@@ -448,6 +449,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     rendered.audio.display()
                 );
                 println!("review page: {}", files.html.display());
+                println!("saved as reel {reel_id}");
             }
         }
         Command::Peaks { id, from, to, width, json } => {

@@ -1,12 +1,109 @@
-//! Reels in the library: an ordered list of clips with a title and a creation date.
+//! Reels in the library: an ordered list of clips with a title and a creation date, edited by
+//! hand after planning.
+//!
+//! Invariants:
+//! - A reel's clips have the dense positions `0..n`; every change rewrites them in one
+//!   transaction ([`Library::write`]), so a failed edit changes nothing.
+//! - A clip is a span of one recording, inside it, `end > start`, at most [`MAX_CLIP_MS`] long
+//!   when trimmed by hand. It usually comes from a note; the note's kind and text travel with it.
+//! - Planning ([`crate::reel::plan`]) takes positive notes only; [`add_note`] adds any note, which
+//!   is how a coach puts an improvement in a reel on purpose (DESIGN.md, rule 1).
+//! - [`clips_for_render`] returns the clips exactly as edited, so the rendered reel matches.
 
-use rusqlite::params;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::Serialize;
+use ts_rs::TS;
 
-use super::{Library, Result};
+use super::{Library, LibraryError, NoteKind, Result, notes, recordings};
 use crate::reel::Clip;
+use crate::reel::plan::clip_span;
+use crate::reel::render::SEPARATOR_MS;
+use crate::timefmt::format_ms;
+
+/// The longest clip a trim may make (5 minutes): a reel is a set of moments, not whole calls.
+pub const MAX_CLIP_MS: i64 = 5 * 60_000;
+/// The longest reel title, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+
+/// One row of the reels list.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReelSummary {
+    pub id: i64,
+    pub title: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub clip_count: i64,
+    /// How long the rendered reel plays: the clips and the separators between them.
+    pub duration_ms: i64,
+}
+
+/// A reel with its clips, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReelDetail {
+    pub id: i64,
+    pub title: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// As in [`ReelSummary::duration_ms`].
+    pub duration_ms: i64,
+    pub clips: Vec<ReelClip>,
+}
+
+/// One clip of a reel, with what the reel editor shows about it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReelClip {
+    /// 0-based, dense.
+    pub position: i64,
+    /// The note the clip was made from, if it still exists.
+    pub note_id: Option<String>,
+    pub kind: Option<NoteKind>,
+    pub text: Option<String>,
+    /// The note was deleted after the clip was added; the clip stays until removed.
+    pub note_deleted: bool,
+    pub recording_id: i64,
+    /// The recording's title, rep and call time.
+    pub title: String,
+    pub rep: Option<String>,
+    pub call_time: i64,
+    /// The span played, inside the recording.
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub recording_duration_ms: i64,
+}
+
+/// A clip as stored: what a rewrite of the positions needs.
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    note_rowid: Option<i64>,
+    recording_id: i64,
+    start_ms: i64,
+    end_ms: i64,
+}
+
+fn check_title(title: &str) -> Result<String> {
+    let t = title.trim();
+    if t.is_empty() {
+        return Err(LibraryError::invalid("title", "a reel needs a title"));
+    }
+    let n = t.chars().count();
+    if n > MAX_TITLE_CHARS {
+        return Err(LibraryError::invalid(
+            "title",
+            format!("{n} characters is more than the {MAX_TITLE_CHARS} a reel title can hold"),
+        ));
+    }
+    Ok(t.to_string())
+}
 
 /// Saves a reel and its clips in one transaction; returns its id.
 pub fn save(lib: &mut Library, title: &str, clips: &[Clip]) -> Result<i64> {
+    let title = check_title(title)?;
     lib.write(|tx| {
         let now = crate::timefmt::now_ms();
         tx.execute(
@@ -23,4 +120,332 @@ pub fn save(lib: &mut Library, title: &str, clips: &[Clip]) -> Result<i64> {
         }
         Ok(reel)
     })
+}
+
+/// Every reel, most recently created first.
+pub fn list(conn: &Connection) -> Result<Vec<ReelSummary>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, r.title, r.created_at, r.updated_at, count(i.position),
+                coalesce(sum(i.end_ms - i.start_ms), 0)
+         FROM reels r LEFT JOIN reel_items i ON i.reel_id = r.id
+         GROUP BY r.id ORDER BY r.created_at DESC, r.id DESC",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let clips: i64 = r.get(4)?;
+        Ok(ReelSummary {
+            id: r.get(0)?,
+            title: r.get(1)?,
+            created_at: r.get(2)?,
+            updated_at: r.get(3)?,
+            clip_count: clips,
+            duration_ms: played_ms(r.get(5)?, clips),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The rendered length of `clips` clips lasting `clips_ms` together.
+fn played_ms(clips_ms: i64, clips: i64) -> i64 {
+    clips_ms + (clips - 1).max(0) * SEPARATOR_MS as i64
+}
+
+/// A reel and its clips in order.
+pub fn get(conn: &Connection, reel_id: i64) -> Result<ReelDetail> {
+    let (title, created_at, updated_at) = conn
+        .prepare_cached("SELECT title, created_at, updated_at FROM reels WHERE id = ?1")?
+        .query_row([reel_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?
+        .ok_or_else(|| not_found(reel_id))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.position, n.uuid, n.kind, n.text, n.deleted_at, i.recording_id, rec.title,
+                p.name, rec.call_time, i.start_ms, i.end_ms, rec.duration_ms
+         FROM reel_items i
+         JOIN recordings rec ON rec.id = i.recording_id
+         LEFT JOIN people p ON p.id = rec.rep_id
+         LEFT JOIN notes n ON n.id = i.note_id
+         WHERE i.reel_id = ?1 ORDER BY i.position",
+    )?;
+    let clips = stmt
+        .query_map([reel_id], |r| {
+            let kind: Option<String> = r.get(2)?;
+            let deleted_at: Option<i64> = r.get(4)?;
+            Ok(ReelClip {
+                position: r.get(0)?,
+                note_id: r.get(1)?,
+                kind: kind.map(|k| parse_kind(&k)),
+                text: r.get(3)?,
+                note_deleted: deleted_at.is_some(),
+                recording_id: r.get(5)?,
+                title: r.get(6)?,
+                rep: r.get(7)?,
+                call_time: r.get(8)?,
+                start_ms: r.get(9)?,
+                end_ms: r.get(10)?,
+                recording_duration_ms: r.get(11)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let clips_ms = clips.iter().map(|c| c.end_ms - c.start_ms).sum();
+    let duration_ms = played_ms(clips_ms, clips.len() as i64);
+    Ok(ReelDetail { id: reel_id, title, created_at, updated_at, duration_ms, clips })
+}
+
+fn parse_kind(kind: &str) -> NoteKind {
+    if kind == "positive" { NoteKind::Positive } else { NoteKind::Improvement }
+}
+
+/// The clips of a saved reel as [`crate::reel::render`] takes them, exactly as edited. A clip
+/// whose note no longer exists plays as a plain excerpt: no text, shown as positive.
+pub fn clips_for_render(conn: &Connection, reel_id: i64) -> Result<Vec<Clip>> {
+    exists(conn, reel_id)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT n.uuid, i.recording_id, rec.path, rec.title, p.name, rec.call_time, n.kind,
+                n.text, i.start_ms, i.end_ms
+         FROM reel_items i
+         JOIN recordings rec ON rec.id = i.recording_id
+         LEFT JOIN people p ON p.id = rec.rep_id
+         LEFT JOIN notes n ON n.id = i.note_id
+         WHERE i.reel_id = ?1 ORDER BY i.position",
+    )?;
+    let clips = stmt.query_map([reel_id], |r| {
+        let note: Option<String> = r.get(0)?;
+        let kind: Option<String> = r.get(6)?;
+        let text: Option<String> = r.get(7)?;
+        Ok(Clip {
+            note_id: note.unwrap_or_default(),
+            recording_id: r.get(1)?,
+            path: r.get(2)?,
+            title: r.get(3)?,
+            rep: r.get(4)?,
+            call_time: r.get(5)?,
+            kind: kind.map_or(NoteKind::Positive, |k| parse_kind(&k)),
+            text: text.unwrap_or_default(),
+            start_ms: r.get(8)?,
+            end_ms: r.get(9)?,
+        })
+    })?;
+    Ok(clips.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Renames a reel.
+pub fn rename(lib: &mut Library, reel_id: i64, title: &str) -> Result<ReelDetail> {
+    let title = check_title(title)?;
+    lib.write(|tx| {
+        exists(tx, reel_id)?;
+        tx.execute(
+            "UPDATE reels SET title = ?2, updated_at = ?3 WHERE id = ?1",
+            params![reel_id, title, crate::timefmt::now_ms()],
+        )?;
+        get(tx, reel_id)
+    })
+}
+
+/// Adds the note `note_id` (any kind) at `position` (`None`: at the end), as the span planning
+/// would give it: a range note plays its range, a point note 5 s before to 10 s after.
+pub fn add_note(
+    lib: &mut Library,
+    reel_id: i64,
+    note_id: &str,
+    position: Option<usize>,
+) -> Result<ReelDetail> {
+    lib.write(|tx| {
+        let mut items = load_items(tx, reel_id)?;
+        let note = notes::get(tx, note_id)?;
+        if note.deleted_at.is_some() {
+            return Err(LibraryError::invalid(
+                "note",
+                format!("note {} is deleted: undo the delete first", note.id),
+            ));
+        }
+        let note_rowid: i64 =
+            tx.query_row("SELECT id FROM notes WHERE uuid = ?1", [&note.id], |r| r.get(0))?;
+        if let Some(at) = items.iter().position(|i| i.note_rowid == Some(note_rowid)) {
+            return Err(LibraryError::invalid(
+                "note",
+                format!("note {} is already in reel {reel_id}, at position {at}", note.id),
+            ));
+        }
+        let rec = recordings::get(tx, note.recording_id)?;
+        let (start_ms, end_ms) = clip_span(note.start_ms, note.end_ms, rec.duration_ms);
+        if end_ms <= start_ms {
+            return Err(LibraryError::invalid(
+                "note",
+                format!("note {} spans no audio inside its recording", note.id),
+            ));
+        }
+        let at = match position {
+            None => items.len(),
+            Some(p) if p <= items.len() => p,
+            Some(p) => {
+                return Err(LibraryError::invalid(
+                    "position",
+                    format!("{p} is past the end of reel {reel_id} (0 to {})", items.len()),
+                ));
+            }
+        };
+        let item = Item { note_rowid: Some(note_rowid), recording_id: rec.id, start_ms, end_ms };
+        items.insert(at, item);
+        store_items(tx, reel_id, &items)?;
+        get(tx, reel_id)
+    })
+}
+
+/// Removes the clip at `position`; the clips after it move up.
+pub fn remove_clip(lib: &mut Library, reel_id: i64, position: usize) -> Result<ReelDetail> {
+    lib.write(|tx| {
+        let mut items = load_items(tx, reel_id)?;
+        check_position("position", reel_id, position, items.len())?;
+        items.remove(position);
+        store_items(tx, reel_id, &items)?;
+        get(tx, reel_id)
+    })
+}
+
+/// Moves the clip at `from` so that it ends up at `to`.
+pub fn move_clip(lib: &mut Library, reel_id: i64, from: usize, to: usize) -> Result<ReelDetail> {
+    lib.write(|tx| {
+        let mut items = load_items(tx, reel_id)?;
+        check_position("from", reel_id, from, items.len())?;
+        check_position("to", reel_id, to, items.len())?;
+        let item = items.remove(from);
+        items.insert(to, item);
+        store_items(tx, reel_id, &items)?;
+        get(tx, reel_id)
+    })
+}
+
+/// Sets the span the clip at `position` plays: inside its recording, `end_ms > start_ms`, at
+/// most [`MAX_CLIP_MS`].
+pub fn trim_clip(
+    lib: &mut Library,
+    reel_id: i64,
+    position: usize,
+    start_ms: i64,
+    end_ms: i64,
+) -> Result<ReelDetail> {
+    lib.write(|tx| {
+        let mut items = load_items(tx, reel_id)?;
+        check_position("position", reel_id, position, items.len())?;
+        let rec = recordings::get(tx, items[position].recording_id)?;
+        check_span(start_ms, end_ms, rec.duration_ms)?;
+        items[position].start_ms = start_ms;
+        items[position].end_ms = end_ms;
+        store_items(tx, reel_id, &items)?;
+        get(tx, reel_id)
+    })
+}
+
+/// Deletes a reel and its clips (the notes and recordings stay).
+pub fn delete(lib: &mut Library, reel_id: i64) -> Result<()> {
+    lib.write(|tx| {
+        if tx.execute("DELETE FROM reels WHERE id = ?1", [reel_id])? == 0 {
+            return Err(not_found(reel_id));
+        }
+        Ok(())
+    })
+}
+
+fn not_found(reel_id: i64) -> LibraryError {
+    LibraryError::NotFound { what: "reel", id: reel_id.to_string() }
+}
+
+fn exists(conn: &Connection, reel_id: i64) -> Result<()> {
+    conn.prepare_cached("SELECT 1 FROM reels WHERE id = ?1")?
+        .query_row([reel_id], |_| Ok(()))
+        .optional()?
+        .ok_or_else(|| not_found(reel_id))
+}
+
+fn check_position(field: &'static str, reel_id: i64, position: usize, len: usize) -> Result<()> {
+    if position < len {
+        return Ok(());
+    }
+    let reason = if len == 0 {
+        format!("reel {reel_id} has no clips")
+    } else {
+        format!("{position} is not a clip of reel {reel_id} (positions 0 to {})", len - 1)
+    };
+    Err(LibraryError::invalid(field, reason))
+}
+
+fn check_span(start_ms: i64, end_ms: i64, duration_ms: i64) -> Result<()> {
+    if start_ms < 0 || start_ms >= duration_ms {
+        return Err(LibraryError::invalid(
+            "start",
+            format!(
+                "{} is outside the recording (0:00.000 to {})",
+                format_ms(start_ms.max(0)),
+                format_ms(duration_ms)
+            ),
+        ));
+    }
+    if end_ms <= start_ms {
+        return Err(LibraryError::invalid(
+            "end",
+            format!("{} is not after the start {}", format_ms(end_ms.max(0)), format_ms(start_ms)),
+        ));
+    }
+    if end_ms > duration_ms {
+        return Err(LibraryError::invalid(
+            "end",
+            format!(
+                "{} is past the end of the recording ({})",
+                format_ms(end_ms),
+                format_ms(duration_ms)
+            ),
+        ));
+    }
+    if end_ms - start_ms > MAX_CLIP_MS {
+        return Err(LibraryError::invalid(
+            "end",
+            format!(
+                "a clip of {} is longer than the {} a reel clip can last",
+                format_ms(end_ms - start_ms),
+                format_ms(MAX_CLIP_MS)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn load_items(tx: &Transaction<'_>, reel_id: i64) -> Result<Vec<Item>> {
+    exists(tx, reel_id)?;
+    let mut stmt = tx.prepare_cached(
+        "SELECT note_id, recording_id, start_ms, end_ms FROM reel_items
+         WHERE reel_id = ?1 ORDER BY position",
+    )?;
+    let items = stmt.query_map([reel_id], |r| {
+        Ok(Item {
+            note_rowid: r.get(0)?,
+            recording_id: r.get(1)?,
+            start_ms: r.get(2)?,
+            end_ms: r.get(3)?,
+        })
+    })?;
+    Ok(items.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Writes `items` as the reel's clips at positions `0..n` and touches `updated_at`. Rewriting
+/// the few rows of a reel keeps the `(reel_id, position)` key free of transient clashes.
+fn store_items(tx: &Transaction<'_>, reel_id: i64, items: &[Item]) -> Result<()> {
+    tx.execute("DELETE FROM reel_items WHERE reel_id = ?1", [reel_id])?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO reel_items (reel_id, position, note_id, recording_id, start_ms, end_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, it) in items.iter().enumerate() {
+        stmt.execute(params![
+            reel_id,
+            i as i64,
+            it.note_rowid,
+            it.recording_id,
+            it.start_ms,
+            it.end_ms
+        ])?;
+    }
+    tx.execute(
+        "UPDATE reels SET updated_at = ?2 WHERE id = ?1",
+        params![reel_id, crate::timefmt::now_ms()],
+    )?;
+    Ok(())
 }
