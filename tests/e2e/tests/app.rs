@@ -1,0 +1,305 @@
+//! Gamefilm in its real window: import through the picker, play through a paced ALSA capture,
+//! mark a note from the keyboard while the call plays, restart, reply as the rep, restart again.
+//! And without any audio device: the app still opens a call and says why there is no sound.
+//!
+//! Each test has its own Xvfb, ports, HOME, library and audio setup, so they may run in parallel.
+
+use std::time::Duration;
+
+use gamefilm_e2e::{App, Audio, Client, CmdError, Display, Element, Key, Locator};
+use gamefilm_e2e::{artifacts_dir, fixture, testid};
+
+/// A UI reaction (an IPC round trip and a render), with room for a loaded 2-core machine.
+const UI: Duration = Duration::from_secs(20);
+/// Importing one 30 s file (probe, hash, peaks, one transaction).
+const IMPORT: Duration = Duration::from_secs(60);
+/// Audio is paced at real time: seconds of playback take seconds.
+const PLAYBACK: Duration = Duration::from_secs(30);
+
+const NOTE: &str = "Great discovery question";
+const REPLY: &str = "Thanks, I will open every call with it";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coach_notes_a_playing_call_and_rep_replies_across_restarts() {
+    let display = Display::start();
+    let mut audio = Audio::paced();
+    let dir = tempdir();
+    let recording = fixture::speech_mp3(dir.path(), "discovery-call", 30);
+    let library = dir.path().join("library.sqlite");
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let builder = App::builder(&display, "flow")
+        .library(&library)
+        .home(&home)
+        .pick(std::slice::from_ref(&recording))
+        .audio(&audio);
+
+    // 1. A new library shows the first-run panel; importing "picks" the fixture.
+    let app = builder.clone().start().await;
+    app.wait_for(&testid("first-run"), UI).await;
+    import_through_picker(&app).await;
+
+    // 2. Open the call and play it: the position advances as the device consumes audio.
+    open_the_call(&app).await;
+    let play = app.by_testid("play-toggle").await;
+    app.click(&play, "play-toggle").await;
+    wait_for_state(&app, "playing").await;
+    let reached = wait_for_position(&app, 3000).await;
+    let captured = audio.captured();
+    assert!(
+        captured.is_non_silent(0.01),
+        "the capture is silent after {reached} ms of playback: {captured:?}"
+    );
+    // The position comes from frames the device consumed, so it agrees with the capture (give
+    // or take the buffers between them).
+    let captured_ms = (captured.seconds() * 1000.0) as i64;
+    assert!(
+        (captured_ms - reached).abs() < 1500,
+        "the playhead says {reached} ms but the device received {captured_ms} ms of audio"
+    );
+
+    // 3. Mark a positive note from the keyboard while the call keeps playing.
+    app.type_keys("p").await;
+    app.wait_until(
+        async |c| {
+            let active = c.active_element().await?;
+            Ok((active.attr("data-testid").await?.as_deref() == Some("note-text")).then_some(()))
+        },
+        UI,
+        "the new note's text field to take the focus after pressing p",
+    )
+    .await;
+    app.type_keys(NOTE).await;
+    app.type_keys(&Key::Enter.to_string()).await;
+    wait_for_note(&app, NOTE).await;
+    let state = app.by_testid("play-toggle").await.attr("data-state").await.unwrap();
+    assert_eq!(state.as_deref(), Some("playing"), "writing a note must not stop playback");
+    let now = position_ms(&app).await;
+    wait_for_position(&app, now + 1000).await;
+
+    // 4. The call view with its note, for people to look at.
+    app.screenshot(&artifacts_dir().join("call-view.png")).await;
+
+    // 5. The note survives a restart.
+    app.close().await;
+    let app = builder.clone().start().await;
+    open_the_call(&app).await;
+    wait_for_note(&app, NOTE).await;
+
+    // 6. The rep replies to it, and the reply survives a restart too.
+    let back = app.by_testid("back-to-library").await;
+    app.click(&back, "back-to-library").await;
+    app.wait_for(&testid("library-list"), UI).await;
+    let role = app.by_testid("role-select").await;
+    app.select(&role, "rep", "role-select").await;
+    open_the_call(&app).await;
+    wait_for_note(&app, NOTE).await;
+    let input = app
+        .wait_until(
+            async |c| match note_item(c, NOTE).await? {
+                Some(item) => Ok(item.find_all(Locator::Css(&testid("reply-input"))).await?.pop()),
+                None => Ok(None),
+            },
+            UI,
+            &format!("a reply-input in the note {NOTE:?}"),
+        )
+        .await;
+    app.click(&input, "reply-input").await;
+    app.type_keys(REPLY).await;
+    let send = app
+        .wait_until(
+            async |c| match note_item(c, NOTE).await? {
+                Some(item) => Ok(item.find_all(Locator::Css(&testid("reply-send"))).await?.pop()),
+                None => Ok(None),
+            },
+            UI,
+            "the note's reply-send button",
+        )
+        .await;
+    app.click(&send, "reply-send").await;
+    wait_for_reply(&app, REPLY).await;
+
+    app.close().await;
+    let app = builder.start().await;
+    open_the_call(&app).await;
+    wait_for_note(&app, NOTE).await;
+    wait_for_reply(&app, REPLY).await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_an_audio_device_play_explains_why_there_is_no_sound() {
+    let display = Display::start();
+    let audio = Audio::without_device();
+    let dir = tempdir();
+    let recording = fixture::speech_mp3(dir.path(), "short-call", 10);
+    let app = App::builder(&display, "no-device")
+        .library(&dir.path().join("library.sqlite"))
+        .pick(&[recording])
+        .audio(&audio)
+        .start()
+        .await;
+    app.wait_for(&testid("first-run"), UI).await;
+    import_through_picker(&app).await;
+    open_the_call(&app).await;
+
+    let play = app.by_testid("play-toggle").await;
+    app.click(&play, "play-toggle").await;
+    let banner = app
+        .wait_until(
+            async |c| {
+                for banner in c.find_all(Locator::Css(&testid("error-banner"))).await? {
+                    let text = banner.text().await?;
+                    let lower = text.to_lowercase();
+                    if lower.contains("no audio output device")
+                        || lower.contains("no output device")
+                    {
+                        return Ok(Some(text));
+                    }
+                }
+                Ok(None)
+            },
+            UI,
+            "an error-banner saying there is no audio output device",
+        )
+        .await;
+    let state = app.by_testid("play-toggle").await.attr("data-state").await.unwrap();
+    assert_eq!(state.as_deref(), Some("paused"), "nothing can play; the banner says: {banner}");
+    app.close().await;
+}
+
+/// Clicks `import-files` (the shell returns GAMEFILM_TEST_PICK instead of a dialog) and waits
+/// for the recording to be listed.
+async fn import_through_picker(app: &App) {
+    let import = app.by_testid("import-files").await;
+    app.click(&import, "import-files").await;
+    let row = format!("{} {}", testid("library-list"), testid("recording-row"));
+    let outcome = app
+        .wait_until(
+            async |c| {
+                if let Some(e) = c.find_all(Locator::Css(&testid("import-error"))).await?.pop() {
+                    return Ok(Some(Err(e.text().await?)));
+                }
+                Ok(c.find_all(Locator::Css(&row)).await?.pop().map(|_| Ok(())))
+            },
+            IMPORT,
+            "the imported recording in the library list",
+        )
+        .await;
+    if let Err(shown) = outcome {
+        panic!("{}", app.diagnose(&format!("the import failed: {shown}")).await);
+    }
+}
+
+/// Double-clicks the (only) recording and waits for its call view and waveform.
+async fn open_the_call(app: &App) {
+    let row = format!("{} {}", testid("library-list"), testid("recording-row"));
+    let row = app.wait_for(&row, UI).await;
+    app.double_click(&row).await;
+    app.wait_for(&format!("{} {}", testid("call-view"), testid("waveform")), UI).await;
+}
+
+async fn position_ms(app: &App) -> i64 {
+    let view = app.by_testid("call-view").await;
+    let value = view.attr("data-position-ms").await.ok().flatten().unwrap_or_default();
+    match value.parse::<f64>() {
+        Ok(ms) => ms as i64,
+        Err(_) => panic!("{}", app.diagnose(&format!("data-position-ms is {value:?}")).await),
+    }
+}
+
+/// Waits until the playhead reaches `ms`, and returns where it is.
+async fn wait_for_position(app: &App, ms: i64) -> i64 {
+    app.wait_until(
+        async |c| {
+            let view = c.find(Locator::Css(&testid("call-view"))).await?;
+            let at = view.attr("data-position-ms").await?.and_then(|v| v.parse::<f64>().ok());
+            Ok(at.map(|at| at as i64).filter(|&at| at >= ms))
+        },
+        PLAYBACK,
+        &format!("call-view's data-position-ms to reach {ms}"),
+    )
+    .await
+}
+
+async fn wait_for_state(app: &App, state: &str) {
+    app.wait_until(
+        async |c| {
+            let toggle = c.find(Locator::Css(&testid("play-toggle"))).await?;
+            Ok((toggle.attr("data-state").await?.as_deref() == Some(state)).then_some(()))
+        },
+        UI,
+        &format!("play-toggle's data-state to be {state:?}"),
+    )
+    .await;
+}
+
+/// The note item whose text is `text` (a textarea for the coach, plain text for the rep).
+async fn note_item(c: &Client, text: &str) -> Result<Option<Element>, CmdError> {
+    for item in c.find_all(Locator::Css(&testid("note-item"))).await? {
+        for field in item.find_all(Locator::Css(&testid("note-text"))).await? {
+            if field_text(&field).await?.trim() == text {
+                return Ok(Some(item));
+            }
+        }
+        if item.find_all(Locator::Css(&testid("note-text"))).await?.is_empty()
+            && item.text().await?.contains(text)
+        {
+            return Ok(Some(item));
+        }
+    }
+    Ok(None)
+}
+
+async fn field_text(e: &Element) -> Result<String, CmdError> {
+    match e.tag_name().await?.to_lowercase().as_str() {
+        "textarea" | "input" => Ok(e.prop("value").await?.unwrap_or_default()),
+        _ => e.text().await,
+    }
+}
+
+/// Waits for a positive note with `text` in the list and its marker on the waveform (the same
+/// note: same `data-id`, drawn within the waveform's box).
+async fn wait_for_note(app: &App, text: &str) {
+    app.wait_until(
+        async |c| {
+            let Some(item) = note_item(c, text).await? else { return Ok(None) };
+            if item.attr("data-kind").await?.as_deref() != Some("positive") {
+                return Ok(None);
+            }
+            let id = item.attr("data-id").await?.unwrap_or_default();
+            let waveform = c.find(Locator::Css(&testid("waveform"))).await?;
+            let css = format!(r#"{}[data-kind="positive"][data-id="{id}"]"#, testid("note-marker"));
+            let Some(marker) = waveform.find_all(Locator::Css(&css)).await?.pop() else {
+                return Ok(None);
+            };
+            let (wx, wy, ww, wh) = waveform.rectangle().await?;
+            let (mx, my, mw, mh) = marker.rectangle().await?;
+            let overlaps = mx < wx + ww && mx + mw > wx && my < wy + wh && my + mh > wy;
+            Ok(overlaps.then_some(()))
+        },
+        UI,
+        &format!("a positive note {text:?} in the list with its marker on the waveform"),
+    )
+    .await;
+}
+
+async fn wait_for_reply(app: &App, text: &str) {
+    app.wait_until(
+        async |c| {
+            for reply in c.find_all(Locator::Css(&testid("reply"))).await? {
+                if reply.text().await?.contains(text) {
+                    return Ok(Some(()));
+                }
+            }
+            Ok(None)
+        },
+        UI,
+        &format!("a reply {text:?} under the note"),
+    )
+    .await;
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new().prefix("gamefilm-e2e-").tempdir().unwrap()
+}
