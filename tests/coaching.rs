@@ -166,6 +166,21 @@ fn waveform_columns_match_an_independent_decode() {
             );
         }
     }
+    // Zoomed in (a finer level, read from the middle of the call): the same agreement.
+    let zoom = recordings::waveform(lib.conn(), wav, 1000, 1500, 25).unwrap();
+    let rate = 44_100.0 / 1000.0;
+    for c in [0usize, 11, 24] {
+        let from = ((1000.0 + c as f64 * 20.0) * rate) as usize;
+        let to = ((1000.0 + (c + 1) as f64 * 20.0) * rate) as usize;
+        let span = &planes[0][from..to];
+        let lo = span.iter().copied().fold(f32::MAX, f32::min);
+        let hi = span.iter().copied().fold(f32::MIN, f32::max);
+        let (got_lo, got_hi) = (zoom.values[c * 4], zoom.values[c * 4 + 1]);
+        assert!(
+            (got_lo - lo).abs() < 0.03 && (got_hi - hi).abs() < 0.03,
+            "zoomed column {c}: stored ({got_lo}, {got_hi}), ffmpeg ({lo}, {hi})"
+        );
+    }
     // The right channel is the sine: every column spans about ±0.25.
     assert!((w.values[3] - 0.25).abs() < 0.01);
 

@@ -360,7 +360,7 @@ pub fn waveform(
         ));
     }
     let rec = get(conn, id)?;
-    let peaks = load_peaks(conn, id)?;
+    let channels = rec.channels.max(1) as usize;
     let frame = |ms: i64| (ms.min(rec.duration_ms) as f64 * rec.sample_rate as f64 / 1000.0) as u64;
     // Past the end of the recording there is nothing: those columns are flat.
     let in_file = to_ms.min(rec.duration_ms);
@@ -369,12 +369,40 @@ pub fn waveform(
     } else {
         0
     };
-    let mut values = Vec::with_capacity(columns as usize * rec.channels as usize * 2);
-    for (lo, hi) in crate::audio::peaks::columns(&peaks, frame(from_ms), frame(in_file), inside) {
-        values.push(lo);
-        values.push(hi);
+    let mut values = Vec::with_capacity(columns as usize * channels * 2);
+    if inside > 0 {
+        let (a, b) = (frame(from_ms), frame(in_file));
+        // Only the level a column needs, and only the buckets in view, are read: a 60-minute
+        // call's finest level is megabytes, the part on screen kilobytes.
+        let levels: Vec<(i64, u32, i64)> = conn
+            .prepare_cached(
+                "SELECT rowid, samples_per_bucket, length(data) FROM peaks
+                 WHERE recording_id = ?1 ORDER BY level",
+            )?
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let col_frames = (b - a) as f64 / inside as f64;
+        let &(rowid, spb, len) = levels
+            .iter()
+            .rev()
+            .find(|l| l.1 as f64 <= col_frames)
+            .or(levels.first())
+            .ok_or_else(|| LibraryError::NotFound { what: "peaks of recording", id: id.to_string() })?;
+        let bucket_bytes = channels as i64 * 4;
+        let total = len / bucket_bytes;
+        let b0 = (a / spb as u64) as i64;
+        let b1 = (b.div_ceil(spb as u64) as i64).min(total).max(b0);
+        let mut bytes = vec![0u8; ((b1 - b0) * bucket_bytes) as usize];
+        conn.blob_open(rusqlite::MAIN_DB, "peaks", "data", rowid, true)?
+            .read_at_exact(&mut bytes, (b0 * bucket_bytes) as usize)?;
+        let part = Peaks { channels, levels: vec![PeakLevel::from_bytes(spb, &bytes)] };
+        let origin = b0 as u64 * spb as u64;
+        for (lo, hi) in crate::audio::peaks::columns(&part, a - origin, b - origin, inside) {
+            values.push(lo);
+            values.push(hi);
+        }
     }
-    values.resize(columns as usize * rec.channels as usize * 2, 0.0);
+    values.resize(columns as usize * channels * 2, 0.0);
     Ok(Waveform { channels: rec.channels, columns, from_ms, to_ms, values })
 }
 

@@ -303,3 +303,36 @@ async fn wait_for_reply(app: &App, text: &str) {
 fn tempdir() -> tempfile::TempDir {
     tempfile::Builder::new().prefix("gamefilm-e2e-").tempdir().unwrap()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_library_from_a_newer_gamefilm_is_refused_in_plain_words_and_left_untouched() {
+    let display = Display::start();
+    let dir = tempdir();
+    let library = dir.path().join("library.sqlite");
+    // An SQLite library whose schema version is ahead of this build's.
+    let made = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); \
+             c.execute('CREATE TABLE future (x)'); c.execute('PRAGMA user_version = 999'); \
+             c.commit(); c.close()",
+        )
+        .arg(&library)
+        .status()
+        .expect("python3 runs");
+    assert!(made.success());
+    let before = std::fs::read(&library).unwrap();
+    let app = App::builder(&display, "too-new")
+        .library(&library)
+        .audio(&Audio::without_device())
+        .ready_css(&testid("fatal-error"))
+        .start()
+        .await;
+    let text = app.by_testid("fatal-error").await.text().await.unwrap();
+    assert!(
+        text.contains("newer Gamefilm") && text.contains("update Gamefilm"),
+        "the message should say why and what to do: {text:?}"
+    );
+    app.close().await;
+    assert_eq!(std::fs::read(&library).unwrap(), before, "the library must be left untouched");
+}
