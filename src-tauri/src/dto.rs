@@ -115,3 +115,56 @@ pub struct PlayerInfo {
     pub device_rate: u32,
     pub device_channels: u32,
 }
+
+/// What a new reel starts from: the default is the positive notes of the last 7 days, all reps.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReelPlan {
+    pub title: String,
+    #[ts(optional)]
+    pub since_ms: Option<i64>,
+    #[ts(optional)]
+    pub until_ms: Option<i64>,
+    #[ts(optional)]
+    pub rep: Option<String>,
+    /// Positive only when empty.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<NoteKind>>", optional)]
+    pub kinds: Vec<NoteKind>,
+}
+
+/// A search over note text, for adding notes to a reel by hand.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct NoteSearch {
+    pub text: String,
+    #[ts(optional)]
+    pub kind: Option<NoteKind>,
+    #[ts(optional)]
+    pub limit: Option<usize>,
+    #[ts(optional)]
+    pub offset: Option<usize>,
+}
+
+/// Reel export progress.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "type", rename_all = "camelCase")]
+#[ts(export)]
+pub enum RenderEvent {
+    /// `done` of `total` clips are in the file.
+    Progress { done: u32, total: u32 },
+}
+
+/// The files an export wrote.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReelExport {
+    pub audio: String,
+    pub html: String,
+    pub vtt: String,
+    pub json: String,
+    pub duration_ms: i64,
+}

@@ -26,7 +26,7 @@ fn library_arg() -> Option<PathBuf> {
 }
 
 pub fn run() {
-    use commands::{import, library, notes, player};
+    use commands::{import, library, notes, player, reels};
     let result = tauri::Builder::default()
         .manage(LibraryService::open(library_arg()))
         .manage(PlayerService::default())
@@ -55,6 +55,19 @@ pub fn run() {
             player::player_set_skip_silence,
             player::player_set_channel,
             player::player_close,
+            reels::reels_list,
+            reels::reels_get,
+            reels::reels_create,
+            reels::reels_rename,
+            reels::reels_add_note,
+            reels::reels_remove_clip,
+            reels::reels_move_clip,
+            reels::reels_trim_clip,
+            reels::reels_delete,
+            reels::reels_pick_folder,
+            reels::reels_render,
+            reels::reels_render_cancel,
+            reels::notes_search,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -85,41 +85,48 @@ impl PlayerService {
     }
 }
 
-/// One import at a time; its cancel flag.
+/// One long job of a kind at a time, with its cancel flag.
 #[derive(Clone, Default)]
-pub struct Jobs {
-    importing: Arc<AtomicBool>,
+pub struct Slot {
+    busy: Arc<AtomicBool>,
     cancel: Arc<AtomicBool>,
 }
 
-impl Jobs {
-    /// Claims the import slot; the guard frees it when dropped.
-    pub fn start_import(&self) -> AppResult<ImportGuard> {
-        if self.importing.swap(true, Ordering::AcqRel) {
+impl Slot {
+    /// Claims the slot; the guard frees it when dropped. `what` names the job in the refusal.
+    pub fn start(&self, code: &str, what: &str) -> AppResult<SlotGuard> {
+        if self.busy.swap(true, Ordering::AcqRel) {
             return Err(AppError::new(
-                "import.busy",
-                "an import is already running: wait for it to finish or cancel it",
+                code,
+                format!("{what} is already running: wait for it to finish or cancel it"),
             ));
         }
         self.cancel.store(false, Ordering::Release);
-        Ok(ImportGuard { jobs: self.clone() })
+        Ok(SlotGuard { slot: self.clone() })
     }
 
     pub fn cancel_flag(&self) -> Arc<AtomicBool> {
         Arc::clone(&self.cancel)
     }
 
-    pub fn cancel_import(&self) {
+    pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Release);
     }
 }
 
-pub struct ImportGuard {
-    jobs: Jobs,
+pub struct SlotGuard {
+    slot: Slot,
 }
 
-impl Drop for ImportGuard {
+impl Drop for SlotGuard {
     fn drop(&mut self) {
-        self.jobs.importing.store(false, Ordering::Release);
+        self.slot.busy.store(false, Ordering::Release);
     }
+}
+
+/// The long jobs: importing, and rendering a reel.
+#[derive(Clone, Default)]
+pub struct Jobs {
+    pub import: Slot,
+    pub render: Slot,
 }

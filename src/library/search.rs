@@ -8,6 +8,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::{LibraryError, Note, NoteKind, Result, notes};
 
@@ -38,8 +39,9 @@ pub struct SearchQuery {
 }
 
 /// What matched: a note, or a recording's title or counterpart.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "type", rename_all = "camelCase")]
+#[ts(export)]
 pub enum Hit {
     #[serde(rename_all = "camelCase")]
     Note { note: Note, recording_title: String },
@@ -47,8 +49,9 @@ pub enum Hit {
     Recording { recording_id: i64, title: String, counterpart: Option<String> },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct SearchHit {
     #[serde(flatten)]
     pub hit: Hit,
@@ -58,8 +61,9 @@ pub struct SearchHit {
     pub score: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct SearchPage {
     pub hits: Vec<SearchHit>,
     pub has_more: bool,

@@ -57,8 +57,8 @@ pub async fn import_start(
     if paths.is_empty() {
         return Err(AppError::invalid("paths", "choose at least one file or folder"));
     }
-    let guard = jobs.start_import()?;
-    let cancel = jobs.cancel_flag();
+    let guard = jobs.import.start("import.busy", "an import")?;
+    let cancel = jobs.import.cancel_flag();
     // Surfaces a library that could not open, before any work.
     lib.with(|_| Ok(()))?;
     let path = lib.path().clone();
@@ -86,6 +86,6 @@ pub async fn import_start(
 
 #[tauri::command]
 pub async fn import_cancel(jobs: State<'_, Jobs>) -> AppResult<()> {
-    jobs.cancel_import();
+    jobs.import.cancel();
     Ok(())
 }

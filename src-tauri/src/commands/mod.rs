@@ -5,6 +5,7 @@ pub mod import;
 pub mod library;
 pub mod notes;
 pub mod player;
+pub mod reels;
 
 use crate::error::{AppError, AppResult};
 

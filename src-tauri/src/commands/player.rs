@@ -11,15 +11,16 @@ use crate::dto::PlayerInfo;
 use crate::error::{AppError, AppResult};
 use crate::state::{LibraryService, PlayerService};
 
-/// Opens a call in the player, paused at `from_ms`. Positions (30 Hz while playing), the end
-/// and failures arrive on `on_event`. The previous player is closed first: one device stream
-/// at a time.
+/// Opens a call in the player, paused at `from_ms` (and ending at `to_ms`, for a reel's clip).
+/// Positions (30 Hz while playing), the end and failures arrive on `on_event`. The previous
+/// player is closed first: one device stream at a time.
 #[tauri::command]
 pub async fn player_open(
     lib: State<'_, LibraryService>,
     player: State<'_, PlayerService>,
     recording_id: i64,
     from_ms: i64,
+    to_ms: Option<i64>,
     on_event: Channel<PlayerEvent>,
 ) -> AppResult<PlayerInfo> {
     let (lib, player) = (lib.inner().clone(), player.inner().clone());
@@ -28,7 +29,8 @@ pub async fn player_open(
         let rec = lib.with(|l| recordings::get(l.conn(), recording_id))?;
         let from_ms = from_ms.clamp(0, rec.duration_ms);
         let (tx, rx) = mpsc::channel();
-        let opts = PlayerOptions { from_ms, start_paused: true, ..Default::default() };
+        let to_ms = to_ms.map(|t| t.clamp(from_ms + 1, rec.duration_ms.max(from_ms + 1)));
+        let opts = PlayerOptions { from_ms, to_ms, start_paused: true, ..Default::default() };
         let p = Player::open(&PathBuf::from(&rec.path), opts, Some(tx))?;
         // Ends when the player thread drops its sender.
         std::thread::Builder::new()
