@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Reel benchmark: 20 clips of 15 s from 5 different 60-minute sources, rendered by
 # `gamefilm reel` and by one ffmpeg command doing the same cuts and concatenation
-# (filter_complex), in the same run. Prints the best of 3 and the ratio (target <= 0.5).
+# (filter_complex), in the same run, for each output format: WAV against ffmpeg writing WAV,
+# MP3 against ffmpeg encoding with the same LAME settings (128 kbps CBR, -q 5).
+# Prints the best of 3 and the ratio for each (target <= 0.5).
 # Usage: scripts/bench-reel.sh [WORKDIR]  (reuses the 60-minute files of bench-import.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +42,13 @@ best_of_3() {
   done
   echo "$best"
 }
-t_ff=$(best_of_3 ff "${inputs[@]}" -filter_complex "$filters" -map "[out]" -c:a pcm_s16le "$work/ffmpeg-reel.wav")
-t_gf=$(best_of_3 "$bin" --library "$lib" reel --since 2000-01-01 --out "$work/reel-out")
-python3 -c "print(f'reel, 20 x 15 s from 5 sources: ffmpeg {$t_ff:.3f} s, gamefilm {$t_gf:.3f} s, ratio {$t_gf/$t_ff:.2f} (target <= 0.50)')"
-echo "(gamefilm: decode + resample + R128 + fades + WAV + VTT/JSON/HTML; ffmpeg: input seek + resample + concat to WAV)"
+for fmt in wav mp3; do
+  case $fmt in
+    wav) codec=(-c:a pcm_s16le) ;;
+    mp3) codec=(-c:a libmp3lame -b:a 128k -compression_level 5) ;;
+  esac
+  t_ff=$(best_of_3 ff "${inputs[@]}" -filter_complex "$filters" -map "[out]" "${codec[@]}" "$work/ffmpeg-reel.$fmt")
+  t_gf=$(best_of_3 "$bin" --library "$lib" reel --since 2000-01-01 --format "$fmt" --out "$work/reel-out-$fmt")
+  python3 -c "print(f'reel $fmt, 20 x 15 s from 5 sources: ffmpeg {$t_ff:.3f} s, gamefilm {$t_gf:.3f} s, ratio {$t_gf/$t_ff:.2f} (target <= 0.50)')"
+done
+echo "(gamefilm: decode + resample + R128 + fades + audio + VTT/JSON/HTML with the audio embedded; ffmpeg: input seek + resample + concat to the same format)"

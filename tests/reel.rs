@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use base64::Engine;
 use common::*;
 use gamefilm::import::{self, ImportOptions, NoProgress};
 use gamefilm::library::notes::{self, NewNote};
@@ -323,6 +324,10 @@ fn the_mp3_review_page_embeds_the_mp3_and_is_a_fraction_of_the_wav_page() {
         let manifest: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&files.json).unwrap()).unwrap();
         assert_eq!(manifest["audio"], format!("reel.{}", format.extension()));
+        // The page carries the audio file byte for byte.
+        let b64 = html.split_once(";base64,").unwrap().1.split_once('"').unwrap().0;
+        let embedded = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+        assert!(embedded == std::fs::read(&rendered.audio).unwrap(), "embedded audio differs");
         let audio = std::fs::metadata(&rendered.audio).unwrap().len();
         let page = html.len() as u64;
         eprintln!(

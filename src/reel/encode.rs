@@ -108,9 +108,13 @@ impl WavWriter {
     }
 
     fn write(&mut self, interleaved: &[f32]) -> std::io::Result<()> {
+        // Rounded half away from zero, as `f32::round` does, without its libm call per sample.
         let bytes: Vec<u8> = interleaved
             .iter()
-            .flat_map(|v| ((v.clamp(-1.0, 1.0) * 32767.0).round() as i16).to_le_bytes())
+            .flat_map(|v| {
+                let x = v.clamp(-1.0, 1.0) * 32767.0;
+                ((x + 0.5f32.copysign(x)) as i16).to_le_bytes()
+            })
             .collect();
         self.file.write_all(&bytes)?;
         self.frames += interleaved.len() as u64 / 2;

@@ -5,6 +5,7 @@
 //! allows its own inline script (by hash) and the embedded audio: text that slipped through
 //! could still not run.
 
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
@@ -15,14 +16,19 @@ use super::ReelError;
 use super::render::{Chapter, Rendered};
 use crate::timefmt::format_date_ms;
 
-/// Writes `path` through a temporary file renamed into place.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReelError> {
-    let err = |source| ReelError::Write { path: path.to_path_buf(), source };
-    let tmp = path.with_file_name(format!(
+/// The hidden temporary name `path` is written under before it is renamed into place.
+fn partial_name(path: &Path) -> PathBuf {
+    path.with_file_name(format!(
         ".{}.partial-{}",
         path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
         std::process::id()
-    ));
+    ))
+}
+
+/// Writes `path` through a temporary file renamed into place.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReelError> {
+    let err = |source| ReelError::Write { path: path.to_path_buf(), source };
+    let tmp = partial_name(path);
     std::fs::write(&tmp, bytes).map_err(err)?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
@@ -110,12 +116,12 @@ const PAGE_SCRIPT: &str = "const a=document.getElementById('reel');\
 document.querySelectorAll('button[data-t]').forEach(b=>b.addEventListener('click',()=>{\
 a.currentTime=Number(b.dataset.t);a.play();}));";
 
-/// The review page, with the audio embedded (in the reel's format: MP3 keeps the page about a
-/// tenth the size of WAV) so that the one file is all anyone needs.
-pub fn html(title: &str, created_at: i64, rendered: &Rendered, audio_bytes: &[u8]) -> String {
+/// The review page around its audio: the markup before and after the base64 of the audio file,
+/// which is embedded (in the reel's format: MP3 keeps the page about a tenth the size of WAV)
+/// so that the one file is all anyone needs.
+pub fn html_around_audio(title: &str, created_at: i64, rendered: &Rendered) -> (String, String) {
     let hash =
         base64::engine::general_purpose::STANDARD.encode(Sha256::digest(PAGE_SCRIPT.as_bytes()));
-    let audio = base64::engine::general_purpose::STANDARD.encode(audio_bytes);
     let mut items = String::new();
     for c in &rendered.chapters {
         let clip = &c.clip;
@@ -133,7 +139,7 @@ pub fn html(title: &str, created_at: i64, rendered: &Rendered, audio_bytes: &[u8
             text = escape(&clip.text),
         ));
     }
-    format!(
+    let before = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
          media-src data:; style-src 'unsafe-inline'; script-src 'sha256-{hash}'\">\n\
@@ -142,14 +148,70 @@ pub fn html(title: &str, created_at: i64, rendered: &Rendered, audio_bytes: &[u8
          .positive .kind{{color:#1b7f3b}}.improvement .kind{{color:#a15c00}}\
          .text{{margin:.2em 0 0;white-space:pre-wrap}}</style></head>\n<body>\n\
          <h1>{title}</h1>\n<p>{created} · {n} clips · {dur}</p>\n\
-         <audio id=\"reel\" controls preload=\"auto\" src=\"data:{mime};base64,{audio}\"></audio>\n\
-         <ol>\n{items}</ol>\n<script>{PAGE_SCRIPT}</script>\n</body></html>\n",
+         <audio id=\"reel\" controls preload=\"auto\" src=\"data:{mime};base64,",
         title = escape(title),
         created = escape(&format_date_ms(created_at)),
         n = rendered.chapters.len(),
         dur = crate::timefmt::format_ms(rendered.duration_ms),
         mime = rendered.format.mime(),
-    )
+    );
+    let after = format!(
+        "\"></audio>\n<ol>\n{items}</ol>\n<script>{PAGE_SCRIPT}</script>\n</body></html>\n"
+    );
+    (before, after)
+}
+
+/// Writes the review page to `path` through a temporary file, encoding the audio file into it
+/// piece by piece: a WAV reel's page is tens of MB, never held in memory whole.
+fn write_html(
+    path: &Path,
+    title: &str,
+    created_at: i64,
+    rendered: &Rendered,
+) -> Result<(), ReelError> {
+    let (before, after) = html_around_audio(title, created_at, rendered);
+    let tmp = partial_name(path);
+    let result = (|| -> std::io::Result<()> {
+        let mut audio = std::fs::File::open(&rendered.audio)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        out.write_all(before.as_bytes())?;
+        // A multiple of 3 bytes: every piece but the last encodes without padding.
+        let mut buf = vec![0u8; 3 << 18];
+        let mut text = String::new();
+        loop {
+            let n = read_full(&mut audio, &mut buf)?;
+            if n == 0 {
+                break;
+            }
+            text.clear();
+            base64::engine::general_purpose::STANDARD.encode_string(&buf[..n], &mut text);
+            out.write_all(text.as_bytes())?;
+            if n < buf.len() {
+                break;
+            }
+        }
+        out.write_all(after.as_bytes())?;
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|source| {
+        let _ = std::fs::remove_file(&tmp);
+        ReelError::Write { path: path.to_path_buf(), source }
+    })
+}
+
+/// Reads until `buf` is full or the file ends; returns the bytes read.
+fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
 }
 
 /// The companion files next to the audio: `<name>.vtt`, `<name>.json`, `<name>.html`.
@@ -169,9 +231,7 @@ pub fn write_companions(
     let (vtt_path, json_path, html_path) = (with("vtt"), with("json"), with("html"));
     write_atomic(&vtt_path, vtt(&rendered.chapters).as_bytes())?;
     write_atomic(&json_path, manifest(title, created_at, rendered).as_bytes())?;
-    let audio = std::fs::read(&rendered.audio)
-        .map_err(|source| ReelError::Write { path: rendered.audio.clone(), source })?;
-    write_atomic(&html_path, html(title, created_at, rendered, &audio).as_bytes())?;
+    write_html(&html_path, title, created_at, rendered)?;
     Ok(Companions { vtt: vtt_path, json: json_path, html: html_path })
 }
 
