@@ -382,12 +382,10 @@ pub fn waveform(
             .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let col_frames = (b - a) as f64 / inside as f64;
-        let &(rowid, spb, len) = levels
-            .iter()
-            .rev()
-            .find(|l| l.1 as f64 <= col_frames)
-            .or(levels.first())
-            .ok_or_else(|| LibraryError::NotFound { what: "peaks of recording", id: id.to_string() })?;
+        let &(rowid, spb, len) =
+            levels.iter().rev().find(|l| l.1 as f64 <= col_frames).or(levels.first()).ok_or_else(
+                || LibraryError::NotFound { what: "peaks of recording", id: id.to_string() },
+            )?;
         let bucket_bytes = channels as i64 * 4;
         let total = len / bucket_bytes;
         let b0 = (a / spb as u64) as i64;

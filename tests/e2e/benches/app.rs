@@ -21,16 +21,7 @@ const NOTES: usize = 40;
 const ROWS: usize = 100_000;
 
 fn cli() -> PathBuf {
-    if let Some(p) = std::env::var_os("GAMEFILM_CLI_BIN") {
-        return PathBuf::from(p);
-    }
-    for profile in ["release", "debug"] {
-        let p = target_dir().join(profile).join("gamefilm");
-        if p.exists() {
-            return p;
-        }
-    }
-    panic!("no gamefilm CLI: run `cargo build --bin gamefilm` (or set GAMEFILM_CLI_BIN)");
+    gamefilm_e2e::cli_binary()
 }
 
 fn run(cmd: &mut Command, what: &str) -> String {
@@ -139,6 +130,7 @@ async fn main() {
     // Opening the 60-minute call.
     let app = App::builder(&display, "bench-open").library(&call).audio(&audio).start().await;
     let mut open = Vec::new();
+    let mut phases: Vec<Vec<f64>> = vec![Vec::new(); 3];
     for _ in 0..RUNS + 2 {
         let row = app.wait_for(&testid("recording-row"), Duration::from_secs(20)).await;
         app.double_click(&row).await;
@@ -155,10 +147,29 @@ async fn main() {
         let markers = app.client().find_all(fantoccini_locator(&testid("note-marker"))).await;
         assert_eq!(markers.map(|m| m.len()).unwrap_or(0), NOTES, "every note has its marker");
         open.push(ms);
+        // Where the time went: open → call read → peaks arrived → first drawn (performance marks).
+        let marks = app
+            .client()
+            .execute(
+                "const t = n => performance.getEntriesByName('gamefilm:' + n)[0].startTime;
+                 return [t('call') - t('open'), t('peaks') - t('call'), t('drawn') - t('peaks')];",
+                vec![],
+            )
+            .await
+            .expect("the marks are there");
+        for (i, v) in marks.as_array().expect("three numbers").iter().enumerate() {
+            phases[i].push(v.as_f64().unwrap_or(f64::NAN));
+        }
         let back = app.by_testid("back-to-library").await;
         app.click(&back, "back").await;
     }
     stats("open a 60-minute call: waveform and 40 markers drawn", open, "ms");
+    for (label, v) in ["  reading the call (IPC)", "  first peaks (render + IPC)", "  drawing"]
+        .iter()
+        .zip(phases)
+    {
+        stats(label, v, "ms");
+    }
     app.close().await;
 
     // Scrolling 100,000 rows.

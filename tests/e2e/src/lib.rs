@@ -64,3 +64,34 @@ pub fn app_binary() -> PathBuf {
     );
     std::path::absolute(&path).unwrap_or(path)
 }
+
+/// The `gamefilm` CLI, for preparing libraries: `GAMEFILM_CLI_BIN`, else `<target>/debug/gamefilm`
+/// (built by `cargo build --bin gamefilm`, and by `cargo test --workspace`).
+pub fn cli_binary() -> PathBuf {
+    let path = match std::env::var_os("GAMEFILM_CLI_BIN").filter(|v| !v.is_empty()) {
+        Some(p) => PathBuf::from(p),
+        None => target_dir().join("debug/gamefilm"),
+    };
+    assert!(
+        path.is_file(),
+        "the CLI {} does not exist: run `cargo build --bin gamefilm` first (or set GAMEFILM_CLI_BIN)",
+        path.display()
+    );
+    std::path::absolute(&path).unwrap_or(path)
+}
+
+/// Runs the CLI on `library` with `args`; panics with its error output when it fails.
+pub fn gamefilm(library: &Path, args: &[&std::ffi::OsStr]) -> String {
+    let out = std::process::Command::new(cli_binary())
+        .arg("--library")
+        .arg(library)
+        .args(args)
+        .output()
+        .expect("the gamefilm CLI runs");
+    assert!(
+        out.status.success(),
+        "gamefilm {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -1,0 +1,141 @@
+//! Highlight reels in the real window: a reel made from the week's positive notes (the
+//! improvement note stays out), previewed with the app's player, exported as MP3 with its review
+//! page, and the exported audio checked by ffprobe.
+
+use std::ffi::OsStr;
+use std::path::Path;
+use std::time::Duration;
+
+use gamefilm_e2e::{App, Audio, Display, Locator, fixture, gamefilm, testid};
+
+const UI: Duration = Duration::from_secs(20);
+const RENDER: Duration = Duration::from_secs(120);
+
+fn os(s: &str) -> &OsStr {
+    OsStr::new(s)
+}
+
+fn ffprobe_seconds(path: &Path) -> f64 {
+    let out = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs");
+    assert!(out.status.success(), "ffprobe refused {}", path.display());
+    String::from_utf8_lossy(&out.stdout).trim().parse().expect("a duration")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reel_of_the_weeks_positives_is_previewed_and_exported_as_mp3() {
+    let display = Display::start();
+    let dir = tempfile::Builder::new().prefix("gamefilm-e2e-reel-").tempdir().unwrap();
+    let library = dir.path().join("library.sqlite");
+    let call = fixture::speech_mp3(dir.path(), "pricing-call", 40);
+    gamefilm(&library, &[os("import"), call.as_os_str()]);
+    // A point note (plays 5 s before to 10 s after: 15 s) and an improvement that must stay out.
+    gamefilm(
+        &library,
+        &[
+            os("note"),
+            os("add"),
+            os("1"),
+            os("--at"),
+            os("20"),
+            os("--kind"),
+            os("positive"),
+            os("Great pricing question"),
+        ],
+    );
+    gamefilm(
+        &library,
+        &[
+            os("note"),
+            os("add"),
+            os("1"),
+            os("--at"),
+            os("30"),
+            os("--kind"),
+            os("improvement"),
+            os("Talked over the prospect"),
+        ],
+    );
+    let export = dir.path().join("export");
+    std::fs::create_dir(&export).unwrap();
+
+    let app = App::builder(&display, "reels")
+        .library(&library)
+        .audio(&Audio::paced())
+        .env("GAMEFILM_TEST_EXPORT_DIR", export.as_os_str())
+        .start()
+        .await;
+    let nav = app.by_testid("nav-reels").await;
+    app.click(&nav, "nav-reels").await;
+    let new = app.wait_for(&testid("reel-new"), UI).await;
+    app.click(&new, "reel-new").await;
+    let form = app.wait_for(&testid("reel-new-form"), UI).await;
+    let submit = form.find(Locator::Css("button[type=submit]")).await.expect("a submit button");
+    app.click(&submit, "create the reel").await;
+    app.wait_for(&testid("reel-editor"), UI).await;
+    let clips = app
+        .wait_until(
+            async |c| {
+                let clips = c.find_all(Locator::Css(&testid("reel-clip"))).await?;
+                Ok((!clips.is_empty()).then_some(clips))
+            },
+            UI,
+            "the reel's clips",
+        )
+        .await;
+    assert_eq!(clips.len(), 1, "one positive note this week; the improvement stays out");
+    assert_eq!(clips[0].attr("data-kind").await.unwrap().as_deref(), Some("positive"));
+    assert!(clips[0].text().await.unwrap().contains("Great pricing question"));
+
+    // Preview: the clip plays through the app's player and the row says so.
+    let preview = app.by_testid("reel-preview").await;
+    app.click(&preview, "reel-preview").await;
+    app.wait_until(
+        async |c| {
+            let clip = c.find(Locator::Css(&testid("reel-clip"))).await?;
+            Ok(clip.attr("data-playing").await?.filter(|v| v == "true").map(|_| ()))
+        },
+        UI,
+        "the clip to be marked as playing",
+    )
+    .await;
+    if let Ok(stop) = app.client().find(Locator::Css(&testid("reel-preview-stop"))).await {
+        app.click(&stop, "reel-preview-stop").await;
+    }
+
+    // Export as MP3 (the default) into the test folder.
+    let open = app.by_testid("reel-export").await;
+    app.click(&open, "reel-export").await;
+    app.wait_for(&testid("reel-export-dialog"), UI).await;
+    let folder = app.by_testid("reel-folder").await;
+    app.click(&folder, "reel-folder").await;
+    app.wait_until(
+        async |c| {
+            let d = c.find(Locator::Css(&testid("reel-export-dialog"))).await?;
+            Ok(d.text().await?.contains(&export.display().to_string()).then_some(()))
+        },
+        UI,
+        "the chosen folder in the export dialog",
+    )
+    .await;
+    let go =
+        app.wait_for(&format!("{} button[type=submit]", testid("reel-export-dialog")), UI).await;
+    app.click(&go, "start the export").await;
+    app.wait_for(&testid("reel-export-done"), RENDER).await;
+    app.close().await;
+
+    let written: Vec<_> = std::fs::read_dir(&export).unwrap().flatten().map(|e| e.path()).collect();
+    let mp3 = written.iter().find(|p| p.extension() == Some(os("mp3"))).expect("an MP3");
+    for ext in ["html", "vtt", "json"] {
+        assert!(written.iter().any(|p| p.extension() == Some(os(ext))), "no .{ext} in {written:?}");
+    }
+    assert!(
+        written.iter().all(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.')),
+        "no temporary file is left behind: {written:?}"
+    );
+    let seconds = ffprobe_seconds(mp3);
+    assert!((seconds - 15.0).abs() < 0.05, "one 15 s clip, no separator: {seconds} s");
+}
