@@ -216,6 +216,27 @@ fn assert_chapters_match_sources(rendered: &reel::Rendered, decoded: &[f32], min
     }
 }
 
+/// The MP3 is encoded in one segment per clip, joined in the silence before each separator's
+/// tone: that silence decodes silent (no click at a seam), and the tone sounds where it should.
+#[test]
+fn mp3_seams_between_clips_are_silent() {
+    let t = TempLib::new();
+    let lib = library(&t);
+    let (rendered, _) = render_week(&t, &lib, ReelFormat::Mp3);
+    let audio = reel_left(&rendered.audio);
+    let ms = |v: u64| (v * REEL_RATE as u64 / 1000) as usize;
+    for c in &rendered.chapters[1..] {
+        let sep_start = c.start_frame as usize - ms(SEPARATOR_MS as u64);
+        // 150 ms of silence, a 300 ms tone, 150 ms of silence; 10 ms margins for the fades.
+        let quiet = &audio[sep_start + ms(10)..sep_start + ms(140)];
+        let loudest = quiet.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        assert!(loudest < 0.003, "before chapter at {} ms: peak {loudest}", c.start_ms);
+        let tone = &audio[sep_start + ms(160)..sep_start + ms(440)];
+        let rms = (tone.iter().map(|v| v * v).sum::<f32>() / tone.len() as f32).sqrt();
+        assert!((rms - 0.125 / 2f32.sqrt()).abs() < 0.01, "tone rms {rms}");
+    }
+}
+
 #[test]
 fn each_wav_chapter_starts_with_the_source_at_the_clip_start() {
     let t = TempLib::new();

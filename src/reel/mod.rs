@@ -6,7 +6,8 @@
 //! - [`render`] decodes every clip through [`crate::audio::Source`], converts it to 44.1 kHz
 //!   stereo, evens loudness (EBU R128), fades every cut, puts a short tone between clips, and
 //!   writes the audio to a temporary name that is renamed into place only when complete.
-//! - [`encode`] writes that audio as WAV or as MP3 (LAME, with the delay in its info tag).
+//! - [`encode`] writes that audio as WAV, or as MP3 (LAME, one segment per clip encoded in
+//!   parallel, with the delay and padding in one info tag).
 //! - [`export`] writes the companion files from the same chapter list.
 
 pub mod encode;

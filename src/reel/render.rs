@@ -1,8 +1,9 @@
 //! Rendering a reel's audio: every clip decoded, converted to 44.1 kHz stereo, evened to
-//! [`TARGET_LUFS`], faded at both cuts, with a short tone between clips. The audio (WAV or MP3,
-//! see [`super::encode`]) is written to a hidden temporary name in the output folder and renamed
-//! into place only once complete, so a failed, cancelled or killed render never leaves a file at
-//! the target path.
+//! [`TARGET_LUFS`], faded at both cuts, with a short tone between clips. Clips are decoded (and
+//! for MP3 encoded) on the rayon pool a few at a time, and written in reel order. The audio (WAV
+//! or MP3, see [`super::encode`]) is written to a hidden temporary name in the output folder and
+//! renamed into place only once complete, so a failed, cancelled or killed render never leaves a
+//! file at the target path.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,9 @@ use audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Resampler};
 use serde::Serialize;
 
-use super::encode::{AudioWriter, ReelFormat};
+use super::encode::{
+    MP3_MAX_SEAM, Mp3Assembler, Mp3Segment, ReelFormat, WavWriter, encode_mp3_segment, mp3_seam,
+};
 use super::{Clip, ReelError};
 use crate::audio::{AudioError, Source};
 
@@ -102,16 +105,6 @@ fn frames_to_ms(frames: u64) -> i64 {
     (frames as f64 * 1000.0 / REEL_RATE as f64).round() as i64
 }
 
-/// What the writer thread is handed, in reel order.
-enum ToWriter {
-    Audio(Vec<f32>),
-    /// Everything is written: complete the file.
-    Finish,
-}
-
-/// Decodes clips on the rayon pool, a few ahead of the one being written, while one writer
-/// thread writes (and for MP3, encodes) in reel order. Preparing and encoding overlap; memory
-/// stays bounded by the clips in flight. Returns the frames written and the chapters.
 fn write_reel(
     clips: &[Clip],
     format: ReelFormat,
@@ -119,9 +112,87 @@ fn write_reel(
     progress: &mut dyn FnMut(usize, usize),
     cancel: &AtomicBool,
 ) -> Result<(u64, Vec<Chapter>), ReelError> {
-    let write_err = |source| ReelError::Write { path: partial.to_path_buf(), source };
-    let out = AudioWriter::create(format, partial).map_err(write_err)?;
     progress(0, clips.len());
+    match format {
+        ReelFormat::Wav => write_wav(clips, partial, progress, cancel),
+        ReelFormat::Mp3 => write_mp3(clips, partial, progress, cancel),
+    }
+}
+
+/// How many clips are decoded (or segments encoded) ahead of the one being written: enough to
+/// keep every core busy, few enough to bound memory.
+fn ahead() -> usize {
+    rayon::current_num_threads().max(1) + 1
+}
+
+/// The clips, decoded on the rayon pool a few ahead and handed out in reel order.
+struct Decoded<'a> {
+    clips: &'a [Clip],
+    pending: VecDeque<mpsc::Receiver<Result<Prepared, AudioError>>>,
+    next: usize,
+}
+
+impl<'a> Decoded<'a> {
+    fn new(clips: &'a [Clip]) -> Self {
+        Decoded { clips, pending: VecDeque::new(), next: 0 }
+    }
+
+    /// Clip `index`, the one after the last taken, ready to write.
+    fn take(&mut self, index: usize) -> Result<Prepared, ReelError> {
+        while self.next < self.clips.len() && self.next < index + ahead() {
+            let (tx, rx) = mpsc::sync_channel(1);
+            let clip = self.clips[self.next].clone();
+            rayon::spawn(move || {
+                let _ = tx.send(prepare(&clip));
+            });
+            self.pending.push_back(rx);
+            self.next += 1;
+        }
+        let clip = &self.clips[index];
+        let result = self.pending.pop_front().and_then(|rx| rx.recv().ok()).unwrap_or_else(|| {
+            Err(AudioError::Corrupt {
+                path: PathBuf::from(&clip.path),
+                reason: "decoding the clip stopped unexpectedly".into(),
+            })
+        });
+        result.map_err(|source| ReelError::Clip {
+            index: index + 1,
+            path: PathBuf::from(&clip.path),
+            source,
+        })
+    }
+}
+
+fn chapter(clip: &Clip, start: u64, end: u64, loudness: Option<f64>) -> Chapter {
+    Chapter {
+        start_frame: start,
+        start_ms: frames_to_ms(start),
+        end_ms: frames_to_ms(end),
+        clip: clip.clone(),
+        loudness,
+    }
+}
+
+fn check_cancel(cancel: &AtomicBool) -> Result<(), ReelError> {
+    if cancel.load(Ordering::Relaxed) { Err(ReelError::Cancelled) } else { Ok(()) }
+}
+
+/// What the WAV writer thread is handed, in reel order.
+enum ToWriter {
+    Audio(Vec<f32>),
+    /// Everything is written: complete the file.
+    Finish,
+}
+
+/// WAV: clips decode on the pool while one writer thread writes them in order.
+fn write_wav(
+    clips: &[Clip],
+    partial: &Path,
+    progress: &mut dyn FnMut(usize, usize),
+    cancel: &AtomicBool,
+) -> Result<(u64, Vec<Chapter>), ReelError> {
+    let write_err = |source| ReelError::Write { path: partial.to_path_buf(), source };
+    let out = WavWriter::create(partial).map_err(write_err)?;
     let (to_writer, from_main) = mpsc::sync_channel::<ToWriter>(2);
     std::thread::scope(|scope| {
         let writer = scope.spawn(move || -> std::io::Result<Option<u64>> {
@@ -136,7 +207,7 @@ fn write_reel(
             // the partial file.
             Ok(None)
         });
-        let fed = feed(clips, &to_writer, progress, cancel);
+        let fed = feed_wav(clips, &to_writer, progress, cancel);
         if fed.is_ok() {
             let _ = to_writer.send(ToWriter::Finish);
         }
@@ -156,17 +227,15 @@ fn write_reel(
     })
 }
 
-/// Sends the clips' audio, separators between them, to the writer in order; returns the
+/// Sends the clips' audio, separators between them, to the WAV writer in order; returns the
 /// chapters. Stops at the first failed clip, at cancel, or when the writer has gone away.
-fn feed(
+fn feed_wav(
     clips: &[Clip],
     to_writer: &mpsc::SyncSender<ToWriter>,
     progress: &mut dyn FnMut(usize, usize),
     cancel: &AtomicBool,
 ) -> Result<Vec<Chapter>, ReelError> {
-    let ahead = rayon::current_num_threads().max(1) + 1;
-    let mut pending: VecDeque<mpsc::Receiver<Result<Prepared, AudioError>>> = VecDeque::new();
-    let mut next = 0;
+    let mut decoded = Decoded::new(clips);
     let mut frames = 0u64;
     let mut chapters = Vec::with_capacity(clips.len());
     // The writer went away: its own error is what the caller reports.
@@ -175,32 +244,9 @@ fn feed(
         source: std::io::Error::other("the reel writer stopped"),
     };
     for (index, clip) in clips.iter().enumerate() {
-        while next < clips.len() && next < index + ahead {
-            let (tx, rx) = mpsc::sync_channel(1);
-            let c = clips[next].clone();
-            rayon::spawn(move || {
-                let _ = tx.send(prepare(&c));
-            });
-            pending.push_back(rx);
-            next += 1;
-        }
-        if cancel.load(Ordering::Relaxed) {
-            return Err(ReelError::Cancelled);
-        }
-        let result = pending.pop_front().and_then(|rx| rx.recv().ok()).unwrap_or_else(|| {
-            Err(AudioError::Corrupt {
-                path: PathBuf::from(&clip.path),
-                reason: "decoding the clip stopped unexpectedly".into(),
-            })
-        });
-        let Prepared { audio, loudness } = result.map_err(|source| ReelError::Clip {
-            index: index + 1,
-            path: PathBuf::from(&clip.path),
-            source,
-        })?;
-        if cancel.load(Ordering::Relaxed) {
-            return Err(ReelError::Cancelled);
-        }
+        check_cancel(cancel)?;
+        let Prepared { audio, loudness } = decoded.take(index)?;
+        check_cancel(cancel)?;
         if index > 0 {
             let sep = separator();
             frames += sep.len() as u64 / 2;
@@ -209,16 +255,84 @@ fn feed(
         let start = frames;
         frames += audio.len() as u64 / 2;
         to_writer.send(ToWriter::Audio(audio)).map_err(|_| gone())?;
-        chapters.push(Chapter {
-            start_frame: start,
-            start_ms: frames_to_ms(start),
-            end_ms: frames_to_ms(frames),
-            clip: clip.clone(),
-            loudness,
-        });
+        chapters.push(chapter(clip, start, frames, loudness));
         progress(index + 1, clips.len());
     }
     Ok(chapters)
+}
+
+/// Where, in the separator's leading silence, one MP3 segment ends and the next begins (before
+/// the seam's own silence, at most [`MP3_MAX_SEAM`] frames, is cut out after it).
+const MP3_CUT_FRAMES: usize = 2_000;
+
+/// MP3: one segment per clip, encoded in parallel. Segment `k` is the rest of separator `k-1`,
+/// clip `k`, and separator `k`'s first [`MP3_CUT_FRAMES`]. Every segment is a complete MP3
+/// stream of its own; decoding their concatenation puts [`mp3_seam`] frames of silence at each
+/// seam, so exactly that much is left out of the separator's silence after the cut. The decoded
+/// reel therefore has every clip at the same frame as the WAV reel.
+fn write_mp3(
+    clips: &[Clip],
+    partial: &Path,
+    progress: &mut dyn FnMut(usize, usize),
+    cancel: &AtomicBool,
+) -> Result<(u64, Vec<Chapter>), ReelError> {
+    let write_err = |source| ReelError::Write { path: partial.to_path_buf(), source };
+    let mut out = Mp3Assembler::create(partial).map_err(write_err)?;
+    let mut decoded = Decoded::new(clips);
+    let mut encoding: VecDeque<mpsc::Receiver<std::io::Result<Mp3Segment>>> = VecDeque::new();
+    let write_next = |out: &mut Mp3Assembler, rx: mpsc::Receiver<std::io::Result<Mp3Segment>>| {
+        let segment = rx
+            .recv()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the MP3 encoder stopped unexpectedly")))
+            .map_err(write_err)?;
+        out.append(segment).map_err(write_err)
+    };
+    let sep = separator();
+    // The cut and the largest seam stay inside the silence before the tone.
+    const { assert!(MP3_CUT_FRAMES + MP3_MAX_SEAM as usize <= separator_lead_frames() - 1_000) };
+    let (mut frames, mut seam) = (0u64, 0usize);
+    let mut chapters = Vec::with_capacity(clips.len());
+    for (index, clip) in clips.iter().enumerate() {
+        check_cancel(cancel)?;
+        let Prepared { audio, loudness } = decoded.take(index)?;
+        check_cancel(cancel)?;
+        let last = index + 1 == clips.len();
+        let mut pcm = Vec::with_capacity(audio.len() + sep.len());
+        if index > 0 {
+            pcm.extend_from_slice(&sep[(MP3_CUT_FRAMES + seam) * 2..]);
+            frames += sep.len() as u64 / 2;
+        }
+        let start = frames;
+        frames += audio.len() as u64 / 2;
+        chapters.push(chapter(clip, start, frames, loudness));
+        pcm.extend_from_slice(&audio);
+        drop(audio);
+        if !last {
+            pcm.extend_from_slice(&sep[..MP3_CUT_FRAMES * 2]);
+        }
+        seam = mp3_seam(pcm.len() as u64 / 2) as usize;
+        let (tx, rx) = mpsc::sync_channel(1);
+        rayon::spawn(move || {
+            let _ = tx.send(encode_mp3_segment(&pcm, index == 0));
+        });
+        encoding.push_back(rx);
+        while encoding.len() > ahead() {
+            if let Some(rx) = encoding.pop_front() {
+                write_next(&mut out, rx)?;
+            }
+        }
+        progress(index + 1, clips.len());
+    }
+    while let Some(rx) = encoding.pop_front() {
+        check_cancel(cancel)?;
+        write_next(&mut out, rx)?;
+    }
+    let decoded_frames = out.finish().map_err(write_err)?;
+    if decoded_frames != frames {
+        let reason = format!("the MP3 decodes to {decoded_frames} frames, not the reel's {frames}");
+        return Err(write_err(std::io::Error::other(reason)));
+    }
+    Ok((frames, chapters))
 }
 
 /// A clip ready to be written: evened and faded, with its measured loudness.
@@ -320,11 +434,16 @@ fn fade(audio: &mut [f32]) {
     }
 }
 
+/// The separator's leading silence, in frames.
+const fn separator_lead_frames() -> usize {
+    ((REEL_RATE * SEPARATOR_MS / 1000 - REEL_RATE * TONE_MS / 1000) / 2) as usize
+}
+
 /// The separator: 150 ms silence, a 300 ms 880 Hz tone at -18 dBFS with fades, 150 ms silence.
 fn separator() -> Vec<f32> {
     let total = (REEL_RATE * SEPARATOR_MS / 1000) as usize;
     let tone = (REEL_RATE * TONE_MS / 1000) as usize;
-    let lead = (total - tone) / 2;
+    let lead = separator_lead_frames();
     let mut out = vec![0.0f32; total * 2];
     let mut t: Vec<f32> = (0..tone)
         .flat_map(|i| {
