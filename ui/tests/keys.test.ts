@@ -31,6 +31,13 @@ describe("actionFor", () => {
     expect(actionFor(key("z", { ctrlKey: true }))).toEqual({ kind: "undo" });
     expect(actionFor(key("z", { metaKey: true }))).toEqual({ kind: "undo" });
   });
+  it("switches between Calls and Reels with Ctrl/Cmd+1 and +2", () => {
+    expect(actionFor(key("1", { ctrlKey: true }))).toEqual({ kind: "nav", to: "calls" });
+    expect(actionFor(key("2", { metaKey: true }))).toEqual({ kind: "nav", to: "reels" });
+    expect(actionFor(key("2"))).toBeNull();
+    expect(actionFor(key("2", { ctrlKey: true, targetIsEditable: true }))).toBeNull();
+    expect(actionFor(key("1", { ctrlKey: true, altKey: true }))).toBeNull();
+  });
   it("leaves other Ctrl, Cmd and Alt combinations to the system", () => {
     expect(actionFor(key("p", { ctrlKey: true }))).toBeNull();
     expect(actionFor(key("c", { metaKey: true }))).toBeNull();
@@ -73,7 +80,7 @@ describe("isEditableTarget", () => {
 describe("SHORTCUTS", () => {
   it("lists every key the map knows", () => {
     const listed = SHORTCUTS.map((s) => s.keys).join(" ");
-    for (const k of ["Space", "P", "I", "Shift+P", "N / Shift+N", "[ / ]", "Esc", "Enter", "?", "Ctrl/⌘+Z"]) {
+    for (const k of ["Space", "P", "I", "Shift+P", "N / Shift+N", "[ / ]", "Esc", "Enter", "?", "Ctrl/⌘+Z", "Ctrl/⌘+1 / Ctrl/⌘+2"]) {
       expect(listed).toContain(k);
     }
   });

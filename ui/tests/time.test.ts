@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dateInputToMs, formatClock, formatDateTime, formatDuration, parseClock } from "../src/lib/time";
+import { dateInputToMs, formatClock, formatDate, formatDateTime, formatDuration, parseClock } from "../src/lib/time";
 
 describe("formatClock", () => {
   it("shows minutes, seconds and tenths", () => {
@@ -68,5 +68,15 @@ describe("dates", () => {
   it("gives null for an empty date input", () => {
     expect(dateInputToMs("")).toBeNull();
     expect(dateInputToMs("03/05/2024")).toBeNull();
+  });
+});
+
+describe("formatDate", () => {
+  it("shows the local day as YYYY-MM-DD", () => {
+    expect(formatDate(new Date(2025, 0, 5, 23, 59).getTime())).toBe("2025-01-05");
+    expect(formatDate(new Date(2025, 11, 31, 0, 0).getTime())).toBe("2025-12-31");
+  });
+  it("is empty for an invalid time", () => {
+    expect(formatDate(Number.NaN)).toBe("");
   });
 });

@@ -164,9 +164,8 @@ async fn main() {
         app.click(&back, "back").await;
     }
     stats("open a 60-minute call: waveform and 40 markers drawn", open, "ms");
-    for (label, v) in ["  reading the call (IPC)", "  first peaks (render + IPC)", "  drawing"]
-        .iter()
-        .zip(phases)
+    for (label, v) in
+        ["  reading the call (IPC)", "  first peaks (render + IPC)", "  drawing"].iter().zip(phases)
     {
         stats(label, v, "ms");
     }

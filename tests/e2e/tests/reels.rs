@@ -62,9 +62,11 @@ async fn a_reel_of_the_weeks_positives_is_previewed_and_exported_as_mp3() {
     let export = dir.path().join("export");
     std::fs::create_dir(&export).unwrap();
 
+    // Kept alive for the whole test: it owns the capture FIFO and the ALSA configuration.
+    let audio = Audio::paced();
     let app = App::builder(&display, "reels")
         .library(&library)
-        .audio(&Audio::paced())
+        .audio(&audio)
         .env("GAMEFILM_TEST_EXPORT_DIR", export.as_os_str())
         .start()
         .await;
@@ -72,9 +74,9 @@ async fn a_reel_of_the_weeks_positives_is_previewed_and_exported_as_mp3() {
     app.click(&nav, "nav-reels").await;
     let new = app.wait_for(&testid("reel-new"), UI).await;
     app.click(&new, "reel-new").await;
-    let form = app.wait_for(&testid("reel-new-form"), UI).await;
-    let submit = form.find(Locator::Css("button[type=submit]")).await.expect("a submit button");
-    app.click(&submit, "create the reel").await;
+    app.wait_for(&testid("reel-new-form"), UI).await;
+    let create = app.by_testid("reel-new-create").await;
+    app.click(&create, "reel-new-create").await;
     app.wait_for(&testid("reel-editor"), UI).await;
     let clips = app
         .wait_until(
@@ -114,16 +116,19 @@ async fn a_reel_of_the_weeks_positives_is_previewed_and_exported_as_mp3() {
     app.click(&folder, "reel-folder").await;
     app.wait_until(
         async |c| {
-            let d = c.find(Locator::Css(&testid("reel-export-dialog"))).await?;
-            Ok(d.text().await?.contains(&export.display().to_string()).then_some(()))
+            // The path is shown shortened to fit; its title holds it whole.
+            let Some(p) = c.find_all(Locator::Css(&testid("reel-folder-path"))).await?.pop() else {
+                return Ok(None);
+            };
+            Ok((p.attr("title").await?.as_deref() == Some(&*export.display().to_string()))
+                .then_some(()))
         },
         UI,
         "the chosen folder in the export dialog",
     )
     .await;
-    let go =
-        app.wait_for(&format!("{} button[type=submit]", testid("reel-export-dialog")), UI).await;
-    app.click(&go, "start the export").await;
+    let go = app.by_testid("reel-export-start").await;
+    app.click(&go, "reel-export-start").await;
     app.wait_for(&testid("reel-export-done"), RENDER).await;
     app.close().await;
 

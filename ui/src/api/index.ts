@@ -17,11 +17,19 @@ import type { LibraryInfo } from "./bindings/LibraryInfo";
 import type { ListFilter } from "./bindings/ListFilter";
 import type { Note } from "./bindings/Note";
 import type { NoteInput } from "./bindings/NoteInput";
+import type { NoteSearch } from "./bindings/NoteSearch";
 import type { NoteUpdate } from "./bindings/NoteUpdate";
 import type { PlayerEvent } from "./bindings/PlayerEvent";
 import type { PlayerInfo } from "./bindings/PlayerInfo";
 import type { RecordingPage } from "./bindings/RecordingPage";
+import type { ReelDetail } from "./bindings/ReelDetail";
+import type { ReelExport } from "./bindings/ReelExport";
+import type { ReelFormat } from "./bindings/ReelFormat";
+import type { ReelPlan } from "./bindings/ReelPlan";
+import type { ReelSummary } from "./bindings/ReelSummary";
+import type { RenderEvent } from "./bindings/RenderEvent";
 import type { Reply } from "./bindings/Reply";
+import type { SearchPage } from "./bindings/SearchPage";
 import type { SelfReview } from "./bindings/SelfReview";
 import type { Waveform } from "./bindings/Waveform";
 
@@ -101,14 +109,24 @@ export const importCancel = () => call<void>("import_cancel");
 
 // Player
 
-/** Opens the recording paused at `fromMs`; positions and the end arrive through `onEvent`. */
+/**
+ * Opens the recording paused at `fromMs`; positions and the end arrive through `onEvent`.
+ * `toMs` ends playback there (a reel clip): `ended` is sent when it is reached. Null or
+ * undefined plays to the end of the recording.
+ */
 export function playerOpen(
   recordingId: number,
   fromMs: number,
+  toMs: number | null | undefined,
   onEvent: (e: PlayerEvent) => void,
 ): Promise<PlayerInfo> {
   const channel = new Channel<PlayerEvent>(onEvent);
-  return call<PlayerInfo>("player_open", { recordingId, fromMs, onEvent: channel });
+  return call<PlayerInfo>("player_open", {
+    recordingId,
+    fromMs: Math.max(0, Math.round(fromMs)),
+    toMs: toMs === null || toMs === undefined ? null : Math.max(0, Math.round(toMs)),
+    onEvent: channel,
+  });
 }
 
 export const playerPlay = () => call<void>("player_play");
@@ -118,6 +136,58 @@ export const playerSeek = (ms: number) => call<void>("player_seek", { ms: Math.m
 export const playerSetSpeed = (speed: number) => call<void>("player_set_speed", { speed });
 export const playerSetSkipSilence = (on: boolean) => call<void>("player_set_skip_silence", { on });
 export const playerSetChannel = (mode: ChannelMode) => call<void>("player_set_channel", { mode });
+
+// Reels
+
+/** Every reel, most recently created first. */
+export const reelsList = () => call<ReelSummary[]>("reels_list");
+
+export const reelsGet = (id: number) => call<ReelDetail>("reels_get", { id });
+
+/** A new reel from the notes of a period (positive only unless `plan.kinds` says otherwise); may be empty. */
+export const reelsCreate = (plan: ReelPlan) => call<ReelDetail>("reels_create", { plan });
+
+export const reelsRename = (id: number, title: string) => call<ReelDetail>("reels_rename", { id, title });
+
+/**
+ * Adds a note of any kind (how a coach puts an improvement in a reel on purpose) at `position`,
+ * or at the end. Its span is the one planning gives: a range note's range, a point padded.
+ */
+export const reelsAddNote = (id: number, noteId: string, position?: number | null) =>
+  call<ReelDetail>("reels_add_note", { id, noteId, position: position ?? null });
+
+export const reelsRemoveClip = (id: number, position: number) =>
+  call<ReelDetail>("reels_remove_clip", { id, position });
+
+/** Moves the clip at `from` so that it ends up at `to`. */
+export const reelsMoveClip = (id: number, from: number, to: number) =>
+  call<ReelDetail>("reels_move_clip", { id, from, to });
+
+export const reelsTrimClip = (id: number, position: number, startMs: number, endMs: number) =>
+  call<ReelDetail>("reels_trim_clip", { id, position, startMs: Math.round(startMs), endMs: Math.round(endMs) });
+
+/** Deletes the reel and its clips for good (the notes and recordings stay). */
+export const reelsDelete = (id: number) => call<void>("reels_delete", { id });
+
+/** Full-text search over note text (and, without `kind`, recording titles). */
+export const notesSearch = (query: NoteSearch) => call<SearchPage>("notes_search", { query });
+
+/** Asks for the export folder (native dialog); null when cancelled. */
+export const reelsPickFolder = () => call<string | null>("reels_pick_folder");
+
+/** Renders the reel and its companion files into `outDir`, reporting clips done through `onEvent`. */
+export function reelsRender(
+  id: number,
+  format: ReelFormat,
+  outDir: string,
+  onEvent: (e: RenderEvent) => void,
+): Promise<ReelExport> {
+  const channel = new Channel<RenderEvent>(onEvent);
+  return call<ReelExport>("reels_render", { id, format, outDir, onEvent: channel });
+}
+
+/** Stops the running export: `reels_render` then rejects with `reel.cancelled`. */
+export const reelsRenderCancel = () => call<void>("reels_render_cancel");
 
 // Drag and drop
 

@@ -14,6 +14,8 @@ export type Action =
   | { kind: "zoom"; dir: 1 | -1 }
   | { kind: "help" }
   | { kind: "undo" }
+  /** Ctrl/⌘+1, Ctrl/⌘+2: the Calls or the Reels tab. */
+  | { kind: "nav"; to: "calls" | "reels" }
   /** Esc outside any field: close what is open, else go back to the library. */
   | { kind: "escape" }
   /** Esc inside a field: leave the field. */
@@ -38,6 +40,8 @@ export function actionFor(e: KeyLike): Action | null {
   if (command) {
     // Ctrl/⌘+Z undoes a delete; every other combination stays with the browser or the system.
     if (!e.altKey && !e.shiftKey && e.key.toLowerCase() === "z") return { kind: "undo" };
+    if (!e.altKey && !e.shiftKey && e.key === "1") return { kind: "nav", to: "calls" };
+    if (!e.altKey && !e.shiftKey && e.key === "2") return { kind: "nav", to: "reels" };
     return null;
   }
   if (e.altKey) return null;
@@ -109,17 +113,18 @@ export function isEditableTarget(target: TargetLike | null | undefined): boolean
 
 /** Every shortcut, for the shortcuts dialog and for button titles. */
 export const SHORTCUTS: ReadonlyArray<{ keys: string; what: string }> = [
-  { keys: "Space", what: "Play / pause" },
+  { keys: "Space", what: "Play / pause (in a reel: preview the reel / stop)" },
   { keys: "← / →", what: "Back / forward 5 seconds" },
   { keys: "[ / ]", what: "Slower / faster" },
   { keys: "P", what: "Positive note 2 s before the playhead (keeps playing)" },
   { keys: "I", what: "Improvement note 2 s before the playhead (keeps playing)" },
   { keys: "Shift+P / Shift+I", what: "Positive / improvement note over the selected range" },
   { keys: "Enter", what: "In a note: keep it and go back to listening" },
-  { keys: "Esc", what: "In a new note: drop it. Elsewhere: close, or back to the library" },
+  { keys: "Esc", what: "In a new note: drop it. Elsewhere: close, or back to the library (or the reels)" },
   { keys: "N / Shift+N", what: "Next / previous note, with 3 s lead-in" },
   { keys: "+ / −", what: "Zoom the waveform in / out (also Ctrl/⌘ + wheel)" },
-  { keys: "Ctrl/⌘+Z", what: "Undo the last note deletion" },
+  { keys: "Ctrl/⌘+Z", what: "Undo the last note deletion (in a reel: the last clip removed)" },
+  { keys: "Ctrl/⌘+1 / Ctrl/⌘+2", what: "Go to Calls / Reels" },
   { keys: "↑ / ↓, Enter", what: "Library: move the selection, open the call" },
   { keys: "?", what: "This list" },
 ];

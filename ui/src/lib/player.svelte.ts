@@ -50,7 +50,7 @@ export class PlayerController {
     this.#durationMs = durationMs;
     this.positionMs = this.#clamp(fromMs);
     try {
-      await playerOpen(recordingId, this.positionMs, (e) => this.#onEvent(e));
+      await playerOpen(recordingId, this.positionMs, null, (e) => this.#onEvent(e));
       if (this.#closed) {
         // The view was left while the player was opening.
         await playerClose().catch(() => undefined);

@@ -56,6 +56,13 @@ export function formatDateTime(unixMs: number): string {
   );
 }
 
+/** A day as local `YYYY-MM-DD`; empty for an invalid time. */
+export function formatDate(unixMs: number): string {
+  const d = new Date(unixMs);
+  if (Number.isNaN(d.getTime())) return "";
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
+}
+
 /** Local wall-clock time `HH:MM` (for "saved at"). */
 export function formatTimeOfDay(unixMs: number): string {
   const d = new Date(unixMs);

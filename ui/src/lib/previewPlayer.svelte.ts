@@ -1,0 +1,105 @@
+// The reel editor's side of the player: runs the preview state machine (reelPreview.ts) against
+// the shell. Player commands go one at a time, in order (open, play, close), as the call view's
+// do: the shell runs commands on worker threads, so two in flight could land in either order.
+
+import { playerClose, playerOpen, playerPlay, toAppError, type AppError } from "../api";
+import type { PlayerEvent } from "../api/bindings/PlayerEvent";
+import { IDLE, isRunning, previewStep, type PreviewEffect, type PreviewInput, type PreviewState } from "./reelPreview";
+
+export interface PreviewClip {
+  recordingId: number;
+  startMs: number;
+  endMs: number;
+}
+
+export class PreviewPlayer {
+  state = $state<PreviewState>(IDLE);
+
+  #clips: () => readonly PreviewClip[];
+  #onError: (e: AppError) => void;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /** `clips`: the reel's clips as they are now; `onError` shows what went wrong. */
+  constructor(clips: () => readonly PreviewClip[], onError: (e: AppError) => void) {
+    this.#clips = clips;
+    this.#onError = onError;
+  }
+
+  get running(): boolean {
+    return isRunning(this.state);
+  }
+
+  /** The clip being played (or opened), or null. */
+  get index(): number | null {
+    return this.state.status === "idle" ? null : this.state.index;
+  }
+
+  start(index = 0): void {
+    this.#dispatch({ type: "start", index, clipCount: this.#clips().length });
+  }
+
+  stop(): void {
+    this.#dispatch({ type: "stop" });
+  }
+
+  toggle(): void {
+    if (this.running) this.stop();
+    else this.start(0);
+  }
+
+  #dispatch(input: PreviewInput): void {
+    const { state, effects } = previewStep(this.state, input);
+    this.state = state;
+    for (const effect of effects) this.#run(effect);
+  }
+
+  #run(effect: PreviewEffect): void {
+    switch (effect.type) {
+      case "open": {
+        const clip = this.#clips()[effect.index];
+        const { token } = effect;
+        if (!clip) {
+          this.#dispatch({ type: "ended", token, clipCount: 0 });
+          return;
+        }
+        this.#send(() => playerOpen(clip.recordingId, clip.startMs, clip.endMs, (e) => this.#onEvent(token, e))).then(
+          () => this.#dispatch({ type: "opened", token }),
+          (e: unknown) => this.#dispatch({ type: "failed", token, error: toAppError(e) }),
+        );
+        return;
+      }
+      case "play": {
+        const { token } = effect;
+        this.#send(playerPlay).catch((e: unknown) => this.#dispatch({ type: "failed", token, error: toAppError(e) }));
+        return;
+      }
+      case "close":
+        this.#send(playerClose).catch((e: unknown) => this.#onError(toAppError(e)));
+        return;
+      case "report":
+        this.#onError(effect.error);
+        return;
+    }
+  }
+
+  #onEvent(token: number, e: PlayerEvent): void {
+    switch (e.type) {
+      case "position":
+        this.#dispatch({ type: "position", token, ms: e.ms });
+        break;
+      case "ended":
+        this.#dispatch({ type: "ended", token, clipCount: this.#clips().length });
+        break;
+      case "failed":
+        this.#dispatch({ type: "failed", token, error: { code: "player.failed", message: e.message } });
+        break;
+    }
+  }
+
+  /** Runs `command` after the commands sent before it; resolves or rejects with it. */
+  #send<T>(command: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(command);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
