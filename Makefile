@@ -6,7 +6,7 @@ DEMO_LIB := $(DEMO_DIR)/library.sqlite
 BINDINGS := ui/src/api/bindings
 
 .PHONY: deps ui ui-test app run demo test lint fmt bindings check-bindings bench bench-import \
-	bench-library bench-player bench-app check-core-deps
+	bench-library bench-player bench-app bench-reel check-core-deps
 
 # Debian packages, the UI's npm packages and tauri-driver (for the window tests).
 deps:
@@ -64,7 +64,7 @@ check-bindings:
 check-core-deps:
 	@! $(CARGO) tree --locked -p gamefilm -e normal | grep -q tauri || { echo "the gamefilm core depends on tauri"; exit 1; }
 
-bench: bench-import bench-library bench-player bench-app
+bench: bench-import bench-library bench-player bench-app bench-reel
 
 bench-import: deps
 	scripts/bench-import.sh
@@ -75,6 +75,13 @@ bench-library:
 bench-player: deps
 	$(CARGO) bench --locked --bench player
 
-# Window figures (start to interactive, opening a 60-minute call, scrolling 100,000 rows).
+# Window figures under Xvfb (start to interactive, opening a 60-minute call, scrolling 100,000
+# rows next to a plain list). The app measured is the debug build `make run` opens;
+# GAMEFILM_APP_BIN=target/release/gamefilm-app measures a release build instead.
 bench-app: app
-	$(CARGO) test --locked --release -p gamefilm-e2e --test bench -- --ignored --nocapture
+	$(CARGO) build --locked --bin gamefilm
+	$(CARGO) bench --locked -p gamefilm-e2e --bench app
+
+# A 20-clip reel from five 60-minute sources against one ffmpeg filter_complex, as ratios.
+bench-reel: deps
+	scripts/bench-reel.sh
