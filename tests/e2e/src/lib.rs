@@ -6,6 +6,7 @@
 //! - [`Audio`]: an ALSA configuration for the app, either a paced capture or no device at all.
 //! - [`App`]: tauri-driver plus a WebDriver session on the app binary, with waits that fail with
 //!   the page's state, a screenshot and the app's log.
+//! - [`FileDrag`]: files dragged onto the window from another X client (XDND), then dropped.
 //! - [`fixture`]: test recordings made from synthetic speech.
 //!
 //! This crate depends on neither the app nor the core, so that building it never changes the
@@ -14,6 +15,7 @@
 mod app;
 mod audio;
 mod display;
+mod drag;
 pub mod fixture;
 mod process;
 
@@ -22,6 +24,7 @@ use std::path::{Path, PathBuf};
 pub use app::{App, AppBuilder, READY_CSS};
 pub use audio::{Audio, BYTES_PER_SECOND, Captured, RATE};
 pub use display::Display;
+pub use drag::FileDrag;
 pub use fantoccini::{Client, Locator, elements::Element, error::CmdError, key::Key};
 pub use process::live_group_members;
 
