@@ -4,10 +4,7 @@
 
 mod common;
 
-use std::sync::atomic::AtomicBool;
-
 use common::*;
-use gamefilm::import::{self, ImportOptions, NoProgress};
 use gamefilm::library::notes::{self, NewNote};
 use gamefilm::library::recordings::{self, ListFilter, MetaEdit, SortKey};
 use gamefilm::library::{Library, LibraryError, NoteKind, reviews};
@@ -17,24 +14,8 @@ fn three_calls(t: &TempLib) -> (Library, [i64; 3]) {
     let mut lib = t.open();
     let names = ["flac.flac", "pcm16_44k_stereo.wav", "mp3_8k_mono.mp3"];
     let paths: Vec<_> = names.iter().map(|n| fixture(n)).collect();
-    let report = import::import(
-        &mut lib,
-        &paths,
-        &ImportOptions::default(),
-        &NoProgress,
-        &AtomicBool::new(false),
-    )
-    .unwrap();
-    assert_eq!(report.imported(), 3);
-    let id = |name: &str| -> i64 {
-        lib.conn()
-            .query_row("SELECT id FROM recordings WHERE path LIKE ?1", [format!("%{name}")], |r| {
-                r.get(0)
-            })
-            .unwrap()
-    };
-    let ids = [id(names[0]), id(names[1]), id(names[2])];
-    (lib, ids)
+    let ids = import_all(&mut lib, &paths);
+    (lib, [ids[0], ids[1], ids[2]])
 }
 
 fn add(lib: &mut Library, rec: i64, at: i64, kind: NoteKind, text: &str) -> String {

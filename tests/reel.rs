@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use base64::Engine;
 use common::*;
-use gamefilm::import::{self, ImportOptions, NoProgress};
 use gamefilm::library::notes::{self, NewNote};
 use gamefilm::library::{Library, NoteKind};
 use gamefilm::reel::render::{REEL_RATE, SEPARATOR_MS};
@@ -25,32 +24,10 @@ const PWN: &str =
 fn library(t: &TempLib) -> Library {
     let mut lib = t.open();
     let files = [fixture("mp3_8k_mono.mp3"), fixture("aac.m4a"), fixture("pcm16_44k_stereo.wav")];
-    let report = import::import(
-        &mut lib,
-        &files,
-        &ImportOptions::default(),
-        &NoProgress,
-        &AtomicBool::new(false),
-    )
-    .unwrap();
-    assert_eq!(report.imported(), 3);
-    let id = |name: &str| -> i64 {
-        lib.conn()
-            .query_row("SELECT id FROM recordings WHERE path LIKE ?1", [format!("%{name}")], |r| {
-                r.get(0)
-            })
-            .unwrap()
-    };
-    let (mp3, m4a, wav) = (id("mp3_8k_mono.mp3"), id("aac.m4a"), id("pcm16_44k_stereo.wav"));
+    let ids = import_all(&mut lib, &files);
+    let (mp3, m4a, wav) = (ids[0], ids[1], ids[2]);
     // Distinct call times give the reel a known order: mp3, m4a, wav.
-    for (i, rec) in [mp3, m4a, wav].iter().enumerate() {
-        lib.conn()
-            .execute(
-                "UPDATE recordings SET call_time = ?2 WHERE id = ?1",
-                [*rec, gamefilm::timefmt::now_ms() - 3_600_000 + i as i64 * 60_000],
-            )
-            .unwrap();
-    }
+    order_calls(&lib, &ids);
     let add = |lib: &mut Library, rec, start, end, kind, text: &str| {
         notes::create(
             lib,

@@ -9,7 +9,6 @@ use std::process::Command;
 use std::sync::atomic::AtomicBool;
 
 use common::*;
-use gamefilm::import::{self, ImportOptions, NoProgress};
 use gamefilm::library::notes::{self, NewNote};
 use gamefilm::library::reels::{self, MAX_CLIP_MS, ReelDetail};
 use gamefilm::library::{Library, LibraryError, Note, NoteKind};
@@ -49,31 +48,9 @@ fn long_recording(t: &TempLib) -> PathBuf {
 fn week(t: &TempLib) -> Week {
     let mut lib = t.open();
     let files = [fixture("mp3_8k_mono.mp3"), fixture("pcm16_44k_stereo.wav"), long_recording(t)];
-    let report = import::import(
-        &mut lib,
-        &files,
-        &ImportOptions::default(),
-        &NoProgress,
-        &AtomicBool::new(false),
-    )
-    .unwrap();
-    assert_eq!(report.imported(), 3);
-    let id = |name: &str| -> i64 {
-        lib.conn()
-            .query_row("SELECT id FROM recordings WHERE path LIKE ?1", [format!("%{name}")], |r| {
-                r.get(0)
-            })
-            .unwrap()
-    };
-    let (mp3, wav, long) = (id("mp3_8k_mono.mp3"), id("pcm16_44k_stereo.wav"), id("long_call.wav"));
-    for (i, rec) in [mp3, wav, long].iter().enumerate() {
-        lib.conn()
-            .execute(
-                "UPDATE recordings SET call_time = ?2 WHERE id = ?1",
-                [*rec, gamefilm::timefmt::now_ms() - 3_600_000 + i as i64 * 60_000],
-            )
-            .unwrap();
-    }
+    let ids = import_all(&mut lib, &files);
+    let (mp3, wav, long) = (ids[0], ids[1], ids[2]);
+    order_calls(&lib, &ids);
     let add = |lib: &mut Library, rec, start, end, kind, text: &str| {
         notes::create(
             lib,

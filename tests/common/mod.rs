@@ -156,3 +156,41 @@ pub fn correlation(a: &[f32], b: &[f32]) -> f64 {
     }
     if aa == 0.0 || bb == 0.0 { 0.0 } else { ab / (aa * bb).sqrt() }
 }
+
+/// Imports `files` into `lib` (all must be new) and returns their recording ids, in order.
+pub fn import_all(lib: &mut Library, files: &[PathBuf]) -> Vec<i64> {
+    use gamefilm::import::{self, ImportOptions, NoProgress};
+    let report = import::import(
+        lib,
+        files,
+        &ImportOptions::default(),
+        &NoProgress,
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .expect("import");
+    assert_eq!(report.imported(), files.len(), "every file is new and imports");
+    files
+        .iter()
+        .map(|f| {
+            lib.conn()
+                .query_row(
+                    "SELECT id FROM recordings WHERE path = ?1",
+                    [f.to_string_lossy()],
+                    |r| r.get(0),
+                )
+                .expect("the imported recording")
+        })
+        .collect()
+}
+
+/// Spreads the recordings' call times one minute apart within the last hour, in the given order.
+pub fn order_calls(lib: &Library, ids: &[i64]) {
+    for (i, rec) in ids.iter().enumerate() {
+        lib.conn()
+            .execute(
+                "UPDATE recordings SET call_time = ?2 WHERE id = ?1",
+                [*rec, gamefilm::timefmt::now_ms() - 3_600_000 + i as i64 * 60_000],
+            )
+            .expect("set call time");
+    }
+}
