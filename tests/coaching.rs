@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use gamefilm::library::notes::{self, NewNote};
+use gamefilm::library::notes;
 use gamefilm::library::recordings::{self, ListFilter, MetaEdit, SortKey};
 use gamefilm::library::{Library, LibraryError, NoteKind, reviews};
 
@@ -19,19 +19,7 @@ fn three_calls(t: &TempLib) -> (Library, [i64; 3]) {
 }
 
 fn add(lib: &mut Library, rec: i64, at: i64, kind: NoteKind, text: &str) -> String {
-    notes::create(
-        lib,
-        &NewNote {
-            recording_id: rec,
-            start_ms: at,
-            end_ms: None,
-            kind,
-            text: text.into(),
-            author: "coach".into(),
-        },
-    )
-    .unwrap()
-    .id
+    add_note(lib, rec, at, None, kind, text).id
 }
 
 fn ids(rows: &[gamefilm::library::RecordingSummary]) -> Vec<i64> {

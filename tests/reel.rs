@@ -28,24 +28,10 @@ fn library(t: &TempLib) -> Library {
     let (mp3, m4a, wav) = (ids[0], ids[1], ids[2]);
     // Distinct call times give the reel a known order: mp3, m4a, wav.
     order_calls(&lib, &ids);
-    let add = |lib: &mut Library, rec, start, end, kind, text: &str| {
-        notes::create(
-            lib,
-            &NewNote {
-                recording_id: rec,
-                start_ms: start,
-                end_ms: end,
-                kind,
-                text: text.into(),
-                author: "coach".into(),
-            },
-        )
-        .unwrap()
-    };
-    add(&mut lib, mp3, 3_000, None, NoteKind::Positive, XSS_SCRIPT);
-    add(&mut lib, m4a, 1_000, Some(4_500), NoteKind::Positive, XSS_ATTR);
-    add(&mut lib, wav, 2_000, None, NoteKind::Positive, PWN);
-    add(&mut lib, wav, 500, Some(1_500), NoteKind::Improvement, "Rushed the intro");
+    add_note(&mut lib, mp3, 3_000, None, NoteKind::Positive, XSS_SCRIPT);
+    add_note(&mut lib, m4a, 1_000, Some(4_500), NoteKind::Positive, XSS_ATTR);
+    add_note(&mut lib, wav, 2_000, None, NoteKind::Positive, PWN);
+    add_note(&mut lib, wav, 500, Some(1_500), NoteKind::Improvement, "Rushed the intro");
     lib
 }
 

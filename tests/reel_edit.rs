@@ -9,7 +9,7 @@ use std::process::Command;
 use std::sync::atomic::AtomicBool;
 
 use common::*;
-use gamefilm::library::notes::{self, NewNote};
+use gamefilm::library::notes;
 use gamefilm::library::reels::{self, MAX_CLIP_MS, ReelDetail};
 use gamefilm::library::{Library, LibraryError, Note, NoteKind};
 use gamefilm::reel::render::SEPARATOR_MS;
@@ -51,29 +51,23 @@ fn week(t: &TempLib) -> Week {
     let ids = import_all(&mut lib, &files);
     let (mp3, wav, long) = (ids[0], ids[1], ids[2]);
     order_calls(&lib, &ids);
-    let add = |lib: &mut Library, rec, start, end, kind, text: &str| {
-        notes::create(
-            lib,
-            &NewNote {
-                recording_id: rec,
-                start_ms: start,
-                end_ms: end,
-                kind,
-                text: text.into(),
-                author: "coach".into(),
-            },
-        )
-        .unwrap()
-    };
     let positives = vec![
-        add(&mut lib, mp3, 3_000, None, NoteKind::Positive, "Great opener"),
-        add(&mut lib, wav, 1_000, Some(3_500), NoteKind::Positive, "Handled the price question"),
+        add_note(&mut lib, mp3, 3_000, None, NoteKind::Positive, "Great opener"),
+        add_note(
+            &mut lib,
+            wav,
+            1_000,
+            Some(3_500),
+            NoteKind::Positive,
+            "Handled the price question",
+        ),
     ];
     let improvement =
-        add(&mut lib, wav, 500, Some(1_500), NoteKind::Improvement, "Rushed the intro");
+        add_note(&mut lib, wav, 500, Some(1_500), NoteKind::Improvement, "Rushed the intro");
     // An improvement on the long call, and a point note that is not planned (it is an
     // improvement) but padded like a planned one when added.
-    let long_point = add(&mut lib, long, 120_000, None, NoteKind::Improvement, "Talked over them");
+    let long_point =
+        add_note(&mut lib, long, 120_000, None, NoteKind::Improvement, "Talked over them");
     Week { lib, wav, mp3, long, positives, improvement, long_point }
 }
 

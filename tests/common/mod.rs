@@ -194,3 +194,23 @@ pub fn order_calls(lib: &Library, ids: &[i64]) {
             .expect("set call time");
     }
 }
+
+/// Adds a coach's note (a point when `end_ms` is `None`) and returns it.
+pub fn add_note(
+    lib: &mut Library,
+    recording_id: i64,
+    start_ms: i64,
+    end_ms: Option<i64>,
+    kind: gamefilm::library::NoteKind,
+    text: &str,
+) -> gamefilm::library::Note {
+    let new = gamefilm::library::notes::NewNote {
+        recording_id,
+        start_ms,
+        end_ms,
+        kind,
+        text: text.into(),
+        author: "coach".into(),
+    };
+    gamefilm::library::notes::create(lib, &new).expect("add a note")
+}
