@@ -23,6 +23,11 @@ impl NoteKind {
             NoteKind::Improvement => "improvement",
         }
     }
+
+    /// The kind as stored in the `notes.kind` column (a CHECK keeps it to the two values).
+    pub(crate) fn from_column(kind: &str) -> NoteKind {
+        if kind == "positive" { NoteKind::Positive } else { NoteKind::Improvement }
+    }
 }
 
 impl std::str::FromStr for NoteKind {

@@ -41,7 +41,7 @@ fn note_from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
         recording_id: r.get(1)?,
         start_ms: r.get(2)?,
         end_ms: r.get(3)?,
-        kind: if kind == "positive" { NoteKind::Positive } else { NoteKind::Improvement },
+        kind: NoteKind::from_column(&kind),
         text: r.get(5)?,
         author: r.get(6)?,
         created_at: r.get(7)?,

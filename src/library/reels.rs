@@ -172,7 +172,7 @@ pub fn get(conn: &Connection, reel_id: i64) -> Result<ReelDetail> {
             Ok(ReelClip {
                 position: r.get(0)?,
                 note_id: r.get(1)?,
-                kind: kind.map(|k| parse_kind(&k)),
+                kind: kind.map(|k| NoteKind::from_column(&k)),
                 text: r.get(3)?,
                 note_deleted: deleted_at.is_some(),
                 recording_id: r.get(5)?,
@@ -188,10 +188,6 @@ pub fn get(conn: &Connection, reel_id: i64) -> Result<ReelDetail> {
     let clips_ms = clips.iter().map(|c| c.end_ms - c.start_ms).sum();
     let duration_ms = played_ms(clips_ms, clips.len() as i64);
     Ok(ReelDetail { id: reel_id, title, created_at, updated_at, duration_ms, clips })
-}
-
-fn parse_kind(kind: &str) -> NoteKind {
-    if kind == "positive" { NoteKind::Positive } else { NoteKind::Improvement }
 }
 
 /// The clips of a saved reel as [`crate::reel::render`] takes them, exactly as edited. A clip
@@ -218,7 +214,7 @@ pub fn clips_for_render(conn: &Connection, reel_id: i64) -> Result<Vec<Clip>> {
             title: r.get(3)?,
             rep: r.get(4)?,
             call_time: r.get(5)?,
-            kind: kind.map_or(NoteKind::Positive, |k| parse_kind(&k)),
+            kind: kind.map_or(NoteKind::Positive, |k| NoteKind::from_column(&k)),
             text: text.unwrap_or_default(),
             start_ms: r.get(8)?,
             end_ms: r.get(9)?,

@@ -94,7 +94,7 @@ pub fn plan(conn: &Connection, q: &ReelQuery) -> Result<Vec<Clip>, LibraryError>
             title: r.get(3)?,
             rep: r.get(4)?,
             call_time: r.get(5)?,
-            kind: if kind == "positive" { NoteKind::Positive } else { NoteKind::Improvement },
+            kind: NoteKind::from_column(&kind),
             text: r.get(7)?,
             start_ms,
             end_ms,
