@@ -424,7 +424,13 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 }
             }
             let bar = ProgressBar::new(clips.len() as u64);
-            let opts = RenderOptions { out_dir: out, name: "reel".into(), format: format.into() };
+            let opts = RenderOptions {
+                out_dir: out,
+                name: "reel".into(),
+                format: format.into(),
+                title: title.clone(),
+                created_at: now,
+            };
             let rendered = reel::render(
                 &clips,
                 &opts,
@@ -432,13 +438,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 &AtomicBool::new(false),
             )?;
             bar.finish_and_clear();
-            let files = reel::export::write_companions(&title, now, &rendered)?;
             let reel_id = gamefilm::library::reels::save(&mut lib, &title, &clips)?;
             if json {
                 print_json(&serde_json::json!({
                     "reelId": reel_id,
-                    "audio": rendered.audio, "html": files.html, "vtt": files.vtt,
-                    "json": files.json, "durationMs": rendered.duration_ms,
+                    "audio": rendered.audio, "html": rendered.html, "vtt": rendered.vtt,
+                    "json": rendered.json, "durationMs": rendered.duration_ms,
                     "chapters": rendered.chapters,
                 }))?;
             } else {
@@ -448,7 +453,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     format_ms(rendered.duration_ms),
                     rendered.audio.display()
                 );
-                println!("review page: {}", files.html.display());
+                println!("review page: {}", rendered.html.display());
                 println!("saved as reel {reel_id}");
             }
         }

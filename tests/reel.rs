@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -54,12 +54,25 @@ fn improvements_are_left_out_unless_added_one_by_one() {
     assert_eq!((clip.start_ms, clip.end_ms, clip.kind), (500, 1_500, NoteKind::Improvement));
 }
 
-fn render_week(t: &TempLib, lib: &Library, format: ReelFormat) -> (reel::Rendered, PathBuf) {
+/// Options for a reel named `reel` in `out`, titled `title`.
+fn options(out: &Path, format: ReelFormat, title: &str) -> RenderOptions {
+    RenderOptions {
+        out_dir: out.to_path_buf(),
+        name: "reel".into(),
+        format,
+        title: title.into(),
+        created_at: gamefilm::timefmt::now_ms(),
+    }
+}
+
+fn render_titled(t: &TempLib, lib: &Library, format: ReelFormat, title: &str) -> reel::Rendered {
     let clips = reel::plan(lib.conn(), &week()).unwrap();
-    let out = t.folder("out");
-    let opts = RenderOptions { out_dir: out.clone(), name: "reel".into(), format };
-    let rendered = reel::render(&clips, &opts, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
-    (rendered, out)
+    let opts = options(&t.folder("out"), format, title);
+    reel::render(&clips, &opts, &mut |_, _| {}, &AtomicBool::new(false)).unwrap()
+}
+
+fn render_week(t: &TempLib, lib: &Library, format: ReelFormat) -> reel::Rendered {
+    render_titled(t, lib, format, "Week 47")
 }
 
 /// ffmpeg's decode of `path` from `start_ms`, `ms` long, at 44.1 kHz; left channel. The whole
@@ -129,7 +142,7 @@ fn assert_valid_reel(rendered: &reel::Rendered, probe_line: &str) -> Vec<f32> {
 fn a_wav_reel_from_mixed_sources_is_valid_audio_of_the_right_length() {
     let t = TempLib::new();
     let lib = library(&t);
-    let (rendered, _) = render_week(&t, &lib, ReelFormat::Wav);
+    let rendered = render_week(&t, &lib, ReelFormat::Wav);
     let decoded = assert_valid_reel(&rendered, "pcm_s16le,44100,2");
     assert_eq!(decoded.len() as u64, rendered.frames);
 }
@@ -138,8 +151,14 @@ fn a_wav_reel_from_mixed_sources_is_valid_audio_of_the_right_length() {
 fn an_mp3_reel_from_mixed_sources_is_valid_audio_of_the_right_length() {
     let t = TempLib::new();
     let lib = library(&t);
-    let (rendered, out) = render_week(&t, &lib, ReelFormat::Mp3);
+    let rendered = render_week(&t, &lib, ReelFormat::Mp3);
+    let out = t.folder("out");
     assert_eq!(rendered.audio, out.join("reel.mp3"));
+    assert_eq!(rendered.html, out.join("reel.html"));
+    let mut files: Vec<_> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    files.sort();
+    assert_eq!(files, ["reel.html", "reel.json", "reel.mp3", "reel.vtt"], "no partial files left");
     let decoded = assert_valid_reel(&rendered, "mp3,44100,2");
     // The LAME tag's delay and padding are trimmed by the decoder: not a sample more or less.
     assert_eq!(decoded.len() as u64, rendered.frames, "decoded frames vs written frames");
@@ -185,7 +204,7 @@ fn assert_chapters_match_sources(rendered: &reel::Rendered, decoded: &[f32], min
 fn mp3_seams_between_clips_are_silent() {
     let t = TempLib::new();
     let lib = library(&t);
-    let (rendered, _) = render_week(&t, &lib, ReelFormat::Mp3);
+    let rendered = render_week(&t, &lib, ReelFormat::Mp3);
     let audio = reel_left(&rendered.audio);
     let ms = |v: u64| (v * REEL_RATE as u64 / 1000) as usize;
     for c in &rendered.chapters[1..] {
@@ -204,7 +223,7 @@ fn mp3_seams_between_clips_are_silent() {
 fn each_wav_chapter_starts_with_the_source_at_the_clip_start() {
     let t = TempLib::new();
     let lib = library(&t);
-    let (rendered, _) = render_week(&t, &lib, ReelFormat::Wav);
+    let rendered = render_week(&t, &lib, ReelFormat::Wav);
     assert_chapters_match_sources(&rendered, &reel_left(&rendered.audio), 0.99);
 }
 
@@ -212,7 +231,7 @@ fn each_wav_chapter_starts_with_the_source_at_the_clip_start() {
 fn each_mp3_chapter_starts_with_the_source_at_the_clip_start() {
     let t = TempLib::new();
     let lib = library(&t);
-    let (rendered, _) = render_week(&t, &lib, ReelFormat::Mp3);
+    let rendered = render_week(&t, &lib, ReelFormat::Mp3);
     // MP3 is lossy: a lower bar than the WAV's 0.99, the same position.
     assert_chapters_match_sources(&rendered, &reel_left(&rendered.audio), 0.9);
 }
@@ -221,10 +240,7 @@ fn each_mp3_chapter_starts_with_the_source_at_the_clip_start() {
 fn companions_list_every_chapter_and_escape_user_text() {
     let t = TempLib::new();
     let lib = library(&t);
-    let (rendered, out) = render_week(&t, &lib, ReelFormat::Wav);
-    let files =
-        reel::export::write_companions("Week <b>47</b>", gamefilm::timefmt::now_ms(), &rendered)
-            .unwrap();
+    let files = render_titled(&t, &lib, ReelFormat::Wav, "Week <b>47</b>");
     let vtt = std::fs::read_to_string(&files.vtt).unwrap();
     assert!(vtt.starts_with("WEBVTT\n"));
     assert_eq!(vtt.matches(" --> ").count(), 3);
@@ -237,7 +253,7 @@ fn companions_list_every_chapter_and_escape_user_text() {
     let html = std::fs::read_to_string(&files.html).unwrap();
     assert!(!html.contains(XSS_SCRIPT) && !html.contains("<img"), "raw user markup on the page");
     assert!(html.contains("Week &lt;b&gt;47&lt;/b&gt;"));
-    assert!(out.join("reel.html").exists());
+    assert!(t.folder("out").join("reel.html").exists());
 }
 
 /// Chromium's DOM after loading the page (scripts allowed by the page's own CSP run).
@@ -273,9 +289,7 @@ fn chromium_dom(page: &Path) -> Option<String> {
 fn hostile_note_text_shows_literally_in_chromium_and_runs_nothing() {
     let t = TempLib::new();
     let lib = library(&t);
-    let (rendered, _) = render_week(&t, &lib, ReelFormat::Mp3);
-    let files =
-        reel::export::write_companions("Week 47", gamefilm::timefmt::now_ms(), &rendered).unwrap();
+    let files = render_week(&t, &lib, ReelFormat::Mp3);
     let dom = chromium_dom(&files.html).expect("chromium is installed (scripts/install-deps.sh)");
     // The texts are text nodes: serialised escaped, inside their paragraphs.
     assert!(
@@ -298,15 +312,12 @@ fn the_mp3_review_page_embeds_the_mp3_and_is_a_fraction_of_the_wav_page() {
     let mut pages = Vec::new();
     for format in [ReelFormat::Wav, ReelFormat::Mp3] {
         let out = t.folder(&format!("out-{}", format.extension()));
-        let opts = RenderOptions { out_dir: out, name: "reel".into(), format };
+        let opts = options(&out, format, "Week 47");
         let rendered =
             reel::render(&clips, &opts, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
-        let files =
-            reel::export::write_companions("Week 47", gamefilm::timefmt::now_ms(), &rendered)
-                .unwrap();
-        let html = std::fs::read_to_string(&files.html).unwrap();
+        let html = std::fs::read_to_string(&rendered.html).unwrap();
         let manifest: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&files.json).unwrap()).unwrap();
+            serde_json::from_str(&std::fs::read_to_string(&rendered.json).unwrap()).unwrap();
         assert_eq!(manifest["audio"], format!("reel.{}", format.extension()));
         // The page carries the audio file byte for byte.
         let b64 = html.split_once(";base64,").unwrap().1.split_once('"').unwrap().0;
@@ -333,7 +344,7 @@ fn assert_cancel_leaves_nothing(format: ReelFormat) {
     let clips = reel::plan(lib.conn(), &week()).unwrap();
     let out = t.folder("out");
     let cancel = AtomicBool::new(false);
-    let opts = RenderOptions { out_dir: out.clone(), name: "reel".into(), format };
+    let opts = options(&out, format, "Week 47");
     let result = reel::render(
         &clips,
         &opts,
@@ -367,7 +378,7 @@ fn a_failed_mp3_render_leaves_no_file_and_names_the_clip() {
     let gone = t.dir.path().join("moved-away.wav");
     clips[1].path = gone.to_string_lossy().into_owned();
     let out = t.folder("out");
-    let opts = RenderOptions { out_dir: out.clone(), name: "reel".into(), format: ReelFormat::Mp3 };
+    let opts = options(&out, ReelFormat::Mp3, "Week 47");
     let result = reel::render(&clips, &opts, &mut |_, _| {}, &AtomicBool::new(false));
     match result {
         Err(ReelError::Clip { index: 2, path, .. }) => assert_eq!(path, gone),

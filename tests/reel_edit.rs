@@ -293,7 +293,13 @@ fn a_trim_round_trips_and_renders_as_trimmed() {
     let edited: Vec<(i64, i64)> = clips.iter().map(|c| (c.start_ms, c.end_ms)).collect();
     assert_eq!(edited, [(1_250, 4_000), (0, 4_000), (200_000, 203_500)]);
     let out = t.folder("out");
-    let opts = RenderOptions { out_dir: out, name: "edited".into(), format: ReelFormat::Wav };
+    let opts = RenderOptions {
+        out_dir: out,
+        name: "edited".into(),
+        format: ReelFormat::Wav,
+        title: "Edited".into(),
+        created_at: 0,
+    };
     let rendered = reel::render(&clips, &opts, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
     for (c, (start, end)) in rendered.chapters.iter().zip(&edited) {
         assert!(

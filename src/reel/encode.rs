@@ -25,11 +25,13 @@
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
+use std::sync::mpsc;
 
 use mp3lame_encoder::{Bitrate, Builder, Encoder, FlushGap, InterleavedPcm, Mode, Quality};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::export::PageWriter;
 use super::render::REEL_RATE;
 
 /// The reel's audio format.
@@ -64,46 +66,150 @@ impl ReelFormat {
 /// The MP3 bit rate (constant; see the module documentation).
 pub const MP3_KBPS: u32 = 128;
 
+/// The reel's audio file, and the review page that embeds it, written together: every byte of
+/// audio goes to both.
+pub struct AudioFile {
+    file: BufWriter<File>,
+    page: Option<PageWriter>,
+    flusher: Flusher,
+}
+
+impl AudioFile {
+    pub fn create(path: &Path, page: Option<PageWriter>) -> std::io::Result<AudioFile> {
+        let file = File::create(path)?;
+        let mut handles = vec![file.try_clone()?];
+        if let Some(page) = &page {
+            handles.push(page.file()?);
+        }
+        let flusher = Flusher::start(handles);
+        Ok(AudioFile { file: BufWriter::with_capacity(1 << 20, file), page, flusher })
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.file.write_all(bytes)?;
+        if let Some(page) = &mut self.page {
+            page.write(bytes)?;
+        }
+        self.flusher.wrote(bytes.len());
+        Ok(())
+    }
+
+    /// Rewrites the first bytes (a header whose sizes are known at the end).
+    fn rewrite_start(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.file.seek(SeekFrom::Start(0))?;
+        self.file.write_all(bytes)?;
+        match &mut self.page {
+            Some(page) => page.rewrite_start(bytes),
+            None => Ok(()),
+        }
+    }
+
+    /// Completes the page with `page_after` and syncs both files, the two at once.
+    pub fn close(self, page_after: &str) -> std::io::Result<()> {
+        let file = self.file.into_inner().map_err(|e| e.into_error())?;
+        let page = self.page.map(|p| p.finish(page_after)).transpose()?;
+        // An error the background flush met is reported here: once reported, the kernel may not
+        // report it again to the final sync.
+        self.flusher.finish()?;
+        std::thread::scope(|scope| {
+            let page_sync = page.as_ref().map(|p| scope.spawn(|| p.sync_all()));
+            file.sync_all()?;
+            page_sync.map_or(Ok(()), |h| {
+                h.join().unwrap_or_else(|_| Err(std::io::Error::other("syncing the page failed")))
+            })
+        })
+    }
+}
+
+/// Audio bytes written between two background flushes.
+const FLUSH_EVERY: usize = 8 << 20;
+
+/// Writes files out to disk in the background while they grow, so that the sync at the end has
+/// little left to wait for: a WAV reel and its page are well over 100 MB, and syncing them at the
+/// end took a tenth of the render's time.
+struct Flusher {
+    wake: Option<mpsc::SyncSender<()>>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+    unflushed: usize,
+}
+
+impl Flusher {
+    fn start(files: Vec<File>) -> Flusher {
+        let (wake, woken) = mpsc::sync_channel::<()>(1);
+        let thread = std::thread::Builder::new()
+            .name("reel-flush".into())
+            .spawn(move || {
+                for () in woken {
+                    for file in &files {
+                        file.sync_data()?;
+                    }
+                }
+                Ok(())
+            })
+            .ok();
+        Flusher { wake: Some(wake), thread, unflushed: 0 }
+    }
+
+    /// `n` more bytes written: every [`FLUSH_EVERY`], the flush thread is woken unless it is
+    /// still busy.
+    fn wrote(&mut self, n: usize) {
+        self.unflushed += n;
+        if self.unflushed >= FLUSH_EVERY {
+            self.unflushed = 0;
+            if let Some(wake) = &self.wake {
+                let _ = wake.try_send(());
+            }
+        }
+    }
+
+    /// Waits for the flush under way; returns the first error it met.
+    fn finish(mut self) -> std::io::Result<()> {
+        self.wake = None;
+        match self.thread.take() {
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the reel flush thread panicked"))),
+            None => Ok(()),
+        }
+    }
+}
+
 /// A 16-bit stereo WAV written as it goes; the header's sizes are filled in at the end.
 pub struct WavWriter {
-    file: BufWriter<File>,
+    out: AudioFile,
     frames: u64,
+    bytes: Vec<u8>,
 }
 
 impl WavWriter {
-    pub fn create(path: &Path) -> std::io::Result<WavWriter> {
-        let mut file = BufWriter::new(File::create(path)?);
-        file.write_all(&wav_header(0))?;
-        Ok(WavWriter { file, frames: 0 })
+    pub fn create(mut out: AudioFile) -> std::io::Result<WavWriter> {
+        out.write_all(&wav_header(0))?;
+        Ok(WavWriter { out, frames: 0, bytes: Vec::new() })
     }
 
     pub fn write(&mut self, interleaved: &[f32]) -> std::io::Result<()> {
         // Rounded half away from zero, as `f32::round` does, without its libm call per sample.
-        let bytes: Vec<u8> = interleaved
-            .iter()
-            .flat_map(|v| {
-                let x = v.clamp(-1.0, 1.0) * 32767.0;
-                ((x + 0.5f32.copysign(x)) as i16).to_le_bytes()
-            })
-            .collect();
-        self.file.write_all(&bytes)?;
+        // Written as a plain loop over pairs of bytes, which the compiler vectorises.
+        self.bytes.resize(interleaved.len() * 2, 0);
+        for (out, v) in self.bytes.chunks_exact_mut(2).zip(interleaved) {
+            let x = v.clamp(-1.0, 1.0) * 32767.0;
+            out.copy_from_slice(&((x + 0.5f32.copysign(x)) as i32 as i16).to_le_bytes());
+        }
+        self.out.write_all(&self.bytes)?;
         self.frames += interleaved.len() as u64 / 2;
         Ok(())
     }
 
-    /// Fills in the header's sizes and syncs the file; returns the frames written.
-    pub fn finish(mut self) -> std::io::Result<u64> {
+    /// Fills in the header's sizes; returns the frames written and the file to close.
+    pub fn finish(mut self) -> std::io::Result<(u64, AudioFile)> {
         let data_bytes = self.frames * 4;
         if data_bytes > u32::MAX as u64 - 36 {
             return Err(std::io::Error::other(
                 "the reel is longer than a WAV file can hold (about 6.7 hours): choose MP3",
             ));
         }
-        self.file.seek(SeekFrom::Start(0))?;
-        self.file.write_all(&wav_header(data_bytes as u32))?;
-        let file = self.file.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        Ok(self.frames)
+        self.out.rewrite_start(&wav_header(data_bytes as u32))?;
+        Ok((self.frames, self.out))
     }
 }
 
@@ -234,7 +340,7 @@ fn crc16(mut crc: u16, bytes: &[u8]) -> u16 {
 /// caller cut out of the separators beforehand ([`mp3_seam`]), so the decoded stream has
 /// exactly the samples it was given.
 pub struct Mp3Assembler {
-    file: BufWriter<File>,
+    out: AudioFile,
     tag: Option<Vec<u8>>,
     bytes: u64,
     /// Where each audio frame starts (the tag frame excluded).
@@ -246,17 +352,16 @@ pub struct Mp3Assembler {
 }
 
 impl Mp3Assembler {
-    pub fn create(path: &Path) -> std::io::Result<Mp3Assembler> {
-        let file = BufWriter::new(File::create(path)?);
-        Ok(Mp3Assembler {
-            file,
+    pub fn create(out: AudioFile) -> Mp3Assembler {
+        Mp3Assembler {
+            out,
             tag: None,
             bytes: 0,
             frame_offsets: Vec::new(),
             music_crc: 0,
             samples: 0,
             padding: 0,
-        })
+        }
     }
 
     pub fn append(&mut self, segment: Mp3Segment) -> std::io::Result<()> {
@@ -294,14 +399,14 @@ impl Mp3Assembler {
         }
         self.samples += segment.samples;
         self.padding = padding;
-        self.file.write_all(&segment.bytes)?;
+        self.out.write_all(&segment.bytes)?;
         self.bytes += segment.bytes.len() as u64;
         Ok(())
     }
 
-    /// Writes the info tag over its placeholder and syncs the file; returns the samples a
-    /// decoder delivers.
-    pub fn finish(mut self) -> std::io::Result<u64> {
+    /// Writes the info tag over its placeholder; returns the samples a decoder delivers and the
+    /// file to close.
+    pub fn finish(mut self) -> std::io::Result<(u64, AudioFile)> {
         let mut tag = self.tag.take().ok_or_else(|| std::io::Error::other("no MP3 audio"))?;
         if tag.len() < 192 || &tag[36..40] != b"Info" || &tag[156..160] != b"LAME" {
             return Err(std::io::Error::other("LAME's info tag is not laid out as expected"));
@@ -326,11 +431,8 @@ impl Mp3Assembler {
         tag[188..190].copy_from_slice(&self.music_crc.to_be_bytes());
         let tag_crc = crc16(0, &tag[..190]);
         tag[190..192].copy_from_slice(&tag_crc.to_be_bytes());
-        self.file.seek(SeekFrom::Start(0))?;
-        self.file.write_all(&tag)?;
-        let file = self.file.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        Ok(self.samples)
+        self.out.rewrite_start(&tag)?;
+        Ok((self.samples, self.out))
     }
 }
 
@@ -378,9 +480,11 @@ mod tests {
         let lame_tag = segment.tag.clone().unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("one.mp3");
-        let mut out = Mp3Assembler::create(&path).unwrap();
+        let mut out = Mp3Assembler::create(AudioFile::create(&path, None).unwrap());
         out.append(segment).unwrap();
-        assert_eq!(out.finish().unwrap(), 100_000);
+        let (samples, file) = out.finish().unwrap();
+        assert_eq!(samples, 100_000);
+        file.close("").unwrap();
         let file = std::fs::read(&path).unwrap();
         let ours = &file[..lame_tag.len()];
         assert_eq!(ours[..52], lame_tag[..52], "header, flags, frames, bytes");

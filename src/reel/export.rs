@@ -5,35 +5,25 @@
 //! allows its own inline script (by hash) and the embedded audio: text that slipped through
 //! could still not run.
 
-use std::io::{Read, Write};
+use std::fs::File;
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::ReelError;
 use super::render::{Chapter, Rendered};
+use super::{ReelError, ReelFormat};
 use crate::timefmt::format_date_ms;
 
 /// The hidden temporary name `path` is written under before it is renamed into place.
-fn partial_name(path: &Path) -> PathBuf {
+pub(crate) fn partial_name(path: &Path) -> PathBuf {
     path.with_file_name(format!(
         ".{}.partial-{}",
         path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
         std::process::id()
     ))
-}
-
-/// Writes `path` through a temporary file renamed into place.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReelError> {
-    let err = |source| ReelError::Write { path: path.to_path_buf(), source };
-    let tmp = partial_name(path);
-    std::fs::write(&tmp, bytes).map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        err(e)
-    })
 }
 
 /// `HH:MM:SS.mmm`, as WebVTT wants it.
@@ -116,14 +106,30 @@ const PAGE_SCRIPT: &str = "const a=document.getElementById('reel');\
 document.querySelectorAll('button[data-t]').forEach(b=>b.addEventListener('click',()=>{\
 a.currentTime=Number(b.dataset.t);a.play();}));";
 
-/// The review page around its audio: the markup before and after the base64 of the audio file,
-/// which is embedded (in the reel's format: MP3 keeps the page about a tenth the size of WAV)
-/// so that the one file is all anyone needs.
-pub fn html_around_audio(title: &str, created_at: i64, rendered: &Rendered) -> (String, String) {
+/// The review page up to its audio's base64. Everything in it is known before the render starts,
+/// so the page is written while the audio is (see [`PageWriter`]).
+pub fn page_before(title: &str, format: ReelFormat) -> String {
     let hash =
         base64::engine::general_purpose::STANDARD.encode(Sha256::digest(PAGE_SCRIPT.as_bytes()));
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         media-src data:; style-src 'unsafe-inline'; script-src 'sha256-{hash}'\">\n\
+         <title>{title}</title>\n<style>body{{font:16px system-ui,sans-serif;max-width:48em;\
+         margin:2em auto;padding:0 1em}}audio{{width:100%}}li{{margin:.8em 0}}\
+         .positive .kind{{color:#1b7f3b}}.improvement .kind{{color:#a15c00}}\
+         .text{{margin:.2em 0 0;white-space:pre-wrap}}</style></head>\n<body>\n\
+         <h1>{title}</h1>\n\
+         <audio id=\"reel\" controls preload=\"auto\" src=\"data:{mime};base64,",
+        title = escape(title),
+        mime = format.mime(),
+    )
+}
+
+/// The review page after its audio: the summary and the chapter list, known once rendered.
+pub fn page_after(created_at: i64, chapters: &[Chapter], duration_ms: i64) -> String {
     let mut items = String::new();
-    for c in &rendered.chapters {
+    for c in chapters {
         let clip = &c.clip;
         items.push_str(&format!(
             "<li class=\"{kind}\"><button data-t=\"{t:.3}\">{at}</button> \
@@ -139,100 +145,131 @@ pub fn html_around_audio(title: &str, created_at: i64, rendered: &Rendered) -> (
             text = escape(&clip.text),
         ));
     }
-    let before = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-         media-src data:; style-src 'unsafe-inline'; script-src 'sha256-{hash}'\">\n\
-         <title>{title}</title>\n<style>body{{font:16px system-ui,sans-serif;max-width:48em;\
-         margin:2em auto;padding:0 1em}}audio{{width:100%}}li{{margin:.8em 0}}\
-         .positive .kind{{color:#1b7f3b}}.improvement .kind{{color:#a15c00}}\
-         .text{{margin:.2em 0 0;white-space:pre-wrap}}</style></head>\n<body>\n\
-         <h1>{title}</h1>\n<p>{created} · {n} clips · {dur}</p>\n\
-         <audio id=\"reel\" controls preload=\"auto\" src=\"data:{mime};base64,",
-        title = escape(title),
+    format!(
+        "\"></audio>\n<p>{created} · {n} clips · {dur}</p>\n<ol>\n{items}</ol>\n\
+         <script>{PAGE_SCRIPT}</script>\n</body></html>\n",
         created = escape(&format_date_ms(created_at)),
-        n = rendered.chapters.len(),
-        dur = crate::timefmt::format_ms(rendered.duration_ms),
-        mime = rendered.format.mime(),
-    );
-    let after = format!(
-        "\"></audio>\n<ol>\n{items}</ol>\n<script>{PAGE_SCRIPT}</script>\n</body></html>\n"
-    );
-    (before, after)
+        n = chapters.len(),
+        dur = crate::timefmt::format_ms(duration_ms),
+    )
 }
 
-/// Writes the review page to `path` through a temporary file, encoding the audio file into it
-/// piece by piece: a WAV reel's page is tens of MB, never held in memory whole.
-fn write_html(
-    path: &Path,
+/// Audio bytes held back at the start of the page's base64, so that the audio writer can still
+/// rewrite its header (the WAV sizes, the MP3 info tag) at the end. A multiple of 3, so that
+/// they encode to a fixed number of characters without padding.
+const HEAD: usize = 3 * 1024;
+
+/// The review page, written as its audio is: [`page_before`], the audio's bytes in base64 as
+/// the audio writer hands them over, then [`page_after`]. Encoding alongside the render,
+/// instead of reading the finished audio back, keeps the page off the render's critical path;
+/// and a WAV reel's page (tens of MB) is never held in memory whole.
+pub struct PageWriter {
+    file: BufWriter<File>,
+    /// Where the audio's base64 starts in the page.
+    head_at: u64,
+    /// The audio's first [`HEAD`] bytes, encoded last.
+    head: Vec<u8>,
+    /// Fewer than 3 bytes not yet encoded.
+    carry: Vec<u8>,
+    /// The base64 of the last piece (SIMD-encoded: a WAV reel's page is tens of MB).
+    text: Vec<u8>,
+    /// Whether audio past the head has been encoded (behind a placeholder for the head).
+    streamed: bool,
+}
+
+impl PageWriter {
+    pub fn create(path: &Path, before: &str) -> std::io::Result<PageWriter> {
+        let mut file = BufWriter::with_capacity(1 << 20, File::create(path)?);
+        file.write_all(before.as_bytes())?;
+        Ok(PageWriter {
+            file,
+            head_at: before.len() as u64,
+            head: Vec::with_capacity(HEAD),
+            carry: Vec::with_capacity(3),
+            text: Vec::new(),
+            streamed: false,
+        })
+    }
+
+    /// Another handle to the page's file (to sync it from another thread).
+    pub fn file(&self) -> std::io::Result<File> {
+        self.file.get_ref().try_clone()
+    }
+
+    /// The audio's next bytes.
+    pub fn write(&mut self, mut bytes: &[u8]) -> std::io::Result<()> {
+        let held = (HEAD - self.head.len()).min(bytes.len());
+        self.head.extend_from_slice(&bytes[..held]);
+        bytes = &bytes[held..];
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        if !self.streamed {
+            self.file.write_all(&[b'A'; HEAD / 3 * 4])?;
+            self.streamed = true;
+        }
+        if !self.carry.is_empty() {
+            let n = (3 - self.carry.len()).min(bytes.len());
+            self.carry.extend_from_slice(&bytes[..n]);
+            bytes = &bytes[n..];
+            if self.carry.len() < 3 {
+                return Ok(());
+            }
+            let group = std::mem::take(&mut self.carry);
+            self.encode(&group)?;
+        }
+        let whole = bytes.len() / 3 * 3;
+        self.encode(&bytes[..whole])?;
+        self.carry.extend_from_slice(&bytes[whole..]);
+        Ok(())
+    }
+
+    fn encode(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.text.clear();
+        base64_simd::STANDARD.encode_append(bytes, &mut self.text);
+        self.file.write_all(&self.text)
+    }
+
+    /// Rewrites the audio's first bytes (its header), which are still held back.
+    pub fn rewrite_start(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let head = self.head.get_mut(..bytes.len()).ok_or_else(|| {
+            std::io::Error::other("the audio header to rewrite is longer than the page held back")
+        })?;
+        head.copy_from_slice(bytes);
+        Ok(())
+    }
+
+    /// Ends the audio and adds `after`; returns the file, written but not synced.
+    pub fn finish(mut self, after: &str) -> std::io::Result<File> {
+        if self.streamed {
+            let rest = std::mem::take(&mut self.carry);
+            self.encode(&rest)?;
+            self.file.write_all(after.as_bytes())?;
+            self.file.seek(SeekFrom::Start(self.head_at))?;
+        }
+        let head = std::mem::take(&mut self.head);
+        self.encode(&head)?;
+        if !self.streamed {
+            self.file.write_all(after.as_bytes())?;
+        }
+        self.file.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+/// The chapter track and the manifest for `rendered`, under the temporary names that the
+/// renderer renames into place with the audio.
+pub(crate) fn write_small_companions(
     title: &str,
     created_at: i64,
     rendered: &Rendered,
 ) -> Result<(), ReelError> {
-    let (before, after) = html_around_audio(title, created_at, rendered);
-    let tmp = partial_name(path);
-    let result = (|| -> std::io::Result<()> {
-        let mut audio = std::fs::File::open(&rendered.audio)?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-        out.write_all(before.as_bytes())?;
-        // A multiple of 3 bytes: every piece but the last encodes without padding.
-        let mut buf = vec![0u8; 3 << 18];
-        let mut text = String::new();
-        loop {
-            let n = read_full(&mut audio, &mut buf)?;
-            if n == 0 {
-                break;
-            }
-            text.clear();
-            base64::engine::general_purpose::STANDARD.encode_string(&buf[..n], &mut text);
-            out.write_all(text.as_bytes())?;
-            if n < buf.len() {
-                break;
-            }
-        }
-        out.write_all(after.as_bytes())?;
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|source| {
-        let _ = std::fs::remove_file(&tmp);
-        ReelError::Write { path: path.to_path_buf(), source }
-    })
+    write_partial(&rendered.vtt, vtt(&rendered.chapters).as_bytes())?;
+    write_partial(&rendered.json, manifest(title, created_at, rendered).as_bytes())
 }
 
-/// Reads until `buf` is full or the file ends; returns the bytes read.
-fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match file.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
-}
-
-/// The companion files next to the audio: `<name>.vtt`, `<name>.json`, `<name>.html`.
-pub struct Companions {
-    pub vtt: PathBuf,
-    pub json: PathBuf,
-    pub html: PathBuf,
-}
-
-pub fn write_companions(
-    title: &str,
-    created_at: i64,
-    rendered: &Rendered,
-) -> Result<Companions, ReelError> {
-    let base = rendered.audio.with_extension("");
-    let with = |ext: &str| base.with_extension(ext);
-    let (vtt_path, json_path, html_path) = (with("vtt"), with("json"), with("html"));
-    write_atomic(&vtt_path, vtt(&rendered.chapters).as_bytes())?;
-    write_atomic(&json_path, manifest(title, created_at, rendered).as_bytes())?;
-    write_html(&html_path, title, created_at, rendered)?;
-    Ok(Companions { vtt: vtt_path, json: json_path, html: html_path })
+fn write_partial(path: &Path, bytes: &[u8]) -> Result<(), ReelError> {
+    std::fs::write(partial_name(path), bytes)
+        .map_err(|source| ReelError::Write { path: path.to_path_buf(), source })
 }
 
 #[cfg(test)]
@@ -247,6 +284,40 @@ mod tests {
             "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
         );
         assert_eq!(escape("Tom & 'Jerry'"), "Tom &amp; &#39;Jerry&#39;");
+    }
+
+    /// The page's base64 decodes to exactly the bytes written, with the start rewritten, at
+    /// every length around the held-back head and for every way of cutting the writes.
+    #[test]
+    fn the_page_embeds_the_audio_written_with_its_rewritten_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.html");
+        for len in [0, 1, 2, 3, 44, HEAD - 1, HEAD, HEAD + 1, HEAD + 2, 3 * HEAD + 1, 20_000] {
+            for piece in [1, 2, 7, 1000, 50_000] {
+                let audio: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+                let mut page = PageWriter::create(&path, "<a src=\"data:;base64,").unwrap();
+                for chunk in audio.chunks(piece) {
+                    page.write(chunk).unwrap();
+                }
+                let header = [0xEEu8; 44];
+                let rewritten = len >= header.len();
+                if rewritten {
+                    page.rewrite_start(&header).unwrap();
+                } else {
+                    assert!(page.rewrite_start(&header).is_err());
+                }
+                drop(page.finish("\">").unwrap());
+                let html = std::fs::read_to_string(&path).unwrap();
+                let b64 = html.strip_prefix("<a src=\"data:;base64,").unwrap();
+                let b64 = b64.strip_suffix("\">").unwrap();
+                let decoded = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+                let mut expected = audio.clone();
+                if rewritten {
+                    expected[..44].copy_from_slice(&header);
+                }
+                assert!(decoded == expected, "{len} bytes written {piece} at a time");
+            }
+        }
     }
 
     #[test]

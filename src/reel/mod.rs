@@ -5,10 +5,12 @@
 //!   improvements only when asked for (DESIGN.md: positives are public, improvements one-on-one).
 //! - [`render`] decodes every clip through [`crate::audio::Source`], converts it to 44.1 kHz
 //!   stereo, evens loudness (EBU R128), fades every cut, puts a short tone between clips, and
-//!   writes the audio to a temporary name that is renamed into place only when complete.
+//!   writes the audio and its companion files to temporary names that are renamed into place
+//!   only when all are complete.
 //! - [`encode`] writes that audio as WAV, or as MP3 (LAME, one segment per clip encoded in
 //!   parallel, with the delay and padding in one info tag).
-//! - [`export`] writes the companion files from the same chapter list.
+//! - [`export`] makes the companion files from the same chapter list; the review page is
+//!   written as the audio is, its base64 encoded alongside.
 
 pub mod encode;
 pub mod export;

@@ -1,9 +1,10 @@
 //! Rendering a reel's audio: every clip decoded, converted to 44.1 kHz stereo, evened to
 //! [`TARGET_LUFS`], faded at both cuts, with a short tone between clips. Clips are decoded (and
 //! for MP3 encoded) on the rayon pool a few at a time, and written in reel order. The audio (WAV
-//! or MP3, see [`super::encode`]) is written to a hidden temporary name in the output folder and
-//! renamed into place only once complete, so a failed, cancelled or killed render never leaves a
-//! file at the target path.
+//! or MP3, see [`super::encode`]) and the review page that embeds it are written together, to
+//! hidden temporary names in the output folder; they and the other companion files are renamed
+//! into place only once all are complete, so a failed, cancelled or killed render never leaves a
+//! file at a target path.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -15,8 +16,10 @@ use rubato::{Fft, FixedSync, Resampler};
 use serde::Serialize;
 
 use super::encode::{
-    MP3_MAX_SEAM, Mp3Assembler, Mp3Segment, ReelFormat, WavWriter, encode_mp3_segment, mp3_seam,
+    AudioFile, MP3_MAX_SEAM, Mp3Assembler, Mp3Segment, ReelFormat, WavWriter, encode_mp3_segment,
+    mp3_seam,
 };
+use super::export::{PageWriter, page_after, page_before, partial_name, write_small_companions};
 use super::{Clip, ReelError};
 use crate::audio::{AudioError, Source};
 
@@ -39,6 +42,9 @@ pub struct RenderOptions {
     /// File name without extension (`reel`).
     pub name: String,
     pub format: ReelFormat,
+    /// The reel's title and creation time (ms since the epoch), for the page and the manifest.
+    pub title: String,
+    pub created_at: i64,
 }
 
 /// Where a clip sits in the reel.
@@ -58,13 +64,20 @@ pub struct Chapter {
 #[serde(rename_all = "camelCase")]
 pub struct Rendered {
     pub audio: PathBuf,
+    /// The companion files: review page, chapter track, manifest.
+    pub html: PathBuf,
+    pub vtt: PathBuf,
+    pub json: PathBuf,
     pub format: ReelFormat,
     pub duration_ms: i64,
     pub frames: u64,
     pub chapters: Vec<Chapter>,
 }
 
-/// Renders `clips` into `<out_dir>/<name>.<wav|mp3>`. `progress(done, total)` follows the clips.
+/// Renders `clips` into `<out_dir>/<name>.<wav|mp3>` and its companion files (`.html`, `.vtt`,
+/// `.json`). `progress(done, total)` follows the clips. Every file is written under a hidden
+/// temporary name and renamed into place at the end, so a failed or cancelled render leaves
+/// nothing at the target paths (and one killed midway only hidden partial files).
 pub fn render(
     clips: &[Clip],
     opts: &RenderOptions,
@@ -76,47 +89,52 @@ pub fn render(
     }
     std::fs::create_dir_all(&opts.out_dir)
         .map_err(|source| ReelError::Write { path: opts.out_dir.clone(), source })?;
-    let ext = opts.format.extension();
-    let target = opts.out_dir.join(format!("{}.{ext}", opts.name));
-    let partial = opts.out_dir.join(format!(".{}.{ext}.partial-{}", opts.name, std::process::id()));
-    let result = write_reel(clips, opts.format, &partial, progress, cancel);
-    match result {
-        Ok((frames, chapters)) => {
-            std::fs::rename(&partial, &target).map_err(|source| {
-                let _ = std::fs::remove_file(&partial);
-                ReelError::Write { path: target.clone(), source }
-            })?;
-            Ok(Rendered {
-                audio: target,
-                format: opts.format,
-                duration_ms: frames_to_ms(frames),
-                frames,
-                chapters,
-            })
+    let path = |ext: &str| opts.out_dir.join(format!("{}.{ext}", opts.name));
+    let (audio, html) = (path(opts.format.extension()), path("html"));
+    let (vtt, json) = (path("vtt"), path("json"));
+    let files = [&audio, &vtt, &json, &html];
+    let result = (|| {
+        let err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| ReelError::Write { path, source }
+        };
+        let page = PageWriter::create(&partial_name(&html), &page_before(&opts.title, opts.format))
+            .map_err(err(&html))?;
+        let out = AudioFile::create(&partial_name(&audio), Some(page)).map_err(err(&audio))?;
+        progress(0, clips.len());
+        let (frames, chapters, out) = match opts.format {
+            ReelFormat::Wav => write_wav(clips, out, &audio, progress, cancel)?,
+            ReelFormat::Mp3 => write_mp3(clips, out, &audio, progress, cancel)?,
+        };
+        let duration_ms = frames_to_ms(frames);
+        out.close(&page_after(opts.created_at, &chapters, duration_ms)).map_err(err(&audio))?;
+        check_cancel(cancel)?;
+        let rendered = Rendered {
+            audio: audio.clone(),
+            html: html.clone(),
+            vtt: vtt.clone(),
+            json: json.clone(),
+            format: opts.format,
+            duration_ms,
+            frames,
+            chapters,
+        };
+        write_small_companions(&opts.title, opts.created_at, &rendered)?;
+        for file in files {
+            std::fs::rename(partial_name(file), file).map_err(err(file))?;
         }
-        Err(e) => {
-            let _ = std::fs::remove_file(&partial);
-            Err(e)
+        Ok(rendered)
+    })();
+    if result.is_err() {
+        for file in files {
+            let _ = std::fs::remove_file(partial_name(file));
         }
     }
+    result
 }
 
 fn frames_to_ms(frames: u64) -> i64 {
     (frames as f64 * 1000.0 / REEL_RATE as f64).round() as i64
-}
-
-fn write_reel(
-    clips: &[Clip],
-    format: ReelFormat,
-    partial: &Path,
-    progress: &mut dyn FnMut(usize, usize),
-    cancel: &AtomicBool,
-) -> Result<(u64, Vec<Chapter>), ReelError> {
-    progress(0, clips.len());
-    match format {
-        ReelFormat::Wav => write_wav(clips, partial, progress, cancel),
-        ReelFormat::Mp3 => write_mp3(clips, partial, progress, cancel),
-    }
 }
 
 /// How many clips are decoded (or segments encoded) ahead of the one being written: enough to
@@ -177,6 +195,9 @@ fn check_cancel(cancel: &AtomicBool) -> Result<(), ReelError> {
     if cancel.load(Ordering::Relaxed) { Err(ReelError::Cancelled) } else { Ok(()) }
 }
 
+/// A written reel: its frames, its chapters, and the audio file (with its page) to close.
+type Written = (u64, Vec<Chapter>, AudioFile);
+
 /// What the WAV writer thread is handed, in reel order.
 enum ToWriter {
     Audio(Vec<f32>),
@@ -187,15 +208,16 @@ enum ToWriter {
 /// WAV: clips decode on the pool while one writer thread writes them in order.
 fn write_wav(
     clips: &[Clip],
-    partial: &Path,
+    out: AudioFile,
+    target: &Path,
     progress: &mut dyn FnMut(usize, usize),
     cancel: &AtomicBool,
-) -> Result<(u64, Vec<Chapter>), ReelError> {
-    let write_err = |source| ReelError::Write { path: partial.to_path_buf(), source };
-    let out = WavWriter::create(partial).map_err(write_err)?;
+) -> Result<Written, ReelError> {
+    let write_err = |source| ReelError::Write { path: target.to_path_buf(), source };
+    let out = WavWriter::create(out).map_err(write_err)?;
     let (to_writer, from_main) = mpsc::sync_channel::<ToWriter>(2);
     std::thread::scope(|scope| {
-        let writer = scope.spawn(move || -> std::io::Result<Option<u64>> {
+        let writer = scope.spawn(move || -> std::io::Result<Option<(u64, AudioFile)>> {
             let mut out = out;
             for msg in from_main {
                 match msg {
@@ -216,7 +238,7 @@ fn write_wav(
             Err(std::io::Error::other("the reel writer thread panicked; nothing was written"))
         });
         match (fed, written) {
-            (Ok(chapters), Ok(Some(frames))) => Ok((frames, chapters)),
+            (Ok(chapters), Ok(Some((frames, out)))) => Ok((frames, chapters, out)),
             // The writer's own error explains a feed that stopped because it went away.
             (_, Err(e)) => Err(write_err(e)),
             (Err(e), _) => Err(e),
@@ -272,12 +294,13 @@ const MP3_CUT_FRAMES: usize = 2_000;
 /// reel therefore has every clip at the same frame as the WAV reel.
 fn write_mp3(
     clips: &[Clip],
-    partial: &Path,
+    out: AudioFile,
+    target: &Path,
     progress: &mut dyn FnMut(usize, usize),
     cancel: &AtomicBool,
-) -> Result<(u64, Vec<Chapter>), ReelError> {
-    let write_err = |source| ReelError::Write { path: partial.to_path_buf(), source };
-    let mut out = Mp3Assembler::create(partial).map_err(write_err)?;
+) -> Result<Written, ReelError> {
+    let write_err = |source| ReelError::Write { path: target.to_path_buf(), source };
+    let mut out = Mp3Assembler::create(out);
     let mut decoded = Decoded::new(clips);
     let mut encoding: VecDeque<mpsc::Receiver<std::io::Result<Mp3Segment>>> = VecDeque::new();
     let write_next = |out: &mut Mp3Assembler, rx: mpsc::Receiver<std::io::Result<Mp3Segment>>| {
@@ -327,12 +350,12 @@ fn write_mp3(
         check_cancel(cancel)?;
         write_next(&mut out, rx)?;
     }
-    let decoded_frames = out.finish().map_err(write_err)?;
+    let (decoded_frames, out) = out.finish().map_err(write_err)?;
     if decoded_frames != frames {
         let reason = format!("the MP3 decodes to {decoded_frames} frames, not the reel's {frames}");
         return Err(write_err(std::io::Error::other(reason)));
     }
-    Ok((frames, chapters))
+    Ok((frames, chapters, out))
 }
 
 /// A clip ready to be written: evened and faded, with its measured loudness.
@@ -379,21 +402,26 @@ fn decode_clip(clip: &Clip) -> Result<(Vec<f32>, Option<f64>), AudioError> {
         }
     }
     let loudness = loudness(&decoded, channels, src_rate);
-    let stereo =
-        if channels == 1 { decoded.iter().flat_map(|v| [*v, *v]).collect() } else { decoded };
-    if src_rate == REEL_RATE || stereo.is_empty() {
-        return Ok((stereo, loudness));
-    }
-    let frames = stereo.len() / 2;
+    // A mono source is resampled before it becomes stereo: half the work.
+    let audio = if src_rate == REEL_RATE || decoded.is_empty() {
+        decoded
+    } else {
+        resample(&decoded, channels as usize, src_rate)
+            .map_err(|reason| AudioError::Corrupt { path: path.to_path_buf(), reason })?
+    };
+    let stereo = if channels == 1 { audio.iter().flat_map(|v| [*v, *v]).collect() } else { audio };
+    Ok((stereo, loudness))
+}
+
+/// Interleaved audio of `channels` channels at `rate`, converted to [`REEL_RATE`].
+fn resample(interleaved: &[f32], channels: usize, rate: u32) -> Result<Vec<f32>, String> {
+    let frames = interleaved.len() / channels;
     let mut resampler =
-        Fft::<f32>::new(src_rate as usize, REEL_RATE as usize, 1024, 2, FixedSync::Input)
-            .map_err(|e| AudioError::Corrupt { path: path.to_path_buf(), reason: e.to_string() })?;
-    let input = InterleavedSlice::new(&stereo, 2, frames)
-        .map_err(|e| AudioError::Corrupt { path: path.to_path_buf(), reason: e.to_string() })?;
-    let out = resampler
-        .process_all(&input, frames, None)
-        .map_err(|e| AudioError::Corrupt { path: path.to_path_buf(), reason: e.to_string() })?;
-    Ok((out.take_data(), loudness))
+        Fft::<f32>::new(rate as usize, REEL_RATE as usize, 1024, channels, FixedSync::Input)
+            .map_err(|e| e.to_string())?;
+    let input = InterleavedSlice::new(interleaved, channels, frames).map_err(|e| e.to_string())?;
+    let out = resampler.process_all(&input, frames, None).map_err(|e| e.to_string())?;
+    Ok(out.take_data())
 }
 
 /// EBU R128 integrated loudness of interleaved audio (1 channel: dual mono), if measurable.

@@ -181,6 +181,8 @@ pub async fn reels_render(
             out_dir: PathBuf::from(out_dir),
             name: file_stem(&detail.title),
             format,
+            title: detail.title.clone(),
+            created_at: detail.created_at,
         };
         let mut last = std::time::Instant::now() - std::time::Duration::from_secs(1);
         let mut progress = |done: usize, total: usize| {
@@ -193,13 +195,11 @@ pub async fn reels_render(
         };
         let rendered = reel::render(&clips, &opts, &mut progress, &cancel)
             .map_err(|e| AppError::new(e.code(), e.to_string()))?;
-        let files = reel::export::write_companions(&detail.title, detail.created_at, &rendered)
-            .map_err(|e| AppError::new(e.code(), e.to_string()))?;
         Ok(ReelExport {
             audio: rendered.audio.display().to_string(),
-            html: files.html.display().to_string(),
-            vtt: files.vtt.display().to_string(),
-            json: files.json.display().to_string(),
+            html: rendered.html.display().to_string(),
+            vtt: rendered.vtt.display().to_string(),
+            json: rendered.json.display().to_string(),
             duration_ms: rendered.duration_ms,
         })
     })
