@@ -406,17 +406,61 @@ fn renaming_and_deleting_a_reel() {
     assert_eq!(list.iter().map(|r| r.id).collect::<Vec<_>>(), [second, first], "newest first");
     assert_eq!(list[1].title, "Best openers, week 47");
 
+    let before = reels::get(w.lib.conn(), first).unwrap();
     reels::delete(&mut w.lib, first).unwrap();
     let list = reels::list(w.lib.conn()).unwrap();
     assert_eq!(list.iter().map(|r| r.id).collect::<Vec<_>>(), [second]);
     assert!(matches!(reels::get(w.lib.conn(), first), Err(LibraryError::NotFound { .. })));
-    let items: i64 = w
-        .lib
-        .conn()
-        .query_row("SELECT count(*) FROM reel_items WHERE reel_id = ?1", [first], |r| r.get(0))
-        .unwrap();
-    assert_eq!(items, 0, "its clips went with it");
+    // A deleted reel takes no edits and renders nothing, and cannot be deleted twice.
+    assert!(matches!(reels::rename(&mut w.lib, first, "x"), Err(LibraryError::NotFound { .. })));
+    assert!(matches!(reels::remove_clip(&mut w.lib, first, 0), Err(LibraryError::NotFound { .. })));
+    assert!(matches!(
+        reels::clips_for_render(w.lib.conn(), first),
+        Err(LibraryError::NotFound { .. })
+    ));
+    assert!(matches!(reels::delete(&mut w.lib, first), Err(LibraryError::NotFound { .. })));
     // The notes and recordings stay; the other reel is untouched.
     assert_eq!(count(&w.lib, "notes"), 4);
     assert_eq!(reels::get(w.lib.conn(), second).unwrap().clips.len(), 2);
+
+    // Undo: the reel comes back as it was, clips, order and spans included, in its place.
+    let restored = reels::restore(&mut w.lib, first).unwrap();
+    assert_eq!((restored.id, restored.clip_count), (first, 2));
+    assert_eq!(reels::get(w.lib.conn(), first).unwrap(), before);
+    let list = reels::list(w.lib.conn()).unwrap();
+    assert_eq!(list.iter().map(|r| r.id).collect::<Vec<_>>(), [second, first]);
+    // Only a deleted reel can be restored.
+    assert!(matches!(reels::restore(&mut w.lib, first), Err(LibraryError::NotFound { .. })));
+    assert!(matches!(reels::restore(&mut w.lib, 999), Err(LibraryError::NotFound { .. })));
+}
+
+#[test]
+fn a_reel_deleted_over_a_week_ago_is_removed_for_good_at_the_next_delete() {
+    let t = TempLib::new();
+    let mut w = week(&t);
+    let old = planned_reel(&mut w);
+    let recent = planned_reel(&mut w);
+    let third = planned_reel(&mut w);
+    reels::delete(&mut w.lib, old).unwrap();
+    reels::delete(&mut w.lib, recent).unwrap();
+    // `old` was deleted eight days ago, `recent` six.
+    let day = 24 * 3_600_000;
+    let now = gamefilm::timefmt::now_ms();
+    let set = |id: i64, at: i64| {
+        w.lib.conn().execute("UPDATE reels SET deleted_at = ?2 WHERE id = ?1", [id, at]).unwrap();
+    };
+    set(old, now - 8 * day);
+    set(recent, now - 6 * day);
+    reels::delete(&mut w.lib, third).unwrap();
+    let left = |lib: &Library, id: i64| -> i64 {
+        lib.conn()
+            .query_row("SELECT count(*) FROM reel_items WHERE reel_id = ?1", [id], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(left(&w.lib, old), 0, "its clips went with it");
+    assert!(matches!(reels::restore(&mut w.lib, old), Err(LibraryError::NotFound { .. })));
+    assert_eq!(left(&w.lib, recent), 2);
+    assert_eq!(reels::restore(&mut w.lib, recent).unwrap().clip_count, 2);
+    assert_eq!(reels::restore(&mut w.lib, third).unwrap().clip_count, 2);
+    assert_eq!(count(&w.lib, "notes"), 4);
 }

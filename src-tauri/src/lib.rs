@@ -64,6 +64,7 @@ pub fn run() {
             reels::reels_move_clip,
             reels::reels_trim_clip,
             reels::reels_delete,
+            reels::reels_restore,
             reels::reels_pick_folder,
             reels::reels_render,
             reels::reels_render_cancel,

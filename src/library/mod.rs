@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_core.sql"),
     include_str!("migrations/0002_search.sql"),
     include_str!("migrations/0003_coaching.sql"),
+    include_str!("migrations/0004_reel_undo.sql"),
 ];
 
 /// The schema version this build writes.

@@ -128,6 +128,7 @@ pub fn list(conn: &Connection) -> Result<Vec<ReelSummary>> {
         "SELECT r.id, r.title, r.created_at, r.updated_at, count(i.position),
                 coalesce(sum(i.end_ms - i.start_ms), 0)
          FROM reels r LEFT JOIN reel_items i ON i.reel_id = r.id
+         WHERE r.deleted_at IS NULL
          GROUP BY r.id ORDER BY r.created_at DESC, r.id DESC",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -152,7 +153,9 @@ fn played_ms(clips_ms: i64, clips: i64) -> i64 {
 /// A reel and its clips in order.
 pub fn get(conn: &Connection, reel_id: i64) -> Result<ReelDetail> {
     let (title, created_at, updated_at) = conn
-        .prepare_cached("SELECT title, created_at, updated_at FROM reels WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT title, created_at, updated_at FROM reels WHERE id = ?1 AND deleted_at IS NULL",
+        )?
         .query_row([reel_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?
         .ok_or_else(|| not_found(reel_id))?;
@@ -331,13 +334,38 @@ pub fn trim_clip(
     })
 }
 
-/// Deletes a reel and its clips (the notes and recordings stay).
+/// How long a deleted reel can still be restored: it is removed for good at the first delete
+/// after that.
+pub const KEEP_DELETED_MS: i64 = 7 * 24 * 3_600_000;
+
+/// Deletes a reel (the notes and recordings stay). It can be brought back with [`restore`]
+/// for [`KEEP_DELETED_MS`]; reels deleted before that are removed for good now.
 pub fn delete(lib: &mut Library, reel_id: i64) -> Result<()> {
     lib.write(|tx| {
-        if tx.execute("DELETE FROM reels WHERE id = ?1", [reel_id])? == 0 {
+        let now = crate::timefmt::now_ms();
+        let marked = tx.execute(
+            "UPDATE reels SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
+            params![reel_id, now],
+        )?;
+        if marked == 0 {
             return Err(not_found(reel_id));
         }
+        tx.execute("DELETE FROM reels WHERE deleted_at < ?1", [now - KEEP_DELETED_MS])?;
         Ok(())
+    })
+}
+
+/// Brings back a deleted reel, clips and all (undo of [`delete`]).
+pub fn restore(lib: &mut Library, reel_id: i64) -> Result<ReelSummary> {
+    lib.write(|tx| {
+        let restored = tx.execute(
+            "UPDATE reels SET deleted_at = NULL WHERE id = ?1 AND deleted_at IS NOT NULL",
+            [reel_id],
+        )?;
+        if restored == 0 {
+            return Err(LibraryError::NotFound { what: "deleted reel", id: reel_id.to_string() });
+        }
+        list(tx)?.into_iter().find(|r| r.id == reel_id).ok_or_else(|| not_found(reel_id))
     })
 }
 
@@ -346,7 +374,7 @@ fn not_found(reel_id: i64) -> LibraryError {
 }
 
 fn exists(conn: &Connection, reel_id: i64) -> Result<()> {
-    conn.prepare_cached("SELECT 1 FROM reels WHERE id = ?1")?
+    conn.prepare_cached("SELECT 1 FROM reels WHERE id = ?1 AND deleted_at IS NULL")?
         .query_row([reel_id], |_| Ok(()))
         .optional()?
         .ok_or_else(|| not_found(reel_id))

@@ -110,6 +110,13 @@ pub async fn reels_delete(lib: State<'_, LibraryService>, id: i64) -> AppResult<
     blocking(move || lib.with(|l| reels::delete(l, id))).await
 }
 
+/// Undo of `reels_delete`.
+#[tauri::command]
+pub async fn reels_restore(lib: State<'_, LibraryService>, id: i64) -> AppResult<ReelSummary> {
+    let lib = lib.inner().clone();
+    blocking(move || lib.with(|l| reels::restore(l, id))).await
+}
+
 /// Notes to add to a reel by hand: a full-text search over note text.
 #[tauri::command]
 pub async fn notes_search(

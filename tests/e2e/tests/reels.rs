@@ -1,12 +1,13 @@
 //! Highlight reels in the real window: a reel made from the week's positive notes (the
 //! improvement note stays out), previewed with the app's player, exported as MP3 with its review
-//! page, and the exported audio checked by ffprobe.
+//! page, and the exported audio checked by ffprobe; then deleted from the list and brought back,
+//! once with the toast's Undo and once with Ctrl+Z.
 
 use std::ffi::OsStr;
 use std::path::Path;
 use std::time::Duration;
 
-use gamefilm_e2e::{App, Audio, Display, Locator, fixture, gamefilm, testid};
+use gamefilm_e2e::{App, Audio, Display, Key, Locator, fixture, gamefilm, testid};
 
 const UI: Duration = Duration::from_secs(20);
 const RENDER: Duration = Duration::from_secs(120);
@@ -23,6 +24,20 @@ fn ffprobe_seconds(path: &Path) -> f64 {
         .expect("ffprobe runs");
     assert!(out.status.success(), "ffprobe refused {}", path.display());
     String::from_utf8_lossy(&out.stdout).trim().parse().expect("a duration")
+}
+
+/// Waits until the reels list shows `n` reels.
+async fn wait_for_reels(app: &App, n: usize) {
+    let want = n.to_string();
+    app.wait_until(
+        async |c| {
+            let list = c.find(Locator::Css(&testid("reels-list"))).await?;
+            Ok((list.attr("data-count").await?.as_deref() == Some(&*want)).then_some(()))
+        },
+        UI,
+        &format!("{n} reel(s) in the list"),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -130,6 +145,25 @@ async fn a_reel_of_the_weeks_positives_is_previewed_and_exported_as_mp3() {
     let go = app.by_testid("reel-export-start").await;
     app.click(&go, "reel-export-start").await;
     app.wait_for(&testid("reel-export-done"), RENDER).await;
+
+    // Deleting the reel asks nothing and can be undone: the toast's button, then Ctrl+Z. The
+    // list after each undo is the library's own (it is read again).
+    let close = app.by_testid("reel-export-close").await;
+    app.click(&close, "reel-export-close").await;
+    let back = app.wait_for(&testid("back-to-reels"), UI).await;
+    app.click(&back, "back-to-reels").await;
+    wait_for_reels(&app, 1).await;
+    let delete = app.wait_for(&testid("reel-delete"), UI).await;
+    app.click(&delete, "reel-delete").await;
+    wait_for_reels(&app, 0).await;
+    let undo = app.wait_for(&testid("undo"), UI).await;
+    app.click(&undo, "undo").await;
+    wait_for_reels(&app, 1).await;
+    let delete = app.wait_for(&testid("reel-delete"), UI).await;
+    app.click(&delete, "reel-delete").await;
+    wait_for_reels(&app, 0).await;
+    app.type_keys(&format!("{}z{}", Key::Control, Key::Control)).await;
+    wait_for_reels(&app, 1).await;
     app.close().await;
 
     let written: Vec<_> = std::fs::read_dir(&export).unwrap().flatten().map(|e| e.path()).collect();

@@ -166,8 +166,11 @@ export const reelsMoveClip = (id: number, from: number, to: number) =>
 export const reelsTrimClip = (id: number, position: number, startMs: number, endMs: number) =>
   call<ReelDetail>("reels_trim_clip", { id, position, startMs: Math.round(startMs), endMs: Math.round(endMs) });
 
-/** Deletes the reel and its clips for good (the notes and recordings stay). */
+/** Deletes the reel (the notes and recordings stay); `reelsRestore` undoes it for 7 days. */
 export const reelsDelete = (id: number) => call<void>("reels_delete", { id });
+
+/** Brings back a deleted reel, clips and all. */
+export const reelsRestore = (id: number) => call<ReelSummary>("reels_restore", { id });
 
 /** Full-text search over note text (and, without `kind`, recording titles). */
 export const notesSearch = (query: NoteSearch) => call<SearchPage>("notes_search", { query });

@@ -123,7 +123,7 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string; what: string }> = [
   { keys: "Esc", what: "In a new note: drop it. Elsewhere: close, or back to the library (or the reels)" },
   { keys: "N / Shift+N", what: "Next / previous note, with 3 s lead-in" },
   { keys: "+ / −", what: "Zoom the waveform in / out (also Ctrl/⌘ + wheel)" },
-  { keys: "Ctrl/⌘+Z", what: "Undo the last note deletion (in a reel: the last clip removed)" },
+  { keys: "Ctrl/⌘+Z", what: "Undo the last note deletion (in a reel: the last clip removed; in Reels: the last reel deleted)" },
   { keys: "Ctrl/⌘+1 / Ctrl/⌘+2", what: "Go to Calls / Reels" },
   { keys: "↑ / ↓, Enter", what: "Library: move the selection, open the call" },
   { keys: "?", what: "This list" },
