@@ -473,3 +473,28 @@ fn store_items(tx: &Transaction<'_>, reel_id: i64, items: &[Item]) -> Result<()>
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The limits the UI checks before asking, written for it next to the ts-rs bindings (`make
+    /// bindings`; `make check-bindings` fails when the committed copy is stale).
+    #[test]
+    fn export_limits_for_the_ui() {
+        let Some(dir) = std::env::var_os("TS_RS_EXPORT_DIR") else { return };
+        let ts = format!(
+            "// Generated from the Rust constants by `cargo test -p gamefilm`; do not edit.\n\n\
+             /** The silence and tone between two clips of a rendered reel. */\n\
+             export const SEPARATOR_MS = {SEPARATOR_MS};\n\
+             /** The longest clip a trim may make. */\n\
+             export const MAX_CLIP_MS = {MAX_CLIP_MS};\n\
+             /** The longest reel title, in characters. */\n\
+             export const MAX_TITLE_CHARS = {MAX_TITLE_CHARS};\n"
+        );
+        let path = std::path::Path::new(&dir).join("limits.ts");
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(&ts) {
+            std::fs::write(&path, ts).unwrap();
+        }
+    }
+}

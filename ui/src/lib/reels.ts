@@ -13,15 +13,15 @@ import type { SearchHit } from "../api/bindings/SearchHit";
 import type { Note } from "../api/bindings/Note";
 import { dateInputToMs, formatClock, formatDate, formatDuration } from "./time";
 
+// The separator, the longest clip and the longest title are the core's, generated from Rust.
+import { MAX_CLIP_MS, SEPARATOR_MS } from "../api/bindings/limits";
+export { MAX_CLIP_MS, MAX_TITLE_CHARS, SEPARATOR_MS } from "../api/bindings/limits";
+
 export const DAY_MS = 86_400_000;
 /** A new reel covers the last week by default. */
 export const DEFAULT_PERIOD_DAYS = 7;
 /** The "last N days" choices of the new reel form. */
 export const PERIOD_CHOICES: readonly number[] = [7, 14, 30];
-/** The tone between two clips of a rendered reel (src/reel/render.rs `SEPARATOR_MS`). */
-export const SEPARATOR_MS = 600;
-/** The longest clip a trim may make (src/library/reels.rs `MAX_CLIP_MS`). */
-export const MAX_CLIP_MS = 5 * 60_000;
 /** The shortest clip a trim or a nudge makes: the trim fields' resolution. */
 export const MIN_CLIP_MS = 100;
 /** What one press of a nudge button moves a clip's start or end. */
