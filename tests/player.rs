@@ -355,31 +355,53 @@ fn plays_real_speech_like_ffmpeg_decodes_it() {
 
 #[test]
 fn after_a_seek_the_first_audio_is_the_source_at_the_target() {
+    // A starved run (a shared, loaded machine; debug build) leaves gaps that say nothing about
+    // the seek: it is counted in `underruns`, and such a run is tried again, at most twice.
+    for attempt in 1..=3 {
+        match seek_attempt() {
+            Ok(()) => return,
+            Err((underruns, why)) if underruns > 0 && attempt < 3 => {
+                eprintln!("attempt {attempt}: {underruns} underrun(s), trying again ({why})");
+            }
+            Err((underruns, why)) => panic!("{why} ({underruns} underruns)"),
+        }
+    }
+}
+
+/// Plays 0.5 s, seeks to 2 s, plays to 3 s; checks the capture. `Err((underruns, why))`.
+fn seek_attempt() -> Result<(), (u64, String)> {
     let mut cap = Capture::paced(4.0);
     let mut s = script("speech.wav");
     s.steps = vec![Step::Until(500), Step::Seek(2_000), Step::Until(3_000)];
     s.to_end = false;
     let seen = cap.run(&s);
+    let check = |ok: bool, why: String| if ok { Ok(()) } else { Err((seen.underruns, why)) };
     let (after_seek_ms, _) = seen.marks[0];
-    assert!((after_seek_ms - 2_000).abs() <= 10, "position after the seek: {after_seek_ms} ms");
+    check(
+        (after_seek_ms - 2_000).abs() <= 10,
+        format!("position after the seek: {after_seek_ms} ms"),
+    )?;
     let (l, _) = cap.captured();
     let (rl, _) = reference("speech.wav", None);
     let at = 2 * RATE as usize;
     // The first 100 ms after the target, found in the capture...
     let (off, c) = locate(&l, &rl[at..at + RATE as usize / 10]);
-    assert!(c >= 0.99, "the target's audio is in the capture (correlation {c:.4})");
+    check(c >= 0.99, format!("the target's audio is in the capture (correlation {c:.4})"))?;
     // ...and everything before it is the start of the file, then silence: nothing stale.
     let before = last_sound(&l[..off]);
     let (pre, pc) = (before, correlation(&l[..before], &rl[..before]));
-    assert!(pc >= 0.99, "before the jump: the file from 0 ({pre} frames, correlation {pc:.4})");
-    assert!(
+    check(
+        pc >= 0.99,
+        format!("before the jump: the file from 0 ({pre} frames, correlation {pc:.4})"),
+    )?;
+    check(
         pre < RATE as usize,
-        "no more than the first half second (+ buffers) before the jump: {pre}"
-    );
+        format!("no more than the first half second (+ buffers) before the jump: {pre}"),
+    )?;
     // From the jump on, the source from the target.
     let n = (RATE as usize / 2).min(l.len() - off);
     let after = correlation(&l[off..off + n], &rl[at..at + n]);
-    assert!(after >= 0.99, "after the jump: correlation {after:.4}");
+    check(after >= 0.99, format!("after the jump: correlation {after:.4}"))
 }
 
 /// Dominant frequency by zero crossings.

@@ -436,7 +436,11 @@ fn a_render_killed_midway_leaves_no_file_at_the_target() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    // The CLI's default format is MP3.
-    assert!(!out.join("reel.mp3").exists(), "a half-written reel at the target path");
-    assert!(!out.join("reel.wav").exists());
+    // The CLI's default format is MP3; the companions are renamed into place with the audio.
+    for ext in ["mp3", "wav", "html", "vtt", "json"] {
+        assert!(
+            !out.join(format!("reel.{ext}")).exists(),
+            "a half-written reel.{ext} at the target"
+        );
+    }
 }
