@@ -360,6 +360,45 @@ fn assert_cancel_leaves_nothing(format: ReelFormat) {
     assert!(left.is_empty(), "files left behind: {left:?}");
 }
 
+/// A killed render leaves hidden partial files; the next render of that name removes them once
+/// they have gone unwritten for a while, and leaves a fresh one (a render under way) and other
+/// names' files alone.
+#[test]
+fn the_next_render_removes_partial_files_a_killed_render_left() {
+    let t = TempLib::new();
+    let lib = library(&t);
+    let out = t.folder("out");
+    let write = |name: &str, age: std::time::Duration| {
+        let path = out.join(name);
+        std::fs::write(&path, b"half a reel").unwrap();
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(std::time::SystemTime::now() - age).unwrap();
+        path
+    };
+    let old = reel::render::STALE_PARTIAL + std::time::Duration::from_secs(60);
+    let stale: Vec<_> = ["wav", "mp3", "html"]
+        .iter()
+        .map(|ext| write(&format!(".reel.{ext}.partial-999999"), old))
+        .collect();
+    let fresh = write(".reel.mp3.partial-999998", std::time::Duration::ZERO);
+    let other = write(".other.mp3.partial-999999", old);
+    let mine = write("notes.txt", old);
+    let clips = reel::plan(lib.conn(), &week()).unwrap();
+    reel::render(
+        &clips,
+        &options(&out, ReelFormat::Mp3, "Week 47"),
+        &mut |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    for path in &stale {
+        assert!(!path.exists(), "{} was left", path.display());
+    }
+    for path in [&fresh, &other, &mine] {
+        assert!(path.exists(), "{} was removed", path.display());
+    }
+}
+
 #[test]
 fn a_cancelled_wav_render_leaves_no_file_at_the_target() {
     assert_cancel_leaves_nothing(ReelFormat::Wav);

@@ -77,7 +77,8 @@ pub struct Rendered {
 /// Renders `clips` into `<out_dir>/<name>.<wav|mp3>` and its companion files (`.html`, `.vtt`,
 /// `.json`). `progress(done, total)` follows the clips. Every file is written under a hidden
 /// temporary name and renamed into place at the end, so a failed or cancelled render leaves
-/// nothing at the target paths (and one killed midway only hidden partial files).
+/// nothing at the target paths (and one killed midway only hidden partial files, which the next
+/// render of the same name removes once they have been left alone for [`STALE_PARTIAL`]).
 pub fn render(
     clips: &[Clip],
     opts: &RenderOptions,
@@ -93,6 +94,7 @@ pub fn render(
     let (audio, html) = (path(opts.format.extension()), path("html"));
     let (vtt, json) = (path("vtt"), path("json"));
     let files = [&audio, &vtt, &json, &html];
+    remove_stale_partials(&opts.out_dir, &opts.name);
     let result = (|| {
         let err = |path: &Path| {
             let path = path.to_path_buf();
@@ -131,6 +133,33 @@ pub fn render(
         }
     }
     result
+}
+
+/// How long a partial file must have gone unwritten to count as left behind by a killed render
+/// (a render under way writes its partial files many times a second).
+pub const STALE_PARTIAL: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Removes the hidden partial files of earlier renders of `name` into `dir` that were killed.
+fn remove_stale_partials(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
+        let ours = ["wav", "mp3", "html", "vtt", "json"]
+            .iter()
+            .any(|ext| rest.strip_prefix(ext).is_some_and(|r| r.starts_with(".partial-")));
+        let idle = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= STALE_PARTIAL);
+        if ours && idle {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 fn frames_to_ms(frames: u64) -> i64 {
