@@ -102,9 +102,17 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// The page's only script: a chapter button jumps to its chapter and plays; the chapter under
+/// the playhead is marked (`aria-current`), as the audio plays and after every jump.
 const PAGE_SCRIPT: &str = "const a=document.getElementById('reel');\
-document.querySelectorAll('button[data-t]').forEach(b=>b.addEventListener('click',()=>{\
-a.currentTime=Number(b.dataset.t);a.play();}));";
+const bs=[...document.querySelectorAll('button[data-t]')];\
+bs.forEach(b=>b.addEventListener('click',()=>{a.currentTime=Number(b.dataset.t);\
+a.play().catch(()=>{});}));\
+const mark=()=>{const t=a.currentTime+0.001;let c=null;\
+bs.forEach(b=>{if(Number(b.dataset.t)<=t)c=b;});\
+bs.forEach(b=>{const li=b.parentElement;if(b===c)li.setAttribute('aria-current','true');\
+else li.removeAttribute('aria-current');});};\
+a.addEventListener('timeupdate',mark);a.addEventListener('seeked',mark);";
 
 /// The review page up to its audio's base64. Everything in it is known before the render starts,
 /// so the page is written while the audio is (see [`PageWriter`]).
@@ -116,7 +124,8 @@ pub fn page_before(title: &str, format: ReelFormat) -> String {
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
          media-src data:; style-src 'unsafe-inline'; script-src 'sha256-{hash}'\">\n\
          <title>{title}</title>\n<style>body{{font:16px system-ui,sans-serif;max-width:48em;\
-         margin:2em auto;padding:0 1em}}audio{{width:100%}}li{{margin:.8em 0}}\
+         margin:2em auto;padding:0 1em}}audio{{width:100%}}\
+         li{{margin:.8em 0;padding:.2em .5em;border-radius:6px}}li[aria-current]{{background:#eef4ff}}\
          .positive .kind{{color:#1b7f3b}}.improvement .kind{{color:#a15c00}}\
          .text{{margin:.2em 0 0;white-space:pre-wrap}}</style></head>\n<body>\n\
          <h1>{title}</h1>\n\
