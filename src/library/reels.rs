@@ -124,14 +124,19 @@ pub fn save(lib: &mut Library, title: &str, clips: &[Clip]) -> Result<i64> {
 
 /// Every reel, most recently created first.
 pub fn list(conn: &Connection) -> Result<Vec<ReelSummary>> {
+    summaries(conn, None)
+}
+
+/// The summaries of every reel not deleted, or only of `only`.
+fn summaries(conn: &Connection, only: Option<i64>) -> Result<Vec<ReelSummary>> {
     let mut stmt = conn.prepare_cached(
         "SELECT r.id, r.title, r.created_at, r.updated_at, count(i.position),
                 coalesce(sum(i.end_ms - i.start_ms), 0)
          FROM reels r LEFT JOIN reel_items i ON i.reel_id = r.id
-         WHERE r.deleted_at IS NULL
+         WHERE r.deleted_at IS NULL AND (?1 IS NULL OR r.id = ?1)
          GROUP BY r.id ORDER BY r.created_at DESC, r.id DESC",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([only], |r| {
         let clips: i64 = r.get(4)?;
         Ok(ReelSummary {
             id: r.get(0)?,
@@ -365,7 +370,7 @@ pub fn restore(lib: &mut Library, reel_id: i64) -> Result<ReelSummary> {
         if restored == 0 {
             return Err(LibraryError::NotFound { what: "deleted reel", id: reel_id.to_string() });
         }
-        list(tx)?.into_iter().find(|r| r.id == reel_id).ok_or_else(|| not_found(reel_id))
+        summaries(tx, Some(reel_id))?.pop().ok_or_else(|| not_found(reel_id))
     })
 }
 

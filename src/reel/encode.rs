@@ -134,6 +134,8 @@ struct Flusher {
 }
 
 impl Flusher {
+    /// Without a thread (the system refused one) nothing is flushed early: the sync at the end
+    /// does it all, only later.
     fn start(files: Vec<File>) -> Flusher {
         let (wake, woken) = mpsc::sync_channel::<()>(1);
         let thread = std::thread::Builder::new()
@@ -189,7 +191,8 @@ impl WavWriter {
 
     pub fn write(&mut self, interleaved: &[f32]) -> std::io::Result<()> {
         // Rounded half away from zero, as `f32::round` does, without its libm call per sample.
-        // Written as a plain loop over pairs of bytes, which the compiler vectorises.
+        // A plain loop over pairs of bytes rather than a `flat_map`: the compiler vectorises it
+        // in part.
         self.bytes.resize(interleaved.len() * 2, 0);
         for (out, v) in self.bytes.chunks_exact_mut(2).zip(interleaved) {
             let x = v.clamp(-1.0, 1.0) * 32767.0;
