@@ -1,6 +1,6 @@
 // The call view's side of the audio player. The shell plays; this keeps the window's view of it
-// (position, playing, speed, …) and sends commands one at a time, in order, so that "seek, then
-// play" can never arrive as "play, then seek".
+// (position, playing, speed, …) and sends commands one at a time, in order (playerQueue.ts), so
+// that "seek, then play" can never arrive as "play, then seek".
 //
 // Without an output device (`player.no_device`) or when the recording cannot be opened, the view
 // keeps working on a local playhead: seeking moves it, Play explains why there is no sound.
@@ -19,6 +19,7 @@ import {
 } from "../api";
 import type { ChannelMode } from "../api/bindings/ChannelMode";
 import type { PlayerEvent } from "../api/bindings/PlayerEvent";
+import { PlayerQueue } from "./playerQueue";
 
 export const NO_DEVICE_MESSAGE =
   "No audio output device was found, so there is no sound. You can still annotate: click the " +
@@ -36,13 +37,14 @@ export class PlayerController {
   #durationMs = 0;
   #open = false;
   #closed = false;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue: PlayerQueue;
   /** Seeks sent but not yet done: positions reported meanwhile are from before the seek. */
   #seeking = 0;
   #onError: (e: AppError) => void;
 
   constructor(onError: (e: AppError) => void) {
     this.#onError = onError;
+    this.#queue = new PlayerQueue((e) => this.#onError(toAppError(e)));
   }
 
   /** Opens the recording paused at `fromMs`. */
@@ -71,7 +73,7 @@ export class PlayerController {
     this.playing = false;
     if (this.#open) {
       this.#open = false;
-      void this.#send(playerClose);
+      void this.#queue.send(playerClose);
     }
   }
 
@@ -92,12 +94,12 @@ export class PlayerController {
     }
     if (this.positionMs >= this.#durationMs && this.#durationMs > 0) this.seek(0);
     this.playing = true;
-    void this.#send(playerPlay, () => (this.playing = false));
+    void this.#queue.send(playerPlay, () => (this.playing = false));
   }
 
   pause(): void {
     this.playing = false;
-    if (this.#open) void this.#send(playerPause);
+    if (this.#open) void this.#queue.send(playerPause);
   }
 
   seek(ms: number): void {
@@ -105,7 +107,7 @@ export class PlayerController {
     this.positionMs = target;
     if (!this.#open) return;
     this.#seeking++;
-    void this.#send(() => playerSeek(target)).finally(() => this.#seeking--);
+    void this.#queue.send(() => playerSeek(target)).finally(() => this.#seeking--);
   }
 
   seekBy(deltaMs: number): void {
@@ -120,17 +122,17 @@ export class PlayerController {
 
   setSpeed(speed: number): void {
     this.speed = speed;
-    if (this.#open) void this.#send(() => playerSetSpeed(speed));
+    if (this.#open) void this.#queue.send(() => playerSetSpeed(speed));
   }
 
   setSkipSilence(on: boolean): void {
     this.skipSilence = on;
-    if (this.#open) void this.#send(() => playerSetSkipSilence(on));
+    if (this.#open) void this.#queue.send(() => playerSetSkipSilence(on));
   }
 
   setChannel(mode: ChannelMode): void {
     this.channel = mode;
-    if (this.#open) void this.#send(() => playerSetChannel(mode));
+    if (this.#open) void this.#queue.send(() => playerSetChannel(mode));
   }
 
   #onEvent(e: PlayerEvent): void {
@@ -152,15 +154,5 @@ export class PlayerController {
 
   #clamp(ms: number): number {
     return Math.max(0, Math.min(this.#durationMs, Math.round(ms)));
-  }
-
-  /** Runs one command after the previous ones; a failure is reported, then `onFail` runs. */
-  #send(command: () => Promise<void>, onFail?: () => void): Promise<void> {
-    const run = this.#queue.then(command).catch((e: unknown) => {
-      onFail?.();
-      this.#onError(toAppError(e));
-    });
-    this.#queue = run;
-    return run;
   }
 }

@@ -1,9 +1,11 @@
 // The reel editor's side of the player: runs the preview state machine (reelPreview.ts) against
-// the shell. Player commands go one at a time, in order (open, play, close), as the call view's
-// do: the shell runs commands on worker threads, so two in flight could land in either order.
+// the shell. Player commands go one at a time, in order (open, play, close), through the same
+// queue as the call view's (playerQueue.ts): the shell runs commands on worker threads, so two in
+// flight could land in either order.
 
 import { playerClose, playerOpen, playerPlay, toAppError, type AppError } from "../api";
 import type { PlayerEvent } from "../api/bindings/PlayerEvent";
+import { PlayerQueue } from "./playerQueue";
 import { IDLE, isRunning, previewStep, type PreviewEffect, type PreviewInput, type PreviewState } from "./reelPreview";
 
 export interface PreviewClip {
@@ -17,12 +19,14 @@ export class PreviewPlayer {
 
   #clips: () => readonly PreviewClip[];
   #onError: (e: AppError) => void;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue: PlayerQueue;
 
   /** `clips`: the reel's clips as they are now; `onError` shows what went wrong. */
   constructor(clips: () => readonly PreviewClip[], onError: (e: AppError) => void) {
     this.#clips = clips;
     this.#onError = onError;
+    // Only `close` uses the queue's reporting; open and play failures end the preview instead.
+    this.#queue = new PlayerQueue((e) => this.#onError(toAppError(e)));
   }
 
   get running(): boolean {
@@ -62,7 +66,7 @@ export class PreviewPlayer {
           this.#dispatch({ type: "ended", token, clipCount: 0 });
           return;
         }
-        this.#send(() => playerOpen(clip.recordingId, clip.startMs, clip.endMs, (e) => this.#onEvent(token, e))).then(
+        this.#queue.run(() => playerOpen(clip.recordingId, clip.startMs, clip.endMs, (e) => this.#onEvent(token, e))).then(
           () => this.#dispatch({ type: "opened", token }),
           (e: unknown) => this.#dispatch({ type: "failed", token, error: toAppError(e) }),
         );
@@ -70,11 +74,11 @@ export class PreviewPlayer {
       }
       case "play": {
         const { token } = effect;
-        this.#send(playerPlay).catch((e: unknown) => this.#dispatch({ type: "failed", token, error: toAppError(e) }));
+        this.#queue.run(playerPlay).catch((e: unknown) => this.#dispatch({ type: "failed", token, error: toAppError(e) }));
         return;
       }
       case "close":
-        this.#send(playerClose).catch((e: unknown) => this.#onError(toAppError(e)));
+        void this.#queue.send(playerClose);
         return;
       case "report":
         this.#onError(effect.error);
@@ -94,12 +98,5 @@ export class PreviewPlayer {
         this.#dispatch({ type: "failed", token, error: { code: "player.failed", message: e.message } });
         break;
     }
-  }
-
-  /** Runs `command` after the commands sent before it; resolves or rejects with it. */
-  #send<T>(command: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(command);
-    this.#queue = run.catch(() => undefined);
-    return run;
   }
 }
