@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use gamefilm::audio::player::{Player, PlayerOptions};
+use gamefilm::jobs::Job;
 
 const CONF: &str = r#"
 pcm.!default {
@@ -86,12 +87,12 @@ fn child_latency_cpu(file: &Path) {
     let mut first = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let player = Player::open(file, opts.clone(), None).expect("open");
+        let player = Player::open(file, opts.clone(), Job::silent()).expect("open");
         wait_for(|| player.frames_played() > 0);
         first.push(t.elapsed());
         player.stop();
     }
-    let player = Player::open(file, opts.clone(), None).expect("open");
+    let player = Player::open(file, opts.clone(), Job::silent()).expect("open");
     wait_for(|| player.frames_played() > 0);
     let mut rng = fastrand::Rng::with_seed(3);
     let mut seeks = Vec::new();
@@ -128,7 +129,7 @@ fn child_latency_cpu(file: &Path) {
 
 fn child_rss(file: &Path) {
     let opts = PlayerOptions { device_rate: Some(48_000), ..Default::default() };
-    let player = Player::open(file, opts, None).expect("open");
+    let player = Player::open(file, opts, Job::silent()).expect("open");
     let mut samples = Vec::new();
     let t = Instant::now();
     let mut jumped = false;

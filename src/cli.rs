@@ -4,17 +4,18 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gamefilm::audio::player::{ChannelMode, Player, PlayerEvent, PlayerOptions};
-use gamefilm::import::{self, FileResult, ImportOptions, Outcome};
+use gamefilm::import::{self, FileResult, ImportEvent, ImportOptions, Outcome};
+use gamefilm::jobs::Job;
 use gamefilm::library::notes::{self, NewNote, NoteEdit};
 use gamefilm::library::recordings::{self, ListFilter, MetaEdit};
+use gamefilm::library::reels::{self, IfEmpty, ReelQuery};
 use gamefilm::library::search::{self, SearchOrder, SearchQuery};
 use gamefilm::library::{LIBRARY_ENV, Library, Note, NoteKind};
-use gamefilm::reel::{self, ReelFormat, ReelQuery, RenderOptions};
+use gamefilm::reel::{self, ReelFormat, RenderEvent, RenderOptions};
 use gamefilm::timefmt::{
     format_date_ms, format_ms, now_ms, parse_date_ms, parse_offset_ms, parse_range_ms,
 };
@@ -307,20 +308,22 @@ fn date_opt(s: &Option<String>) -> Result<Option<i64>> {
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     // A file can be played without touching the library.
     if let Command::Play { target, from, to, speed, skip_silence, channel } = &cli.command {
-        let path = match target.parse::<i64>() {
+        let from_ms = from.as_deref().map(parse_offset_ms).transpose()?.unwrap_or(0);
+        let to_ms = to.as_deref().map(parse_offset_ms).transpose()?;
+        // A recording of the library plays inside itself, as in the app; a file as asked.
+        let (path, span) = match target.parse::<i64>() {
             Ok(id) if !std::path::Path::new(target).exists() => {
                 let lib = open(cli.library.as_deref())?;
-                PathBuf::from(recordings::get(lib.conn(), id)?.path)
+                let rec = recordings::get(lib.conn(), id)?;
+                (PathBuf::from(rec.path), PlayerOptions::within(rec.duration_ms, from_ms, to_ms))
             }
-            _ => PathBuf::from(target),
+            _ => (PathBuf::from(target), PlayerOptions { from_ms, to_ms, ..Default::default() }),
         };
         let opts = PlayerOptions {
-            from_ms: from.as_deref().map(parse_offset_ms).transpose()?.unwrap_or(0),
-            to_ms: to.as_deref().map(parse_offset_ms).transpose()?,
             speed: *speed,
             skip_silence: *skip_silence,
             channel: (*channel).into(),
-            ..Default::default()
+            ..span
         };
         return play_cmd(&path, opts);
     }
@@ -415,30 +418,19 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 until_ms: date_opt(&until)?,
                 rep,
                 kinds: vec![kind.into()],
+                note_ids: add_notes,
             };
-            let mut clips = reel::plan(lib.conn(), &q)?;
-            for id in &add_notes {
-                let clip = reel::plan::clip_of_note(lib.conn(), id)?;
-                if !clips.iter().any(|c| c.note_id == clip.note_id) {
-                    clips.push(clip);
-                }
-            }
+            let saved = reels::create(&mut lib, &title, &q, IfEmpty::Refuse)?;
+            let clips = reels::clips_for_render(lib.conn(), saved.id)?;
             let bar = ProgressBar::new(clips.len() as u64);
-            let opts = RenderOptions {
-                out_dir: out,
-                name: "reel".into(),
-                format: format.into(),
-                title: title.clone(),
-                created_at: now,
+            let opts = RenderOptions::new(out, format.into(), &saved.title, saved.created_at);
+            let progress = {
+                let bar = bar.clone();
+                Job::new(move |RenderEvent::Progress { done, .. }| bar.set_position(done as u64))
             };
-            let rendered = reel::render(
-                &clips,
-                &opts,
-                &mut |done, _| bar.set_position(done as u64),
-                &AtomicBool::new(false),
-            )?;
+            let rendered = reel::render(&clips, &opts, &progress)?;
             bar.finish_and_clear();
-            let reel_id = gamefilm::library::reels::save(&mut lib, &title, &clips)?;
+            let reel_id = saved.id;
             if json {
                 print_json(&serde_json::json!({
                     "reelId": reel_id,
@@ -505,7 +497,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
 
 fn play_cmd(path: &std::path::Path, opts: PlayerOptions) -> Result<ExitCode> {
     let (tx, rx) = std::sync::mpsc::channel();
-    let player = Player::open(path, opts, Some(tx))?;
+    let player = Player::open(path, opts, Job::new(move |e| drop(tx.send(e))))?;
     let total = player.duration_ms();
     let device = player.device();
     eprintln!(
@@ -527,7 +519,7 @@ fn play_cmd(path: &std::path::Path, opts: PlayerOptions) -> Result<ExitCode> {
                 eprintln!("\r  {} / {}   done", format_ms(player.position_ms()), format_ms(total));
                 break;
             }
-            PlayerEvent::Failed { message } => bail!("playback stopped: {message}"),
+            PlayerEvent::Failed { message, .. } => bail!("playback stopped: {message}"),
         }
     }
     let underruns = player.underruns();
@@ -651,44 +643,44 @@ fn search_cmd(lib: &Library, a: SearchArgs) -> Result<()> {
     Ok(())
 }
 
-struct CliProgress {
-    bar: ProgressBar,
-    /// Print a line per file as it finishes (not with --json).
-    lines: bool,
+/// One line per file, as `gamefilm import` prints them.
+fn file_line(r: &FileResult) -> String {
+    let p = r.path.display();
+    match &r.outcome {
+        Outcome::Imported { id, duration_ms } => {
+            format!("imported   #{id:<6} {p} ({})", format_ms(*duration_ms))
+        }
+        Outcome::Relinked { id, old_path } => {
+            format!("relinked   #{id:<6} {p} (was {})", old_path.display())
+        }
+        Outcome::Duplicate { id, existing_path } => {
+            format!("duplicate  #{id:<6} {p} (same content as {})", existing_path.display())
+        }
+        Outcome::AlreadyImported { id } => format!("unchanged  #{id:<6} {p}"),
+        Outcome::Failed { error, .. } => format!("failed     {error}"),
+    }
 }
 
-impl import::Progress for CliProgress {
-    fn discovered(&self, files: usize) {
-        self.bar.set_length(files as u64);
-    }
-    fn file_done(&self, r: &FileResult) {
-        self.bar.inc(1);
-        self.bar.set_message(
-            r.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-        );
-        if !self.lines {
-            return;
+/// The progress bar follows the import; failures are printed as they happen.
+fn import_progress(bar: &ProgressBar, lines: bool) -> Job<ImportEvent> {
+    let bar = bar.clone();
+    Job::new(move |e| match e {
+        ImportEvent::Discovered { files } => bar.set_length(files as u64),
+        ImportEvent::Progress { done, path, .. } => {
+            bar.set_position(done as u64);
+            bar.set_message(
+                std::path::Path::new(&path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
         }
-        let p = r.path.display();
-        let line = match &r.outcome {
-            Outcome::Imported { id, duration_ms } => {
-                format!("imported   #{id:<6} {p} ({})", format_ms(*duration_ms))
-            }
-            Outcome::Relinked { id, old_path } => {
-                format!("relinked   #{id:<6} {p} (was {})", old_path.display())
-            }
-            Outcome::Duplicate { id, existing_path } => {
-                format!("duplicate  #{id:<6} {p} (same content as {})", existing_path.display())
-            }
-            Outcome::AlreadyImported { id } => format!("unchanged  #{id:<6} {p}"),
-            Outcome::Failed { error, .. } => format!("failed     {error}"),
-        };
-        if self.bar.is_hidden() {
-            println!("{line}");
-        } else {
-            self.bar.println(line);
+        ImportEvent::Failed { message, .. } if lines => {
+            let line = format!("failed     {message}");
+            if bar.is_hidden() { println!("{line}") } else { bar.println(line) }
         }
-    }
+        ImportEvent::Failed { .. } => {}
+    })
 }
 
 fn import_cmd(
@@ -705,13 +697,16 @@ fn import_cmd(
         .context("progress bar template")?
         .progress_chars("=> "),
     );
-    let progress = CliProgress { bar, lines: !json };
+    let progress = import_progress(&bar, !json);
     let opts = ImportOptions { threads, ..Default::default() };
-    let report = import::import(lib, paths, &opts, &progress, &AtomicBool::new(false))?;
-    progress.bar.finish_and_clear();
+    let report = import::import(lib, paths, &opts, &progress)?;
+    bar.finish_and_clear();
     if json {
         print_json(&report)?;
     } else {
+        for r in report.files.iter().filter(|r| !matches!(r.outcome, Outcome::Failed { .. })) {
+            println!("{}", file_line(r));
+        }
         println!(
             "{} imported, {} relinked, {} duplicates, {} failed",
             report.imported(),

@@ -4,16 +4,15 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
 use common::*;
 use gamefilm::audio::peaks::{PeakBuilder, base_samples_per_bucket, dequantize};
-use gamefilm::import::{self, ImportOptions, ImportReport, NoProgress, Outcome};
+use gamefilm::import::{self, ImportOptions, ImportReport, Outcome};
+use gamefilm::jobs::Job;
 use gamefilm::library::{Library, recordings};
 
 fn run_import(lib: &mut Library, paths: &[PathBuf]) -> ImportReport {
-    import::import(lib, paths, &ImportOptions::default(), &NoProgress, &AtomicBool::new(false))
-        .expect("import runs")
+    import::import(lib, paths, &ImportOptions::default(), &Job::silent()).expect("import runs")
 }
 
 fn imported_id(report: &ImportReport, path: &Path) -> i64 {
@@ -276,8 +275,7 @@ fn a_decoder_panic_is_caught_and_reported_as_that_files_error() {
     std::fs::copy(fixture("mulaw_8k.wav"), folder.join("poison.wav")).unwrap();
     std::fs::copy(fixture("alaw_8k.wav"), folder.join("fine.wav")).unwrap();
     let opts = ImportOptions { analyzer: panicking_analyzer, ..Default::default() };
-    let report =
-        import::import(&mut lib, &[folder], &opts, &NoProgress, &AtomicBool::new(false)).unwrap();
+    let report = import::import(&mut lib, &[folder], &opts, &Job::silent()).unwrap();
     let (code, message) = failure_of(&report, "poison.wav");
     assert_eq!(code, "import.decoder_panic");
     assert!(message.contains("poison.wav") && message.contains("index out of bounds"), "{message}");
@@ -340,4 +338,58 @@ fn effective_uid() -> u32 {
         .and_then(|l| l.split_whitespace().nth(2))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
+}
+
+/// What the window hears: the count first, every failure with its code, and progress that ends
+/// at the total (throttled in between, so a big folder does not flood it); cancel stops it.
+#[test]
+fn an_import_reports_the_count_every_failure_and_progress_to_the_end() {
+    use std::sync::{Arc, Mutex};
+
+    use gamefilm::error::ErrorCode;
+    use gamefilm::import::ImportEvent;
+    use gamefilm::jobs::CancelFlag;
+
+    let t = TempLib::new();
+    let mut lib = t.open();
+    let folder = t.folder("batch");
+    for name in ["a.wav", "b.wav", "c.wav"] {
+        std::fs::copy(fixture("alaw_8k.wav"), folder.join(name)).unwrap();
+    }
+    std::fs::write(folder.join("empty.wav"), b"").unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let job = Job::new({
+        let seen = Arc::clone(&seen);
+        move |e| seen.lock().unwrap().push(e)
+    });
+    let report =
+        import::import(&mut lib, &[folder], &ImportOptions::default(), &job).expect("import runs");
+    assert_eq!((report.imported(), report.duplicates(), report.failed()), (1, 2, 1));
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.first(), Some(&ImportEvent::Discovered { files: 4 }));
+    let failed: Vec<_> = seen
+        .iter()
+        .filter_map(|e| match e {
+            ImportEvent::Failed { path, code, message } => Some((path, *code, message)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed.len(), 1, "{seen:?}");
+    assert!(failed[0].0.ends_with("empty.wav") && failed[0].1 == ErrorCode::AudioEmpty);
+    assert!(failed[0].2.contains("empty.wav"), "{}", failed[0].2);
+    match seen.last() {
+        Some(ImportEvent::Progress { done: 4, total: 4, .. }) => {}
+        other => panic!("the last event is the full progress, got {other:?}"),
+    }
+    assert!(!report.summary().cancelled);
+
+    // Cancelled before it starts: nothing is imported, and the summary says so.
+    let cancel = CancelFlag::default();
+    cancel.cancel();
+    let more = t.folder("more");
+    std::fs::copy(fixture("mulaw_8k.wav"), more.join("d.wav")).unwrap();
+    let job: Job<ImportEvent> = Job::silent().cancelled_by(cancel);
+    let report = import::import(&mut lib, &[more], &ImportOptions::default(), &job).unwrap();
+    assert!(report.summary().cancelled);
+    assert_eq!(report.imported(), 0);
 }

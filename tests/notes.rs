@@ -2,10 +2,9 @@
 
 mod common;
 
-use std::sync::atomic::AtomicBool;
-
 use common::*;
-use gamefilm::import::{self, ImportOptions, NoProgress};
+use gamefilm::import::{self, ImportOptions};
+use gamefilm::jobs::Job;
 use gamefilm::library::notes::{self, MAX_TEXT_CHARS, NewNote, NoteEdit};
 use gamefilm::library::recordings::{self, ListFilter, MetaEdit};
 use gamefilm::library::search::{self, Hit, SearchOrder, SearchQuery};
@@ -15,14 +14,8 @@ use gamefilm::library::{Library, LibraryError, NoteKind};
 fn library_with_calls(t: &TempLib) -> (Library, i64, i64) {
     let mut lib = t.open();
     let paths = [fixture("flac.flac"), fixture("pcm16_44k_stereo.wav")];
-    let report = import::import(
-        &mut lib,
-        &paths,
-        &ImportOptions::default(),
-        &NoProgress,
-        &AtomicBool::new(false),
-    )
-    .unwrap();
+    let report =
+        import::import(&mut lib, &paths, &ImportOptions::default(), &Job::silent()).unwrap();
     assert_eq!(report.imported(), 2);
     let id = |name: &str| {
         lib.conn()
@@ -291,4 +284,15 @@ fn search_finds_notes_titles_and_counterparts_with_filters_and_pages() {
             .unwrap();
     assert!(recent.hits.windows(2).all(|w| w[0].call_time >= w[1].call_time));
     assert!(search::search(lib.conn(), &q("\"*")).is_err(), "no words: a clear error");
+}
+
+/// The window sends only what changed: an absent `endMs` keeps the end, `null` removes it.
+#[test]
+fn a_note_edit_from_the_window_tells_an_absent_end_from_a_removed_one() {
+    let keep: NoteEdit = serde_json::from_str(r#"{"text":"x"}"#).unwrap();
+    assert_eq!((keep.end_ms, keep.text.as_deref()), (None, Some("x")));
+    let clear: NoteEdit = serde_json::from_str(r#"{"endMs":null}"#).unwrap();
+    assert_eq!(clear.end_ms, Some(None));
+    let set: NoteEdit = serde_json::from_str(r#"{"endMs":5000,"kind":"improvement"}"#).unwrap();
+    assert_eq!((set.end_ms, set.kind), (Some(Some(5000)), Some(NoteKind::Improvement)));
 }

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use gamefilm::audio::player::{ChannelMode, Player, PlayerError, PlayerEvent, PlayerOptions};
+use gamefilm::jobs::Job;
 use serde::{Deserialize, Serialize};
 
 const RATE: u32 = 48_000;
@@ -190,7 +191,7 @@ fn player_child() {
     let mut seen = Observed::default();
     let (events, received) = std::sync::mpsc::channel();
     let opened_at = Instant::now();
-    match Player::open(&script.file, opts, Some(events)) {
+    match Player::open(&script.file, opts, Job::new(move |e| drop(events.send(e)))) {
         Err(e) => {
             seen.error_code = Some(e.code().to_string());
             seen.error = Some(e.to_string());
@@ -228,7 +229,7 @@ fn player_child() {
                 match e {
                     PlayerEvent::Position { .. } => seen.position_events += 1,
                     PlayerEvent::Ended => seen.ended_event = true,
-                    PlayerEvent::Failed { message } => seen.error = Some(message),
+                    PlayerEvent::Failed { message, .. } => seen.error = Some(message),
                 }
             }
         }
@@ -516,14 +517,14 @@ fn without_a_usable_device_opening_fails_with_a_typed_error() {
 #[test]
 fn bad_arguments_are_refused_before_any_device_is_touched() {
     let bad_speed = PlayerOptions { speed: 4.0, ..Default::default() };
-    match Player::open(&fixture("sine_1k_44k.wav"), bad_speed, None) {
+    match Player::open(&fixture("sine_1k_44k.wav"), bad_speed, Job::silent()) {
         Err(PlayerError::Invalid { field: "speed", .. }) => {}
         Err(e) => panic!("wrong error {e}"),
         Ok(_) => panic!("opened at 4×"),
     }
     let empty = PlayerOptions { from_ms: 1000, to_ms: Some(500), ..Default::default() };
     assert!(matches!(
-        Player::open(&fixture("sine_1k_44k.wav"), empty, None),
+        Player::open(&fixture("sine_1k_44k.wav"), empty, Job::silent()),
         Err(PlayerError::Invalid { .. })
     ));
 }

@@ -5,14 +5,16 @@ mod common;
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use base64::Engine;
 use common::*;
+use gamefilm::jobs::{CancelFlag, Job};
 use gamefilm::library::notes::{self, NewNote};
+use gamefilm::library::reels::{self, ReelQuery};
 use gamefilm::library::{Library, NoteKind};
-use gamefilm::reel::render::{REEL_RATE, SEPARATOR_MS};
-use gamefilm::reel::{self, ReelError, ReelFormat, ReelQuery, RenderOptions};
+use gamefilm::reel::{
+    self, REEL_RATE, ReelError, ReelFormat, RenderEvent, RenderOptions, SEPARATOR_MS,
+};
 
 const XSS_SCRIPT: &str = "<script>alert(1)</script>";
 const XSS_ATTR: &str = "\"><img src=x onerror=alert(1)>";
@@ -43,14 +45,14 @@ fn week() -> ReelQuery {
 fn improvements_are_left_out_unless_added_one_by_one() {
     let t = TempLib::new();
     let lib = library(&t);
-    let clips = reel::plan(lib.conn(), &week()).unwrap();
+    let clips = reels::plan(lib.conn(), &week()).unwrap();
     assert_eq!(clips.len(), 3);
     assert!(clips.iter().all(|c| c.kind == NoteKind::Positive));
     let improvement: String = lib
         .conn()
         .query_row("SELECT uuid FROM notes WHERE kind = 'improvement'", [], |r| r.get(0))
         .unwrap();
-    let clip = reel::plan::clip_of_note(lib.conn(), &improvement).unwrap();
+    let clip = reels::clip_of_note(lib.conn(), &improvement).unwrap();
     assert_eq!((clip.start_ms, clip.end_ms, clip.kind), (500, 1_500, NoteKind::Improvement));
 }
 
@@ -66,9 +68,9 @@ fn options(out: &Path, format: ReelFormat, title: &str) -> RenderOptions {
 }
 
 fn render_titled(t: &TempLib, lib: &Library, format: ReelFormat, title: &str) -> reel::Rendered {
-    let clips = reel::plan(lib.conn(), &week()).unwrap();
+    let clips = reels::plan(lib.conn(), &week()).unwrap();
     let opts = options(&t.folder("out"), format, title);
-    reel::render(&clips, &opts, &mut |_, _| {}, &AtomicBool::new(false)).unwrap()
+    reel::render(&clips, &opts, &Job::silent()).unwrap()
 }
 
 fn render_week(t: &TempLib, lib: &Library, format: ReelFormat) -> reel::Rendered {
@@ -308,13 +310,12 @@ fn hostile_note_text_shows_literally_in_chromium_and_runs_nothing() {
 fn the_mp3_review_page_embeds_the_mp3_and_is_a_fraction_of_the_wav_page() {
     let t = TempLib::new();
     let lib = library(&t);
-    let clips = reel::plan(lib.conn(), &week()).unwrap();
+    let clips = reels::plan(lib.conn(), &week()).unwrap();
     let mut pages = Vec::new();
     for format in [ReelFormat::Wav, ReelFormat::Mp3] {
         let out = t.folder(&format!("out-{}", format.extension()));
         let opts = options(&out, format, "Week 47");
-        let rendered =
-            reel::render(&clips, &opts, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
+        let rendered = reel::render(&clips, &opts, &Job::silent()).unwrap();
         let html = std::fs::read_to_string(&rendered.html).unwrap();
         let manifest: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&rendered.json).unwrap()).unwrap();
@@ -341,20 +342,22 @@ fn the_mp3_review_page_embeds_the_mp3_and_is_a_fraction_of_the_wav_page() {
 fn assert_cancel_leaves_nothing(format: ReelFormat) {
     let t = TempLib::new();
     let lib = library(&t);
-    let clips = reel::plan(lib.conn(), &week()).unwrap();
+    let clips = reels::plan(lib.conn(), &week()).unwrap();
     let out = t.folder("out");
-    let cancel = AtomicBool::new(false);
+    let cancel = CancelFlag::default();
     let opts = options(&out, format, "Week 47");
-    let result = reel::render(
-        &clips,
-        &opts,
-        &mut |done, _| {
-            if done == 1 {
-                cancel.store(true, Ordering::Relaxed)
+    // Progress is throttled: the first clip's may not arrive, a later one (at most the last)
+    // does, and the render checks the flag again before anything is renamed into place.
+    let job = Job::new({
+        let cancel = cancel.clone();
+        move |RenderEvent::Progress { done, .. }| {
+            if done >= 1 {
+                cancel.cancel()
             }
-        },
-        &cancel,
-    );
+        }
+    })
+    .cancelled_by(cancel);
+    let result = reel::render(&clips, &opts, &job);
     assert!(matches!(result, Err(ReelError::Cancelled)), "{result:?}");
     let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(left.is_empty(), "files left behind: {left:?}");
@@ -383,14 +386,8 @@ fn the_next_render_removes_partial_files_a_killed_render_left() {
     let fresh = write(".reel.mp3.partial-999998", std::time::Duration::ZERO);
     let other = write(".other.mp3.partial-999999", old);
     let mine = write("notes.txt", old);
-    let clips = reel::plan(lib.conn(), &week()).unwrap();
-    reel::render(
-        &clips,
-        &options(&out, ReelFormat::Mp3, "Week 47"),
-        &mut |_, _| {},
-        &AtomicBool::new(false),
-    )
-    .unwrap();
+    let clips = reels::plan(lib.conn(), &week()).unwrap();
+    reel::render(&clips, &options(&out, ReelFormat::Mp3, "Week 47"), &Job::silent()).unwrap();
     for path in &stale {
         assert!(!path.exists(), "{} was left", path.display());
     }
@@ -413,12 +410,12 @@ fn a_cancelled_mp3_render_leaves_no_file_at_the_target() {
 fn a_failed_mp3_render_leaves_no_file_and_names_the_clip() {
     let t = TempLib::new();
     let lib = library(&t);
-    let mut clips = reel::plan(lib.conn(), &week()).unwrap();
+    let mut clips = reels::plan(lib.conn(), &week()).unwrap();
     let gone = t.dir.path().join("moved-away.wav");
     clips[1].path = gone.to_string_lossy().into_owned();
     let out = t.folder("out");
     let opts = options(&out, ReelFormat::Mp3, "Week 47");
-    let result = reel::render(&clips, &opts, &mut |_, _| {}, &AtomicBool::new(false));
+    let result = reel::render(&clips, &opts, &Job::silent());
     match result {
         Err(ReelError::Clip { index: 2, path, .. }) => assert_eq!(path, gone),
         other => panic!("expected clip 2 to fail: {other:?}"),

@@ -6,14 +6,13 @@ mod common;
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::atomic::AtomicBool;
 
 use common::*;
+use gamefilm::jobs::Job;
 use gamefilm::library::notes;
-use gamefilm::library::reels::{self, MAX_CLIP_MS, ReelDetail};
+use gamefilm::library::reels::{self, IfEmpty, MAX_CLIP_MS, ReelDetail, ReelQuery, RemovedClip};
 use gamefilm::library::{Library, LibraryError, Note, NoteKind};
-use gamefilm::reel::render::SEPARATOR_MS;
-use gamefilm::reel::{self, ReelFormat, ReelQuery, RenderOptions};
+use gamefilm::reel::{self, ReelFormat, RenderOptions, SEPARATOR_MS};
 
 /// Recordings and notes of a small team week.
 struct Week {
@@ -77,7 +76,7 @@ fn last_7_days() -> ReelQuery {
 
 /// A reel saved from the default plan (positives of the last 7 days).
 fn planned_reel(w: &mut Week) -> i64 {
-    let clips = reel::plan(w.lib.conn(), &last_7_days()).unwrap();
+    let clips = reels::plan(w.lib.conn(), &last_7_days()).unwrap();
     reels::save(&mut w.lib, "Week 47", &clips).unwrap()
 }
 
@@ -156,7 +155,7 @@ fn an_improvement_goes_in_only_when_added_on_purpose() {
     assert_eq!(d.clips[1].kind, Some(NoteKind::Improvement));
     assert_eq!(d.clips[1].text.as_deref(), Some("Rushed the intro"));
     // Planning still leaves improvements out; the saved reel renders with it.
-    let replanned = reel::plan(w.lib.conn(), &last_7_days()).unwrap();
+    let replanned = reels::plan(w.lib.conn(), &last_7_days()).unwrap();
     assert!(replanned.iter().all(|c| c.kind == NoteKind::Positive));
     assert_eq!(replanned.len(), 2);
     let clips = reels::clips_for_render(w.lib.conn(), id).unwrap();
@@ -300,7 +299,7 @@ fn a_trim_round_trips_and_renders_as_trimmed() {
         title: "Edited".into(),
         created_at: 0,
     };
-    let rendered = reel::render(&clips, &opts, &mut |_, _| {}, &AtomicBool::new(false)).unwrap();
+    let rendered = reel::render(&clips, &opts, &Job::silent()).unwrap();
     for (c, (start, end)) in rendered.chapters.iter().zip(&edited) {
         assert!(
             ((c.end_ms - c.start_ms) - (end - start)).abs() <= 2,
@@ -463,4 +462,67 @@ fn a_reel_deleted_over_a_week_ago_is_removed_for_good_at_the_next_delete() {
     assert_eq!(reels::restore(&mut w.lib, recent).unwrap().clip_count, 2);
     assert_eq!(reels::restore(&mut w.lib, third).unwrap().clip_count, 2);
     assert_eq!(count(&w.lib, "notes"), 4);
+}
+
+#[test]
+fn a_new_reel_is_planned_and_saved_in_one_step_with_notes_added_by_id() {
+    let t = TempLib::new();
+    let mut w = week(&t);
+    let q = ReelQuery { note_ids: vec![w.improvement.id.clone()], ..last_7_days() };
+    let reel = reels::create(&mut w.lib, "  Week 47 ", &q, IfEmpty::Refuse).unwrap();
+    assert_eq!(reel.title, "Week 47");
+    let ids: Vec<_> = reel.clips.iter().map(|c| c.note_id.clone().unwrap()).collect();
+    let expected = [&w.positives[0].id, &w.positives[1].id, &w.improvement.id].map(String::clone);
+    assert_eq!(ids, expected, "planned positives in reel order, then the note added by id");
+    // The same as planning and saving by hand: what the CLI renders is what the app shows.
+    assert_eq!(reels::get(w.lib.conn(), reel.id).unwrap(), reel);
+}
+
+#[test]
+fn an_empty_plan_is_saved_for_the_app_and_refused_for_the_cli() {
+    let t = TempLib::new();
+    let mut w = week(&t);
+    let nobody = ReelQuery { rep: Some("Nobody".into()), ..last_7_days() };
+    let before = reels::list(w.lib.conn()).unwrap().len();
+    let err = reels::create(&mut w.lib, "Empty", &nobody, IfEmpty::Refuse).unwrap_err();
+    assert_eq!(invalid_field(err), "notes");
+    assert_eq!(reels::list(w.lib.conn()).unwrap().len(), before, "nothing saved");
+    let empty = reels::create(&mut w.lib, "Empty", &nobody, IfEmpty::Save).unwrap();
+    assert!(empty.clips.is_empty());
+    // A blank rep means every rep, as the window sends it.
+    let blank = ReelQuery { rep: Some("  ".into()), ..last_7_days() };
+    assert_eq!(reels::plan(w.lib.conn(), &blank).unwrap().len(), 2);
+}
+
+#[test]
+fn a_removed_clip_comes_back_as_it_was_in_one_step() {
+    let t = TempLib::new();
+    let mut w = week(&t);
+    let id = planned_reel(&mut w);
+    let trimmed = reels::trim_clip(&mut w.lib, id, 1, 1_200, 3_000).unwrap();
+    let clip = trimmed.clips[1].clone();
+    reels::remove_clip(&mut w.lib, id, 1).unwrap();
+    let gone = RemovedClip {
+        position: clip.position as usize,
+        note_id: clip.note_id.clone(),
+        recording_id: clip.recording_id,
+        start_ms: clip.start_ms,
+        end_ms: clip.end_ms,
+    };
+    let back = reels::restore_clip(&mut w.lib, id, &gone).unwrap();
+    assert_eq!(spans(&back), spans(&trimmed), "the note, the trim and the place are back");
+    assert_eq!(stored_positions(&w.lib, id), [0, 1]);
+    // Twice is refused, and changes nothing.
+    let err = reels::restore_clip(&mut w.lib, id, &gone).unwrap_err();
+    assert_eq!(invalid_field(err), "note");
+    // A span outside the recording is refused, and changes nothing.
+    reels::remove_clip(&mut w.lib, id, 1).unwrap();
+    let outside = RemovedClip { end_ms: 60_000, ..gone.clone() };
+    assert_eq!(invalid_field(reels::restore_clip(&mut w.lib, id, &outside).unwrap_err()), "span");
+    assert_eq!(reels::get(w.lib.conn(), id).unwrap().clips.len(), 1);
+    // A clip whose note is gone from the library comes back as a plain excerpt.
+    let plain = RemovedClip { note_id: None, ..gone };
+    let back = reels::restore_clip(&mut w.lib, id, &plain).unwrap();
+    assert_eq!(back.clips[1].note_id, None);
+    assert_eq!((back.clips[1].start_ms, back.clips[1].end_ms), (1_200, 3_000));
 }

@@ -13,6 +13,7 @@ use std::fs::File;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
+use crate::error::{Coded, ErrorCode};
 use rayon::prelude::*;
 use symphonia::core::codecs::audio::{AudioCodecParameters, well_known as codec};
 use symphonia::core::errors::Error as SymError;
@@ -60,16 +61,22 @@ impl AudioError {
     }
 
     /// A stable code for the UI and scripts.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AudioError::Unreadable { .. } => "audio.unreadable",
-            AudioError::Empty { .. } => "audio.empty",
-            AudioError::NotAudio { .. } => "audio.not_audio",
-            AudioError::NoAudioTrack { .. } => "audio.no_audio_track",
-            AudioError::UnsupportedCodec { .. } => "audio.unsupported_codec",
-            AudioError::Truncated { .. } => "audio.truncated",
-            AudioError::Corrupt { .. } => "audio.corrupt",
+            AudioError::Unreadable { .. } => ErrorCode::AudioUnreadable,
+            AudioError::Empty { .. } => ErrorCode::AudioEmpty,
+            AudioError::NotAudio { .. } => ErrorCode::AudioNotAudio,
+            AudioError::NoAudioTrack { .. } => ErrorCode::AudioNoAudioTrack,
+            AudioError::UnsupportedCodec { .. } => ErrorCode::AudioUnsupportedCodec,
+            AudioError::Truncated { .. } => ErrorCode::AudioTruncated,
+            AudioError::Corrupt { .. } => ErrorCode::AudioCorrupt,
         }
+    }
+}
+
+impl Coded for AudioError {
+    fn code(&self) -> ErrorCode {
+        AudioError::code(self)
     }
 }
 

@@ -11,14 +11,16 @@ use std::collections::HashSet;
 use std::fs::File;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::audio::{self, Analysis, AudioError};
+use crate::error::{Coded, ErrorCode};
+use crate::jobs::Job;
 use crate::library::recordings::{self, ContentHash, NewRecording};
 use crate::library::{Library, LibraryError};
 
@@ -46,14 +48,20 @@ pub enum ImportError {
 }
 
 impl ImportError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             ImportError::Audio(e) => e.code(),
-            ImportError::Walk { .. } => "import.walk",
-            ImportError::DecoderPanic { .. } => "import.decoder_panic",
-            ImportError::ChangedOnDisk { .. } => "import.changed_on_disk",
-            ImportError::Library { .. } => "import.library",
+            ImportError::Walk { .. } => ErrorCode::ImportWalk,
+            ImportError::DecoderPanic { .. } => ErrorCode::ImportDecoderPanic,
+            ImportError::ChangedOnDisk { .. } => ErrorCode::ImportChangedOnDisk,
+            ImportError::Library { .. } => ErrorCode::ImportLibrary,
         }
+    }
+}
+
+impl Coded for ImportError {
+    fn code(&self) -> ErrorCode {
+        ImportError::code(self)
     }
 }
 
@@ -73,7 +81,7 @@ pub enum Outcome {
     AlreadyImported { id: i64 },
     /// Not imported; nothing was written for it.
     Failed {
-        code: &'static str,
+        code: ErrorCode,
         #[serde(serialize_with = "as_display")]
         error: ImportError,
     },
@@ -90,17 +98,33 @@ pub struct FileResult {
     pub outcome: Outcome,
 }
 
-/// Receives progress from [`import`]; called from the writer thread only.
-pub trait Progress {
-    /// The walk is done: `files` results will follow (audio files plus problems found walking).
-    fn discovered(&self, _files: usize) {}
-    /// One file is finished (committed, skipped or failed).
-    fn file_done(&self, _result: &FileResult) {}
+/// What an import reports as it goes, through its [`Job`]. Failures always arrive; progress is
+/// throttled by the job (the last one always arrives), so a folder of thousands of short files
+/// does not flood a window.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "type", rename_all = "camelCase")]
+#[ts(export)]
+pub enum ImportEvent {
+    /// The walk is done: this many files will be finished (audio files plus problems found
+    /// walking).
+    Discovered { files: u32 },
+    /// `done` of `total` files are finished; `path` is the last one.
+    Progress { done: u32, total: u32, path: String },
+    /// One file could not be imported; nothing was written for it.
+    Failed { path: String, code: ErrorCode, message: String },
 }
 
-/// Progress that nobody watches.
-pub struct NoProgress;
-impl Progress for NoProgress {}
+/// The counts of a finished import.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ImportSummary {
+    pub imported: u32,
+    pub relinked: u32,
+    pub duplicates: u32,
+    pub failed: u32,
+    pub cancelled: bool,
+}
 
 /// The analysis step, replaceable so that tests can make it fail in ways real files rarely do.
 pub type Analyzer = fn(&Path) -> Result<Analysis, AudioError>;
@@ -140,6 +164,34 @@ impl ImportReport {
     pub fn failed(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Failed { .. }))
     }
+
+    pub fn summary(&self) -> ImportSummary {
+        ImportSummary {
+            imported: self.imported() as u32,
+            relinked: self.relinked() as u32,
+            duplicates: self.duplicates() as u32,
+            failed: self.failed() as u32,
+            cancelled: self.cancelled,
+        }
+    }
+}
+
+/// Reports one finished file: its failure, if it failed, and how far the import got.
+fn report_file(job: &Job<ImportEvent>, r: &FileResult, done: usize, total: usize) {
+    let path = r.path.to_string_lossy().into_owned();
+    if let Outcome::Failed { code, error } = &r.outcome {
+        job.send(ImportEvent::Failed {
+            path: path.clone(),
+            code: *code,
+            message: error.to_string(),
+        });
+    }
+    let progress = |path| ImportEvent::Progress { done: done as u32, total: total as u32, path };
+    if done == total {
+        job.progress_final(progress(path));
+    } else {
+        job.progress(|| progress(path));
+    }
 }
 
 /// Imports files and folders (recursively) into `lib`. Returns `Err` only when the library
@@ -148,13 +200,13 @@ pub fn import(
     lib: &mut Library,
     inputs: &[PathBuf],
     opts: &ImportOptions,
-    progress: &dyn Progress,
-    cancel: &AtomicBool,
+    job: &Job<ImportEvent>,
 ) -> Result<ImportReport, LibraryError> {
     let (files, mut results) = discover(inputs);
-    progress.discovered(files.len() + results.len());
-    for r in &results {
-        progress.file_done(r);
+    let total = files.len() + results.len();
+    job.send(ImportEvent::Discovered { files: total as u32 });
+    for (i, r) in results.iter().enumerate() {
+        report_file(job, r, i + 1, total);
     }
     let known: HashSet<ContentHash> = recordings::known_hashes(lib.conn())?.into_keys().collect();
     let threads = match opts.threads {
@@ -174,7 +226,7 @@ pub fn import(
         s.spawn(move || {
             pool.install(|| {
                 files.par_iter().for_each_with(tx, |tx, path| {
-                    if cancel.load(Ordering::Relaxed) {
+                    if job.is_cancelled() {
                         return;
                     }
                     let prepared = prepare(path, known, analyzer);
@@ -186,12 +238,12 @@ pub fn import(
         for (path, prepared) in rx {
             let outcome = commit(lib, &path, prepared, analyzer);
             let result = FileResult { path, outcome };
-            progress.file_done(&result);
+            report_file(job, &result, results.len() + 1, total);
             results.push(result);
         }
     });
     results.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(ImportReport { files: results, cancelled: cancel.load(Ordering::Relaxed) })
+    Ok(ImportReport { files: results, cancelled: job.is_cancelled() })
 }
 
 /// The walk: audio files to process, and failures found on the way (loops, unreadable dirs).

@@ -22,7 +22,9 @@ pub mod search;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::{Coded, ErrorCode};
 
 pub use model::*;
 
@@ -71,23 +73,29 @@ pub enum LibraryError {
 
 impl LibraryError {
     /// A stable code for the UI and scripts.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            LibraryError::CreateDir { .. } => "library.create_dir",
-            LibraryError::Open { .. } => "library.open",
-            LibraryError::NotALibrary { .. } => "library.not_a_library",
-            LibraryError::TooNew { .. } => "library.too_new",
-            LibraryError::Backup { .. } => "library.backup",
-            LibraryError::Migration { .. } => "library.migration",
-            LibraryError::NoDataDir => "library.no_data_dir",
-            LibraryError::NotFound { .. } => "library.not_found",
-            LibraryError::Invalid { .. } => "library.invalid",
-            LibraryError::Database(_) => "library.database",
+            LibraryError::CreateDir { .. } => ErrorCode::LibraryCreateDir,
+            LibraryError::Open { .. } => ErrorCode::LibraryOpen,
+            LibraryError::NotALibrary { .. } => ErrorCode::LibraryNotALibrary,
+            LibraryError::TooNew { .. } => ErrorCode::LibraryTooNew,
+            LibraryError::Backup { .. } => ErrorCode::LibraryBackup,
+            LibraryError::Migration { .. } => ErrorCode::LibraryMigration,
+            LibraryError::NoDataDir => ErrorCode::LibraryNoDataDir,
+            LibraryError::NotFound { .. } => ErrorCode::LibraryNotFound,
+            LibraryError::Invalid { .. } => ErrorCode::LibraryInvalid,
+            LibraryError::Database(_) => ErrorCode::LibraryDatabase,
         }
     }
 
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         LibraryError::Invalid { field, reason: reason.into() }
+    }
+}
+
+impl Coded for LibraryError {
+    fn code(&self) -> ErrorCode {
+        LibraryError::code(self)
     }
 }
 
@@ -216,7 +224,9 @@ fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 
 fn classify_open_error(path: &Path, e: rusqlite::Error) -> LibraryError {
     match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => LibraryError::NotALibrary { path: path.to_path_buf() },
+        Some(rusqlite::ErrorCode::NotADatabase) => {
+            LibraryError::NotALibrary { path: path.to_path_buf() }
+        }
         _ => LibraryError::Open { path: path.to_path_buf(), source: e },
     }
 }

@@ -5,6 +5,8 @@
 //! or over-long `text`, unknown `kind`.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Deserialize;
+use ts_rs::TS;
 
 use super::{Library, LibraryError, Note, NoteKind, Reply, Result, recordings};
 
@@ -12,23 +14,43 @@ use super::{Library, LibraryError, Note, NoteKind, Reply, Result, recordings};
 pub const MAX_TEXT_CHARS: usize = 10_000;
 
 /// A note to add.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct NewNote {
     pub recording_id: i64,
     pub start_ms: i64,
+    #[ts(optional)]
     pub end_ms: Option<i64>,
     pub kind: NoteKind,
     pub text: String,
     pub author: String,
 }
 
-/// Changes to a note; `None` leaves a field unchanged. `end_ms: Some(None)` makes it a point.
-#[derive(Debug, Clone, Default)]
+/// Changes to a note; `None` leaves a field unchanged. `end_ms: Some(None)` makes it a point
+/// (across IPC: `endMs` absent leaves the end, `null` removes it).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
 pub struct NoteEdit {
+    #[ts(optional)]
     pub start_ms: Option<i64>,
+    #[serde(with = "present")]
+    #[ts(optional = nullable, as = "Option<i64>")]
     pub end_ms: Option<Option<i64>>,
+    #[ts(optional)]
     pub kind: Option<NoteKind>,
+    #[ts(optional)]
     pub text: Option<String>,
+}
+
+/// A field that is present (even as `null`) is `Some`; an absent one takes the default, `None`.
+mod present {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+        Option::<i64>::deserialize(d).map(Some)
+    }
 }
 
 const NOTE_COLUMNS: &str = "uuid, recording_id, start_ms, end_ms, kind, text, author, created_at,

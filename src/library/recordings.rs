@@ -519,3 +519,21 @@ pub fn reps(conn: &Connection) -> Result<Vec<String>> {
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// What the window shows about the library it opened.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LibraryInfo {
+    pub path: String,
+    pub schema_version: i64,
+    pub recordings: i64,
+}
+
+pub fn info(lib: &Library) -> Result<LibraryInfo> {
+    Ok(LibraryInfo {
+        path: lib.path().display().to_string(),
+        schema_version: lib.schema_version()?,
+        recordings: count(lib.conn(), &ListFilter::default())?,
+    })
+}

@@ -6,19 +6,171 @@
 //!   transaction ([`Library::write`]), so a failed edit changes nothing.
 //! - A clip is a span of one recording, inside it, `end > start`, at most [`MAX_CLIP_MS`] long
 //!   when trimmed by hand. It usually comes from a note; the note's kind and text travel with it.
-//! - Planning ([`crate::reel::plan`]) takes positive notes only; [`add_note`] adds any note, which
-//!   is how a coach puts an improvement in a reel on purpose (DESIGN.md, rule 1).
+//! - Planning ([`plan`], [`create`]) takes positive notes only unless asked otherwise; notes
+//!   named by id and [`add_note`] add any note, which is how a coach puts an improvement in a
+//!   reel on purpose (DESIGN.md, rule 1).
 //! - [`clips_for_render`] returns the clips exactly as edited, so the rendered reel matches.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use serde::Serialize;
+use rusqlite::{
+    Connection, OptionalExtension, Transaction, params, params_from_iter, types::Value,
+};
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{Library, LibraryError, NoteKind, Result, notes, recordings};
-use crate::reel::Clip;
-use crate::reel::plan::clip_span;
-use crate::reel::render::SEPARATOR_MS;
+use crate::reel::model::{Clip, SEPARATOR_MS};
 use crate::timefmt::format_ms;
+
+/// A point note becomes this much before...
+pub const PAD_BEFORE_MS: i64 = 5_000;
+/// ...and this much after its time.
+pub const PAD_AFTER_MS: i64 = 10_000;
+
+/// Which notes a new reel is made of. The default, with `since_ms` a week ago, is the positive
+/// notes of the last 7 days, all reps.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct ReelQuery {
+    #[ts(optional)]
+    pub since_ms: Option<i64>,
+    #[ts(optional)]
+    pub until_ms: Option<i64>,
+    /// One rep's calls (blank: all reps).
+    #[ts(optional)]
+    pub rep: Option<String>,
+    /// Positive only when empty.
+    #[ts(as = "Option<Vec<NoteKind>>", optional)]
+    pub kinds: Vec<NoteKind>,
+    /// Notes added by id whatever their kind, after the others.
+    #[ts(as = "Option<Vec<String>>", optional)]
+    pub note_ids: Vec<String>,
+}
+
+impl ReelQuery {
+    pub fn last_days(days: i64, now_ms: i64) -> ReelQuery {
+        ReelQuery {
+            since_ms: Some(now_ms - days * 86_400_000),
+            kinds: vec![NoteKind::Positive],
+            ..Default::default()
+        }
+    }
+}
+
+/// The clips for `q`, oldest call first and in time order within a call, then the notes named
+/// by id (each once). A range note plays its range; a point note is padded by
+/// [`PAD_BEFORE_MS`] and [`PAD_AFTER_MS`], inside the call.
+pub fn plan(conn: &Connection, q: &ReelQuery) -> Result<Vec<Clip>> {
+    let mut clauses = vec!["n.deleted_at IS NULL".to_string()];
+    let mut args: Vec<Value> = Vec::new();
+    let kinds: Vec<&str> = if q.kinds.is_empty() {
+        vec![NoteKind::Positive.as_str()]
+    } else {
+        q.kinds.iter().map(|k| k.as_str()).collect()
+    };
+    clauses.push(format!("n.kind IN ({})", vec!["?"; kinds.len()].join(", ")));
+    args.extend(kinds.iter().map(|k| Value::Text(k.to_string())));
+    if let Some(s) = q.since_ms {
+        clauses.push("r.call_time >= ?".into());
+        args.push(Value::Integer(s));
+    }
+    if let Some(u) = q.until_ms {
+        clauses.push("r.call_time < ?".into());
+        args.push(Value::Integer(u));
+    }
+    if let Some(rep) = q.rep.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        clauses.push("p.name = ?".into());
+        args.push(Value::Text(rep.to_string()));
+    }
+    let mut clips = planned(conn, &clauses.join(" AND "), args)?;
+    for id in &q.note_ids {
+        let clip = clip_of_note(conn, id)?;
+        if !clips.iter().any(|c| c.note_id == clip.note_id) {
+            clips.push(clip);
+        }
+    }
+    Ok(clips)
+}
+
+/// The notes matching `filter` as clips, in reel order.
+fn planned(conn: &Connection, filter: &str, args: Vec<Value>) -> Result<Vec<Clip>> {
+    let sql = format!(
+        "SELECT n.uuid, r.id, r.path, r.title, p.name, r.call_time, n.kind, n.text, n.start_ms,
+                n.end_ms, r.duration_ms
+         FROM notes n JOIN recordings r ON r.id = n.recording_id
+         LEFT JOIN people p ON p.id = r.rep_id
+         WHERE {filter}
+         ORDER BY r.call_time, r.id, n.start_ms"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params_from_iter(args), |r| {
+        let kind: String = r.get(6)?;
+        let (start_ms, end_ms) = clip_span(r.get(8)?, r.get(9)?, r.get(10)?);
+        Ok(Clip {
+            note_id: r.get(0)?,
+            recording_id: r.get(1)?,
+            path: r.get(2)?,
+            title: r.get(3)?,
+            rep: r.get(4)?,
+            call_time: r.get(5)?,
+            kind: NoteKind::from_column(&kind),
+            text: r.get(7)?,
+            start_ms,
+            end_ms,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One note as a clip, whatever its kind: how a coach adds an improvement on purpose.
+pub fn clip_of_note(conn: &Connection, note_id: &str) -> Result<Clip> {
+    let note = notes::get(conn, note_id)?;
+    let clips = planned(conn, "n.deleted_at IS NULL AND n.uuid = ?", vec![Value::Text(note.id)])?;
+    clips
+        .into_iter()
+        .next()
+        .ok_or_else(|| LibraryError::NotFound { what: "note", id: note_id.to_string() })
+}
+
+/// The span a note plays: its range, or its point padded, kept inside the recording.
+pub fn clip_span(start_ms: i64, end_ms: Option<i64>, duration_ms: i64) -> (i64, i64) {
+    match end_ms {
+        Some(end) => (start_ms.clamp(0, duration_ms), end.clamp(0, duration_ms)),
+        None => ((start_ms - PAD_BEFORE_MS).max(0), (start_ms + PAD_AFTER_MS).min(duration_ms)),
+    }
+}
+
+/// What [`create`] does when no note matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfEmpty {
+    /// Save the empty reel, to be filled by hand (the app).
+    Save,
+    /// Save nothing and say so (the CLI, which renders at once).
+    Refuse,
+}
+
+/// A new reel titled `title` of the clips [`plan`] gives for `q`, planned and saved in one
+/// transaction.
+pub fn create(
+    lib: &mut Library,
+    title: &str,
+    q: &ReelQuery,
+    if_empty: IfEmpty,
+) -> Result<ReelDetail> {
+    let title = check_title(title)?;
+    lib.write(|tx| {
+        let clips = plan(tx, q)?;
+        if clips.is_empty() && if_empty == IfEmpty::Refuse {
+            return Err(LibraryError::invalid(
+                "notes",
+                "no notes match (positive notes of the chosen period by default): nothing to put \
+                 in a reel",
+            ));
+        }
+        let id = insert(tx, &title, &clips)?;
+        get(tx, id)
+    })
+}
 
 /// The longest clip a trim may make (5 minutes): a reel is a set of moments, not whole calls.
 pub const MAX_CLIP_MS: i64 = 5 * 60_000;
@@ -104,22 +256,24 @@ fn check_title(title: &str) -> Result<String> {
 /// Saves a reel and its clips in one transaction; returns its id.
 pub fn save(lib: &mut Library, title: &str, clips: &[Clip]) -> Result<i64> {
     let title = check_title(title)?;
-    lib.write(|tx| {
-        let now = crate::timefmt::now_ms();
-        tx.execute(
-            "INSERT INTO reels (uuid, title, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
-            params![uuid::Uuid::new_v4().to_string(), title, now],
-        )?;
-        let reel = tx.last_insert_rowid();
-        let mut stmt = tx.prepare(
-            "INSERT INTO reel_items (reel_id, position, note_id, recording_id, start_ms, end_ms)
-             VALUES (?1, ?2, (SELECT id FROM notes WHERE uuid = ?3), ?4, ?5, ?6)",
-        )?;
-        for (i, c) in clips.iter().enumerate() {
-            stmt.execute(params![reel, i as i64, c.note_id, c.recording_id, c.start_ms, c.end_ms])?;
-        }
-        Ok(reel)
-    })
+    lib.write(|tx| insert(tx, &title, clips))
+}
+
+fn insert(tx: &Transaction<'_>, title: &str, clips: &[Clip]) -> Result<i64> {
+    let now = crate::timefmt::now_ms();
+    tx.execute(
+        "INSERT INTO reels (uuid, title, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+        params![uuid::Uuid::new_v4().to_string(), title, now],
+    )?;
+    let reel = tx.last_insert_rowid();
+    let mut stmt = tx.prepare(
+        "INSERT INTO reel_items (reel_id, position, note_id, recording_id, start_ms, end_ms)
+         VALUES (?1, ?2, (SELECT id FROM notes WHERE uuid = ?3), ?4, ?5, ?6)",
+    )?;
+    for (i, c) in clips.iter().enumerate() {
+        stmt.execute(params![reel, i as i64, c.note_id, c.recording_id, c.start_ms, c.end_ms])?;
+    }
+    Ok(reel)
 }
 
 /// Every reel, most recently created first.
@@ -198,7 +352,7 @@ pub fn get(conn: &Connection, reel_id: i64) -> Result<ReelDetail> {
     Ok(ReelDetail { id: reel_id, title, created_at, updated_at, duration_ms, clips })
 }
 
-/// The clips of a saved reel as [`crate::reel::render`] takes them, exactly as edited. A clip
+/// The clips of a saved reel as the renderer takes them, exactly as edited. A clip
 /// whose note no longer exists plays as a plain excerpt: no text, shown as positive.
 pub fn clips_for_render(conn: &Connection, reel_id: i64) -> Result<Vec<Clip>> {
     exists(conn, reel_id)?;
@@ -300,6 +454,68 @@ pub fn remove_clip(lib: &mut Library, reel_id: i64, position: usize) -> Result<R
         let mut items = load_items(tx, reel_id)?;
         check_position("position", reel_id, position, items.len())?;
         items.remove(position);
+        store_items(tx, reel_id, &items)?;
+        get(tx, reel_id)
+    })
+}
+
+/// A removed clip as it was, to be put back: the undo of [`remove_clip`]. A [`ReelClip`] read
+/// before the removal has every field it needs.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RemovedClip {
+    pub position: usize,
+    /// The note it was made from, if any (a clip may outlive its note).
+    pub note_id: Option<String>,
+    pub recording_id: i64,
+    pub start_ms: i64,
+    pub end_ms: i64,
+}
+
+/// Puts a removed clip back at its position, with its note and span, in one transaction.
+pub fn restore_clip(lib: &mut Library, reel_id: i64, clip: &RemovedClip) -> Result<ReelDetail> {
+    lib.write(|tx| {
+        let mut items = load_items(tx, reel_id)?;
+        if clip.position > items.len() {
+            return Err(LibraryError::invalid(
+                "position",
+                format!(
+                    "{} is past the end of reel {reel_id} (0 to {})",
+                    clip.position,
+                    items.len()
+                ),
+            ));
+        }
+        let note_rowid = match &clip.note_id {
+            Some(id) => Some(
+                tx.query_row("SELECT id FROM notes WHERE uuid = ?1", [id], |r| r.get(0))
+                    .optional()?
+                    .ok_or_else(|| LibraryError::NotFound { what: "note", id: id.clone() })?,
+            ),
+            None => None,
+        };
+        if note_rowid.is_some() && items.iter().any(|i| i.note_rowid == note_rowid) {
+            return Err(LibraryError::invalid(
+                "note",
+                format!("the clip's note is already in reel {reel_id}"),
+            ));
+        }
+        let rec = recordings::get(tx, clip.recording_id)?;
+        if clip.start_ms < 0 || clip.end_ms <= clip.start_ms || clip.end_ms > rec.duration_ms {
+            return Err(LibraryError::invalid(
+                "span",
+                format!(
+                    "{}-{} is not a span inside the recording (0:00.000 to {})",
+                    format_ms(clip.start_ms.max(0)),
+                    format_ms(clip.end_ms.max(0)),
+                    format_ms(rec.duration_ms)
+                ),
+            ));
+        }
+        let item =
+            Item { note_rowid, recording_id: rec.id, start_ms: clip.start_ms, end_ms: clip.end_ms };
+        items.insert(clip.position, item);
         store_items(tx, reel_id, &items)?;
         get(tx, reel_id)
     })

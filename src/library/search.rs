@@ -7,7 +7,7 @@
 //! when the bound was reached.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{LibraryError, Note, NoteKind, Result, notes};
@@ -15,7 +15,9 @@ use super::{LibraryError, Note, NoteKind, Result, notes};
 /// How many of the most recent matches per source are ranked.
 pub const CANDIDATES: i64 = 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum SearchOrder {
     /// Best bm25 match first, among the most recent candidates.
     #[default]
@@ -24,17 +26,27 @@ pub enum SearchOrder {
     Recent,
 }
 
-#[derive(Debug, Clone, Default)]
+/// A search; absent fields (across IPC) take their defaults.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
 pub struct SearchQuery {
     pub text: String,
+    #[ts(optional)]
     pub rep: Option<String>,
     /// Only notes of this kind (recording matches are left out).
+    #[ts(optional)]
     pub kind: Option<NoteKind>,
     /// Call time range, Unix ms: `since` inclusive, `until` exclusive.
+    #[ts(optional)]
     pub since: Option<i64>,
+    #[ts(optional)]
     pub until: Option<i64>,
+    #[ts(optional, as = "Option<SearchOrder>")]
     pub order: SearchOrder,
+    #[ts(optional, as = "Option<usize>")]
     pub limit: usize,
+    #[ts(optional, as = "Option<usize>")]
     pub offset: usize,
 }
 

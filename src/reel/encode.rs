@@ -28,43 +28,9 @@ use std::path::Path;
 use std::sync::mpsc;
 
 use mp3lame_encoder::{Bitrate, Builder, Encoder, FlushGap, InterleavedPcm, Mode, Quality};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use super::export::PageWriter;
-use super::render::REEL_RATE;
-
-/// The reel's audio format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum ReelFormat {
-    /// 16-bit PCM, 44.1 kHz stereo: lossless, about 10 MB a minute.
-    Wav,
-    /// 128 kbps CBR MP3: plays everywhere, about 1 MB a minute.
-    #[default]
-    Mp3,
-}
-
-impl ReelFormat {
-    pub fn extension(self) -> &'static str {
-        match self {
-            ReelFormat::Wav => "wav",
-            ReelFormat::Mp3 => "mp3",
-        }
-    }
-
-    /// The media type, for the review page's embedded audio.
-    pub fn mime(self) -> &'static str {
-        match self {
-            ReelFormat::Wav => "audio/wav",
-            ReelFormat::Mp3 => "audio/mpeg",
-        }
-    }
-}
-
-/// The MP3 bit rate (constant; see the module documentation).
-pub const MP3_KBPS: u32 = 128;
+use super::model::REEL_RATE;
 
 /// The reel's audio file, and the review page that embeds it, written together: every byte of
 /// audio goes to both.

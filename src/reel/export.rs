@@ -13,8 +13,7 @@ use base64::Engine;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::render::{Chapter, Rendered};
-use super::{ReelError, ReelFormat};
+use super::model::{Chapter, ReelError, ReelFormat, Rendered};
 use crate::timefmt::format_date_ms;
 
 /// The hidden temporary name `path` is written under before it is renamed into place.

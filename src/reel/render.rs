@@ -8,82 +8,41 @@
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 use audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Resampler};
-use serde::Serialize;
 
 use super::encode::{
-    AudioFile, MP3_MAX_SEAM, Mp3Assembler, Mp3Segment, ReelFormat, WavWriter, encode_mp3_segment,
-    mp3_seam,
+    AudioFile, MP3_MAX_SEAM, Mp3Assembler, Mp3Segment, WavWriter, encode_mp3_segment, mp3_seam,
 };
 use super::export::{PageWriter, page_after, page_before, partial_name, write_small_companions};
-use super::{Clip, ReelError};
+use super::model::{
+    Chapter, Clip, REEL_RATE, ReelError, ReelFormat, RenderEvent, RenderOptions, Rendered,
+    SEPARATOR_MS,
+};
 use crate::audio::{AudioError, Source};
+use crate::jobs::Job;
 
-pub const REEL_RATE: u32 = 44_100;
 /// Loudness every clip is brought to (EBU R128 integrated).
 pub const TARGET_LUFS: f64 = -16.0;
 /// Fade at every cut.
 pub const FADE_MS: u32 = 10;
-/// Between clips: silence, a soft 880 Hz tone, silence.
-pub const SEPARATOR_MS: u32 = 600;
 const TONE_MS: u32 = 300;
 /// Gain is kept within these bounds so that near-silent clips are not pumped up into noise.
 const MAX_GAIN_DB: f64 = 15.0;
 const MIN_GAIN_DB: f64 = -20.0;
 const PEAK_CEILING: f32 = 0.98;
 
-#[derive(Debug, Clone)]
-pub struct RenderOptions {
-    pub out_dir: PathBuf,
-    /// File name without extension (`reel`).
-    pub name: String,
-    pub format: ReelFormat,
-    /// The reel's title and creation time (ms since the epoch), for the page and the manifest.
-    pub title: String,
-    pub created_at: i64,
-}
-
-/// Where a clip sits in the reel.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Chapter {
-    /// The first frame of the clip in the reel (44.1 kHz), and the same in ms.
-    pub start_frame: u64,
-    pub start_ms: i64,
-    pub end_ms: i64,
-    pub clip: Clip,
-    /// Loudness before evening (LUFS), if measurable.
-    pub loudness: Option<f64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Rendered {
-    pub audio: PathBuf,
-    /// The companion files: review page, chapter track, manifest.
-    pub html: PathBuf,
-    pub vtt: PathBuf,
-    pub json: PathBuf,
-    pub format: ReelFormat,
-    pub duration_ms: i64,
-    pub frames: u64,
-    pub chapters: Vec<Chapter>,
-}
-
 /// Renders `clips` into `<out_dir>/<name>.<wav|mp3>` and its companion files (`.html`, `.vtt`,
-/// `.json`). `progress(done, total)` follows the clips. Every file is written under a hidden
+/// `.json`). `job` hears how many clips are in (throttled; the last always) and can cancel. Every file is written under a hidden
 /// temporary name and renamed into place at the end, so a failed or cancelled render leaves
 /// nothing at the target paths (and one killed midway only hidden partial files, which the next
 /// render of the same name removes once they have been left alone for [`STALE_PARTIAL`]).
 pub fn render(
     clips: &[Clip],
     opts: &RenderOptions,
-    progress: &mut dyn FnMut(usize, usize),
-    cancel: &AtomicBool,
+    job: &Job<RenderEvent>,
 ) -> Result<Rendered, ReelError> {
     if clips.is_empty() {
         return Err(ReelError::Empty);
@@ -103,14 +62,14 @@ pub fn render(
         let page = PageWriter::create(&partial_name(&html), &page_before(&opts.title, opts.format))
             .map_err(err(&html))?;
         let out = AudioFile::create(&partial_name(&audio), Some(page)).map_err(err(&audio))?;
-        progress(0, clips.len());
+        report(job, 0, clips.len());
         let (frames, chapters, out) = match opts.format {
-            ReelFormat::Wav => write_wav(clips, out, &audio, progress, cancel)?,
-            ReelFormat::Mp3 => write_mp3(clips, out, &audio, progress, cancel)?,
+            ReelFormat::Wav => write_wav(clips, out, &audio, job)?,
+            ReelFormat::Mp3 => write_mp3(clips, out, &audio, job)?,
         };
         let duration_ms = frames_to_ms(frames);
         out.close(&page_after(opts.created_at, &chapters, duration_ms)).map_err(err(&audio))?;
-        check_cancel(cancel)?;
+        check_cancel(job)?;
         let rendered = Rendered {
             audio: audio.clone(),
             html: html.clone(),
@@ -220,8 +179,14 @@ fn chapter(clip: &Clip, start: u64, end: u64, loudness: Option<f64>) -> Chapter 
     }
 }
 
-fn check_cancel(cancel: &AtomicBool) -> Result<(), ReelError> {
-    if cancel.load(Ordering::Relaxed) { Err(ReelError::Cancelled) } else { Ok(()) }
+fn check_cancel(job: &Job<RenderEvent>) -> Result<(), ReelError> {
+    if job.is_cancelled() { Err(ReelError::Cancelled) } else { Ok(()) }
+}
+
+/// `done` of `total` clips are in the file.
+fn report(job: &Job<RenderEvent>, done: usize, total: usize) {
+    let event = || RenderEvent::Progress { done: done as u32, total: total as u32 };
+    if done == total { job.progress_final(event()) } else { job.progress(event) }
 }
 
 /// A written reel: its frames, its chapters, and the audio file (with its page) to close.
@@ -239,8 +204,7 @@ fn write_wav(
     clips: &[Clip],
     out: AudioFile,
     target: &Path,
-    progress: &mut dyn FnMut(usize, usize),
-    cancel: &AtomicBool,
+    job: &Job<RenderEvent>,
 ) -> Result<Written, ReelError> {
     let write_err = |source| ReelError::Write { path: target.to_path_buf(), source };
     let out = WavWriter::create(out).map_err(write_err)?;
@@ -258,7 +222,7 @@ fn write_wav(
             // the partial file.
             Ok(None)
         });
-        let fed = feed_wav(clips, &to_writer, progress, cancel);
+        let fed = feed_wav(clips, &to_writer, job);
         if fed.is_ok() {
             let _ = to_writer.send(ToWriter::Finish);
         }
@@ -283,8 +247,7 @@ fn write_wav(
 fn feed_wav(
     clips: &[Clip],
     to_writer: &mpsc::SyncSender<ToWriter>,
-    progress: &mut dyn FnMut(usize, usize),
-    cancel: &AtomicBool,
+    job: &Job<RenderEvent>,
 ) -> Result<Vec<Chapter>, ReelError> {
     let mut decoded = Decoded::new(clips);
     let mut frames = 0u64;
@@ -295,9 +258,9 @@ fn feed_wav(
         source: std::io::Error::other("the reel writer stopped"),
     };
     for (index, clip) in clips.iter().enumerate() {
-        check_cancel(cancel)?;
+        check_cancel(job)?;
         let Prepared { audio, loudness } = decoded.take(index)?;
-        check_cancel(cancel)?;
+        check_cancel(job)?;
         if index > 0 {
             let sep = separator();
             frames += sep.len() as u64 / 2;
@@ -307,7 +270,7 @@ fn feed_wav(
         frames += audio.len() as u64 / 2;
         to_writer.send(ToWriter::Audio(audio)).map_err(|_| gone())?;
         chapters.push(chapter(clip, start, frames, loudness));
-        progress(index + 1, clips.len());
+        report(job, index + 1, clips.len());
     }
     Ok(chapters)
 }
@@ -325,8 +288,7 @@ fn write_mp3(
     clips: &[Clip],
     out: AudioFile,
     target: &Path,
-    progress: &mut dyn FnMut(usize, usize),
-    cancel: &AtomicBool,
+    job: &Job<RenderEvent>,
 ) -> Result<Written, ReelError> {
     let write_err = |source| ReelError::Write { path: target.to_path_buf(), source };
     let mut out = Mp3Assembler::create(out);
@@ -345,9 +307,9 @@ fn write_mp3(
     let (mut frames, mut seam) = (0u64, 0usize);
     let mut chapters = Vec::with_capacity(clips.len());
     for (index, clip) in clips.iter().enumerate() {
-        check_cancel(cancel)?;
+        check_cancel(job)?;
         let Prepared { audio, loudness } = decoded.take(index)?;
-        check_cancel(cancel)?;
+        check_cancel(job)?;
         let last = index + 1 == clips.len();
         let mut pcm = Vec::with_capacity(audio.len() + sep.len());
         if index > 0 {
@@ -373,10 +335,10 @@ fn write_mp3(
                 write_next(&mut out, rx)?;
             }
         }
-        progress(index + 1, clips.len());
+        report(job, index + 1, clips.len());
     }
     while let Some(rx) = encoding.pop_front() {
-        check_cancel(cancel)?;
+        check_cancel(job)?;
         write_next(&mut out, rx)?;
     }
     let (decoded_frames, out) = out.finish().map_err(write_err)?;

@@ -159,15 +159,10 @@ pub fn correlation(a: &[f32], b: &[f32]) -> f64 {
 
 /// Imports `files` into `lib` (all must be new) and returns their recording ids, in order.
 pub fn import_all(lib: &mut Library, files: &[PathBuf]) -> Vec<i64> {
-    use gamefilm::import::{self, ImportOptions, NoProgress};
-    let report = import::import(
-        lib,
-        files,
-        &ImportOptions::default(),
-        &NoProgress,
-        &std::sync::atomic::AtomicBool::new(false),
-    )
-    .expect("import");
+    use gamefilm::import::{self, ImportOptions};
+    use gamefilm::jobs::Job;
+    let report =
+        import::import(lib, files, &ImportOptions::default(), &Job::silent()).expect("import");
     assert_eq!(report.imported(), files.len(), "every file is new and imports");
     files
         .iter()

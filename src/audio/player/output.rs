@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample};
 
-use super::{BlockInfo, PlayerError, Shared};
+use super::model::{BlockInfo, PlayerError, Shared};
 
 /// The device's side of the ring buffers: interleaved samples and one [`BlockInfo`] per block.
 pub struct RingReader {

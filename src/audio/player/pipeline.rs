@@ -11,7 +11,7 @@ use audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Resampler};
 use signalsmith_stretch::Stretch;
 
-use super::{BlockInfo, ChannelMode, PlayerError, Shared};
+use super::model::{BlockInfo, ChannelMode, PlayerError, Shared};
 use crate::audio::Source;
 
 /// Frames per block in the ring (5.3 ms at 48 kHz): the granularity of position reports.

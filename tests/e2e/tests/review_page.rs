@@ -51,7 +51,7 @@ async fn a_chapter_clicked_on_the_review_page_moves_the_audio_there() {
     let out = dir.path().join("reel");
     let args = [os("reel"), os("--since"), os("7d"), os("--format"), os("mp3"), os("--out")];
     gamefilm(&library, &[&args[..], &[out.as_os_str()]].concat());
-    let page = out.join("reel.html");
+    let page = out.join("highlight-reel.html"); // named after the default title, as the app names it
     assert!(page.exists(), "the CLI wrote the review page");
     assert!(Path::new(MINIBROWSER).exists(), "WebKit's MiniBrowser (libwebkit2gtk-4.1-0)");
 
