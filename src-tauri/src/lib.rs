@@ -1,10 +1,11 @@
 //! Gamefilm's window: a thin Tauri 2 shell over the `gamefilm` core. It registers three
 //! services (library, player, jobs) and the commands in [`commands`]; everything else is the
-//! core's. Types crossing IPC derive `ts_rs::TS` and are generated into `ui/src/api/bindings/`.
+//! core's. Types crossing IPC are the core's own (plus the [`events`] the shell sends), derive
+//! `ts_rs::TS` and are generated into `ui/src/api/bindings/`.
 
 pub mod commands;
-pub mod dto;
 pub mod error;
+pub mod events;
 pub mod state;
 
 use std::path::PathBuf;
@@ -27,8 +28,16 @@ fn library_arg() -> Option<PathBuf> {
 
 pub fn run() {
     use commands::{import, library, notes, player, reels};
+    let library = LibraryService::open(library_arg());
     let result = tauri::Builder::default()
-        .manage(LibraryService::open(library_arg()))
+        .setup({
+            let library = library.clone();
+            move |app| {
+                library.attach(app.handle().clone());
+                Ok(())
+            }
+        })
+        .manage(library)
         .manage(PlayerService::default())
         .manage(Jobs::default())
         .invoke_handler(tauri::generate_handler![
@@ -61,6 +70,7 @@ pub fn run() {
             reels::reels_rename,
             reels::reels_add_note,
             reels::reels_remove_clip,
+            reels::reels_restore_clip,
             reels::reels_move_clip,
             reels::reels_trim_clip,
             reels::reels_delete,

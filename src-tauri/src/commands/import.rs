@@ -1,23 +1,24 @@
 use std::path::PathBuf;
 
-use gamefilm::import::{self, FileResult, ImportOptions, Progress};
+use gamefilm::import::{self, ImportEvent, ImportOptions, ImportSummary};
+use gamefilm::jobs::Job;
 use gamefilm::library::Library;
 use tauri::ipc::Channel;
 use tauri::{State, Window};
 
-use super::blocking;
-use crate::dto::{ImportEvent, ImportSummary};
+use super::test_hook;
 use crate::error::{AppError, AppResult};
-use crate::state::{Jobs, LibraryService};
+use crate::events::ChangeSource;
+use crate::state::{Jobs, LibraryService, blocking};
 
-/// Read by [`import_pick`] only: paths to return instead of opening the native dialog, which
-/// WebDriver cannot click (PLATFORM-NOTES.md). Separated by `:`.
+/// Read by [`import_pick`] in debug builds only: paths to return instead of opening the native
+/// dialog. Separated by `:`.
 pub const TEST_PICK_ENV: &str = "GAMEFILM_TEST_PICK";
 
 /// Asks the user for audio files (or one folder) with the native dialog. Empty when cancelled.
 #[tauri::command]
 pub async fn import_pick(window: Window, folder: bool) -> AppResult<Vec<String>> {
-    if let Some(paths) = std::env::var_os(TEST_PICK_ENV) {
+    if let Some(paths) = test_hook(TEST_PICK_ENV) {
         return Ok(std::env::split_paths(&paths).map(|p| p.display().to_string()).collect());
     }
     let dialog = rfd::AsyncFileDialog::new().set_parent(&window);
@@ -34,18 +35,7 @@ pub async fn import_pick(window: Window, folder: bool) -> AppResult<Vec<String>>
     Ok(picked.unwrap_or_default().into_iter().map(|f| f.path().display().to_string()).collect())
 }
 
-struct ChannelProgress(Channel<ImportEvent>);
-
-impl Progress for ChannelProgress {
-    fn discovered(&self, files: usize) {
-        let _ = self.0.send(ImportEvent::Discovered { files: files as u32 });
-    }
-    fn file_done(&self, result: &FileResult) {
-        let _ = self.0.send(ImportEvent::from(result));
-    }
-}
-
-/// Imports files and folders; progress goes to `on_event` file by file. Runs on its own
+/// Imports files and folders; progress and failures go to `on_event`. Runs on its own
 /// connection so that the window stays responsive; one import at a time.
 #[tauri::command]
 pub async fn import_start(
@@ -57,31 +47,21 @@ pub async fn import_start(
     if paths.is_empty() {
         return Err(AppError::invalid("paths", "choose at least one file or folder"));
     }
-    let guard = jobs.import.start("import.busy", "an import")?;
-    let cancel = jobs.import.cancel_flag();
+    let guard = jobs.import.start()?;
     // Surfaces a library that could not open, before any work.
     lib.with(|_| Ok(()))?;
     let path = lib.path().clone();
-    blocking(move || {
+    let job = Job::new(move |e| drop(on_event.send(e))).cancelled_by(guard.cancel_flag());
+    let inputs: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+    let report = blocking(move || {
         let _guard = guard;
         let mut own = Library::open(&path)?;
-        let inputs: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
-        let report = import::import(
-            &mut own,
-            &inputs,
-            &ImportOptions::default(),
-            &ChannelProgress(on_event),
-            &cancel,
-        )?;
-        Ok(ImportSummary {
-            imported: report.imported() as u32,
-            relinked: report.relinked() as u32,
-            duplicates: report.duplicates() as u32,
-            failed: report.failed() as u32,
-            cancelled: report.cancelled,
-        })
+        Ok(import::import(&mut own, &inputs, &ImportOptions::default(), &job)?)
     })
-    .await
+    .await;
+    // Files committed before a failure or a cancel are in the library all the same.
+    lib.changed(ChangeSource::Import);
+    Ok(report?.summary())
 }
 
 #[tauri::command]

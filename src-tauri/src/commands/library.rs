@@ -1,28 +1,17 @@
-use gamefilm::library::recordings::{self, ListFilter};
+use gamefilm::library::recordings::{self, LibraryInfo, ListFilter};
 use gamefilm::library::{CallView, RecordingPage, Waveform};
 use tauri::State;
 
-use super::blocking;
-use crate::dto::LibraryInfo;
 use crate::error::{AppError, AppResult};
 use crate::state::LibraryService;
 
 /// Largest page the list may ask for.
 const MAX_PAGE: i64 = 1000;
 
+/// Where the library is, its schema and size; rejects with the reason it could not open.
 #[tauri::command]
 pub async fn library_info(lib: State<'_, LibraryService>) -> AppResult<LibraryInfo> {
-    let lib = lib.inner().clone();
-    blocking(move || {
-        lib.with(|l| {
-            Ok(LibraryInfo {
-                path: l.path().display().to_string(),
-                schema_version: l.schema_version()?,
-                recordings: recordings::count(l.conn(), &ListFilter::default())?,
-            })
-        })
-    })
-    .await
+    lib.run(|l| recordings::info(l)).await
 }
 
 #[tauri::command]
@@ -35,14 +24,12 @@ pub async fn recordings_list(
         return Err(AppError::invalid("limit/offset", format!("a page is 1 to {MAX_PAGE} rows")));
     }
     let query = ListFilter { limit: Some(limit), ..query };
-    let lib = lib.inner().clone();
-    blocking(move || lib.with(|l| recordings::page(l.conn(), &query))).await
+    lib.run(move |l| recordings::page(l.conn(), &query)).await
 }
 
 #[tauri::command]
 pub async fn recordings_get(lib: State<'_, LibraryService>, id: i64) -> AppResult<CallView> {
-    let lib = lib.inner().clone();
-    blocking(move || lib.with(|l| recordings::call_view(l.conn(), id))).await
+    lib.run(move |l| recordings::call_view(l.conn(), id)).await
 }
 
 #[tauri::command]
@@ -53,13 +40,10 @@ pub async fn recordings_waveform(
     to_ms: i64,
     columns: u32,
 ) -> AppResult<Waveform> {
-    let lib = lib.inner().clone();
-    blocking(move || lib.with(|l| recordings::waveform(l.conn(), id, from_ms, to_ms, columns)))
-        .await
+    lib.run(move |l| recordings::waveform(l.conn(), id, from_ms, to_ms, columns)).await
 }
 
 #[tauri::command]
 pub async fn reps_list(lib: State<'_, LibraryService>) -> AppResult<Vec<String>> {
-    let lib = lib.inner().clone();
-    blocking(move || lib.with(|l| recordings::reps(l.conn()))).await
+    lib.run(|l| recordings::reps(l.conn())).await
 }

@@ -1,5 +1,6 @@
-//! Tauri commands: each parses its arguments, calls one core function off the UI thread and
-//! maps the error. Names are `<area>_<verb>`.
+//! Tauri commands: each validates its arguments, calls one core function off the UI thread
+//! (through [`crate::state::LibraryService::run`] or `write`) and returns its result; errors
+//! are the core's, coded. Names are `<area>_<verb>`.
 
 pub mod import;
 pub mod library;
@@ -7,13 +8,14 @@ pub mod notes;
 pub mod player;
 pub mod reels;
 
-use crate::error::{AppError, AppResult};
+/// The native dialogs can be bypassed in debug builds, for the window tests: WebDriver cannot
+/// click a GTK file chooser (PLATFORM-NOTES.md). Release builds always ask.
+#[cfg(debug_assertions)]
+pub(crate) fn test_hook(var: &str) -> Option<std::ffi::OsString> {
+    std::env::var_os(var)
+}
 
-/// Runs blocking core work on Tauri's blocking pool.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> AppResult<T> + Send + 'static,
-) -> AppResult<T> {
-    tauri::async_runtime::spawn_blocking(f)
-        .await
-        .map_err(|e| AppError::new("app.internal", format!("background work failed: {e}")))?
+#[cfg(not(debug_assertions))]
+pub(crate) fn test_hook(_var: &str) -> Option<std::ffi::OsString> {
+    None
 }

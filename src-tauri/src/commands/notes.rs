@@ -2,57 +2,39 @@ use gamefilm::library::notes::{self, NewNote, NoteEdit};
 use gamefilm::library::{Note, Reply, SelfReview, reviews};
 use tauri::State;
 
-use super::blocking;
-use crate::dto::{NoteInput, NoteUpdate};
 use crate::error::AppResult;
+use crate::events::ChangeSource::{Notes, Reviews};
 use crate::state::LibraryService;
 
 #[tauri::command]
-pub async fn notes_create(lib: State<'_, LibraryService>, input: NoteInput) -> AppResult<Note> {
-    let lib = lib.inner().clone();
-    let new = NewNote {
-        recording_id: input.recording_id,
-        start_ms: input.start_ms,
-        end_ms: input.end_ms,
-        kind: input.kind,
-        text: input.text,
-        author: input.author,
-    };
-    blocking(move || lib.with(|l| notes::create(l, &new))).await
+pub async fn notes_create(lib: State<'_, LibraryService>, input: NewNote) -> AppResult<Note> {
+    lib.write(Notes, move |l| notes::create(l, &input)).await
 }
 
 #[tauri::command]
 pub async fn notes_update(
     lib: State<'_, LibraryService>,
     id: String,
-    update: NoteUpdate,
+    update: NoteEdit,
 ) -> AppResult<Note> {
-    let lib = lib.inner().clone();
-    let edit = NoteEdit {
-        start_ms: update.start_ms,
-        end_ms: if update.clear_end { Some(None) } else { update.end_ms.map(Some) },
-        kind: update.kind,
-        text: update.text,
-    };
-    blocking(move || lib.with(|l| notes::edit(l, &id, &edit))).await
+    lib.write(Notes, move |l| notes::edit(l, &id, &update)).await
 }
 
+/// Soft-deletes a note: [`notes_restore`] brings it back.
 #[tauri::command]
 pub async fn notes_delete(lib: State<'_, LibraryService>, id: String) -> AppResult<Note> {
-    let lib = lib.inner().clone();
-    blocking(move || lib.with(|l| notes::delete(l, &id))).await
+    lib.write(Notes, move |l| notes::delete(l, &id)).await
 }
 
+/// Undo of a delete: the note `id`, or the most recently deleted one.
 #[tauri::command]
 pub async fn notes_restore(lib: State<'_, LibraryService>, id: Option<String>) -> AppResult<Note> {
-    let lib = lib.inner().clone();
-    blocking(move || lib.with(|l| notes::undo_delete(l, id.as_deref()))).await
+    lib.write(Notes, move |l| notes::undo_delete(l, id.as_deref())).await
 }
 
 #[tauri::command]
 pub async fn notes_mark_seen(lib: State<'_, LibraryService>, id: String) -> AppResult<Note> {
-    let lib = lib.inner().clone();
-    blocking(move || lib.with(|l| notes::mark_seen(l, &id))).await
+    lib.write(Notes, move |l| notes::mark_seen(l, &id)).await
 }
 
 #[tauri::command]
@@ -62,8 +44,7 @@ pub async fn replies_create(
     author: String,
     text: String,
 ) -> AppResult<Reply> {
-    let lib = lib.inner().clone();
-    blocking(move || lib.with(|l| notes::reply(l, &note_id, &author, &text))).await
+    lib.write(Reviews, move |l| notes::reply(l, &note_id, &author, &text)).await
 }
 
 #[tauri::command]
@@ -74,7 +55,6 @@ pub async fn reviews_save_self(
     focus_area: String,
     text: String,
 ) -> AppResult<SelfReview> {
-    let lib = lib.inner().clone();
-    blocking(move || lib.with(|l| reviews::save_self(l, recording_id, &author, &focus_area, &text)))
+    lib.write(Reviews, move |l| reviews::save_self(l, recording_id, &author, &focus_area, &text))
         .await
 }

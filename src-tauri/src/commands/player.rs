@@ -1,19 +1,15 @@
-use std::path::PathBuf;
-use std::sync::mpsc;
-
-use gamefilm::audio::player::{ChannelMode, Player, PlayerEvent, PlayerOptions};
+use gamefilm::audio::player::{ChannelMode, Player, PlayerEvent, PlayerInfo, PlayerOptions};
+use gamefilm::jobs::Job;
 use gamefilm::library::recordings;
 use tauri::State;
 use tauri::ipc::Channel;
 
-use super::blocking;
-use crate::dto::PlayerInfo;
-use crate::error::{AppError, AppResult};
-use crate::state::{LibraryService, PlayerService};
+use crate::error::AppResult;
+use crate::state::{LibraryService, PlayerService, blocking};
 
-/// Opens a call in the player, paused at `from_ms` (and ending at `to_ms`, for a reel's clip).
-/// Positions (30 Hz while playing), the end and failures arrive on `on_event`. The previous
-/// player is closed first: one device stream at a time.
+/// Opens a call in the player, paused at `from_ms` (and ending at `to_ms`, for a reel's clip;
+/// both kept inside the call). Positions (30 Hz while playing), the end and failures arrive on
+/// `on_event`. The previous player is closed first: one device stream at a time.
 #[tauri::command]
 pub async fn player_open(
     lib: State<'_, LibraryService>,
@@ -27,28 +23,13 @@ pub async fn player_open(
     blocking(move || {
         player.set(None)?;
         let rec = lib.with(|l| recordings::get(l.conn(), recording_id))?;
-        let from_ms = from_ms.clamp(0, rec.duration_ms);
-        let (tx, rx) = mpsc::channel();
-        let to_ms = to_ms.map(|t| t.clamp(from_ms + 1, rec.duration_ms.max(from_ms + 1)));
-        let opts = PlayerOptions { from_ms, to_ms, start_paused: true, ..Default::default() };
-        let p = Player::open(&PathBuf::from(&rec.path), opts, Some(tx))?;
-        // Ends when the player thread drops its sender.
-        std::thread::Builder::new()
-            .name("gamefilm-player-events".into())
-            .spawn(move || {
-                for event in rx {
-                    if on_event.send(event).is_err() {
-                        break;
-                    }
-                }
-            })
-            .map_err(|e| AppError::new("app.internal", format!("cannot start a thread: {e}")))?;
-        let device = p.device();
-        let info = PlayerInfo {
-            duration_ms: p.duration_ms(),
-            device_rate: device.sample_rate,
-            device_channels: device.channels as u32,
+        let opts = PlayerOptions {
+            start_paused: true,
+            ..PlayerOptions::within(rec.duration_ms, from_ms, to_ms)
         };
+        let events = Job::new(move |e| drop(on_event.send(e)));
+        let p = Player::open(std::path::Path::new(&rec.path), opts, events)?;
+        let info = p.info();
         player.set(Some(p))?;
         Ok(info)
     })
