@@ -6,7 +6,7 @@ DEMO_LIB := $(DEMO_DIR)/library.sqlite
 BINDINGS := ui/src/api/bindings
 
 .PHONY: deps ui ui-test app run demo test lint fmt bindings check-bindings bench bench-import \
-	bench-library bench-player bench-app bench-reel check-core-deps
+	bench-library bench-player bench-app bench-reel check-core-deps check-imports
 
 # Debian packages, the UI's npm packages and tauri-driver (for the window tests).
 deps:
@@ -42,7 +42,7 @@ test: deps check-core-deps ui-test app lint
 	$(CARGO) test --locked --workspace
 	$(MAKE) --no-print-directory check-bindings
 
-lint: ui
+lint: ui check-imports
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 
@@ -59,6 +59,10 @@ check-bindings:
 	@changed=$$(git status --porcelain -- $(BINDINGS)); \
 	if [[ -n "$$changed" ]]; then echo "$$changed"; \
 	  echo "the TypeScript bindings are stale: run 'make bindings' and commit $(BINDINGS)"; exit 1; fi
+
+# The core's modules import each other one way only (docs/architecture.md).
+check-imports:
+	python3 scripts/check-imports.py src
 
 # The core must never depend on Tauri.
 check-core-deps:

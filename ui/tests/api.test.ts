@@ -9,15 +9,17 @@ describe("toAppError", () => {
       message: "Newer library",
     });
   });
-  it("wraps anything else as ui.unknown", () => {
-    expect(toAppError("boom")).toEqual({ code: "ui.unknown", message: "boom" });
-    expect(toAppError(new Error("bad"))).toEqual({ code: "ui.unknown", message: "bad" });
-    expect(toAppError(undefined)).toEqual({ code: "ui.unknown", message: "undefined" });
-    expect(toAppError({ code: 3 }).code).toBe("ui.unknown");
+  it("wraps anything else as app.internal, also a code no Rust enum knows", () => {
+    expect(toAppError("boom")).toEqual({ code: "app.internal", message: "boom" });
+    expect(toAppError(new Error("bad"))).toEqual({ code: "app.internal", message: "bad" });
+    expect(toAppError(undefined)).toEqual({ code: "app.internal", message: "undefined" });
+    expect(toAppError({ code: 3 }).code).toBe("app.internal");
+    expect(toAppError({ code: "made.up", message: "x" })).toEqual({ code: "app.internal", message: "x" });
   });
   it("recognises an AppError", () => {
-    expect(isAppError({ code: "a", message: "b" })).toBe(true);
-    expect(isAppError({ code: "a" })).toBe(false);
+    expect(isAppError({ code: "reel.empty", message: "b" })).toBe(true);
+    expect(isAppError({ code: "a", message: "b" })).toBe(false);
+    expect(isAppError({ code: "reel.empty" })).toBe(false);
     expect(isAppError(null)).toBe(false);
   });
 });

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Note } from "../src/api/bindings/Note";
-import type { NoteInput } from "../src/api/bindings/NoteInput";
-import type { NoteUpdate } from "../src/api/bindings/NoteUpdate";
+import type { NewNote } from "../src/api/bindings/NewNote";
+import type { NoteEdit } from "../src/api/bindings/NoteEdit";
 import { NoteSync, type NoteApi } from "../src/lib/noteSync";
 
 function fakeApi() {
   const calls: string[] = [];
   let stored: Note | null = null;
   const api: NoteApi = {
-    async create(input: NoteInput) {
+    async create(input: NewNote) {
       calls.push(`create:${input.text}`);
       stored = {
         id: "id-1",
@@ -25,7 +25,7 @@ function fakeApi() {
       };
       return stored;
     },
-    async update(id: string, u: NoteUpdate) {
+    async update(id: string, u: NoteEdit) {
       calls.push(`update:${id}:${u.text ?? ""}${u.kind ?? ""}`);
       stored = { ...stored!, ...(u.text !== undefined ? { text: u.text } : {}), ...(u.kind ? { kind: u.kind } : {}) };
       return stored;
@@ -38,7 +38,7 @@ function fakeApi() {
   return { api, calls };
 }
 
-const input: NoteInput = { recordingId: 7, startMs: 1000, kind: "positive", text: "", author: "Coach" };
+const input: NewNote = { recordingId: 7, startMs: 1000, kind: "positive", text: "", author: "Coach" };
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -115,7 +115,7 @@ describe("NoteSync", () => {
     const { api, calls } = fakeApi();
     await api.create({ ...input, text: "Old" });
     calls.length = 0;
-    const existing = await api.update("id-1", { clearEnd: false });
+    const existing = await api.update("id-1", {});
     calls.length = 0;
     const s = new NoteSync(api, input, existing, { onSaved: () => {}, onError: (e) => { throw e; } });
     s.setText("Old");
@@ -143,12 +143,12 @@ describe("NoteSync", () => {
     let fail = true;
     const flaky: NoteApi = {
       ...api,
-      create: (i) => (fail ? Promise.reject({ code: "library.busy", message: "busy" }) : api.create(i)),
+      create: (i) => (fail ? Promise.reject({ code: "library.database", message: "busy" }) : api.create(i)),
     };
     const s = new NoteSync(flaky, input, null, { onSaved: () => {}, onError: (e) => errors.push(e) });
     s.setText("A");
     await s.flush();
-    expect(errors).toEqual([{ code: "library.busy", message: "busy" }]);
+    expect(errors).toEqual([{ code: "library.database", message: "busy" }]);
     fail = false;
     s.setText("AB");
     await s.flush();

@@ -46,7 +46,7 @@ describe("PlayerController", () => {
   });
 
   it("reports a play the shell refused, and shows the player paused", async () => {
-    playFails = { code: "player.failed", message: "The output stopped" };
+    playFails = { code: "player.device", message: "The output stopped" };
     const errors: unknown[] = [];
     const p = new PlayerController((e) => errors.push(e));
     await p.open(7, 60_000, 0);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { ErrorCodes, type AppError } from "../src/api";
 import { IDLE, isRunning, previewStep, type PreviewInput, type PreviewState } from "../src/lib/reelPreview";
 
-const noDevice = { code: "player.no_device", message: "No audio output device was found" };
+const noDevice: AppError = { code: ErrorCodes.PlayerNoDevice, message: "No audio output device was found" };
 
 /** Feeds inputs one after the other; returns the last state and every effect, in order. */
 function run(inputs: PreviewInput[], from: PreviewState = IDLE) {
@@ -146,7 +147,7 @@ describe("reel preview", () => {
   });
 
   it("a failure while playing stops the preview", () => {
-    const err = { code: "player.failed", message: "The file went away" };
+    const err: AppError = { code: ErrorCodes.PlayerDevice, message: "The file went away" };
     const r = run([
       { type: "start", index: 0, clipCount: 2 },
       { type: "opened", token: 1 },

@@ -36,7 +36,7 @@ describe("reel commands", () => {
     invoke.mockClear();
     const plan = { title: "t", sinceMs: 5, kinds: ["positive" as const] };
     await api.reelsCreate(plan);
-    expect(sent()).toEqual(["reels_create", { plan }]);
+    expect(sent()).toEqual(["reels_create", { title: "t", query: { sinceMs: 5, kinds: ["positive"] } }]);
     invoke.mockClear();
     await api.reelsRename(4, "New");
     expect(sent()).toEqual(["reels_rename", { id: 4, title: "New" }]);

@@ -49,7 +49,7 @@ describe("UndoStack", () => {
 
   it("reports a failed undo and keeps its entry for another try", async () => {
     const { stack, done, reports, entry } = setup();
-    const problem = { code: "reel.not_found", message: "gone" };
+    const problem = { code: "library.not_found", message: "gone" };
     let fails = true;
     stack.push(entry("a"));
     stack.push(

@@ -2,54 +2,67 @@
 // Nothing else in the UI calls `invoke` or creates a `Channel`, so the contract lives here.
 //
 // Every function rejects with an `AppError` `{ code, message }`: the shell's own rejections
-// already have that shape; anything else (an IPC failure, a bug) is wrapped as `ui.unknown`, so
-// callers can always show `message` and branch on `code`.
+// already have that shape; anything else (an IPC failure, a bug) is wrapped as `app.internal`,
+// so callers can always show `message` and branch on `code`, comparing it with the generated
+// `ErrorCodes` (one Rust enum, src/error.rs), never with a string literal.
 
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 
 import type { AppError } from "./bindings/AppError";
 import type { CallView } from "./bindings/CallView";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import { ErrorCodes } from "./bindings/errorCodes";
 import type { ChannelMode } from "./bindings/ChannelMode";
 import type { ImportEvent } from "./bindings/ImportEvent";
 import type { ImportSummary } from "./bindings/ImportSummary";
 import type { LibraryInfo } from "./bindings/LibraryInfo";
+import type { LibraryChanged } from "./bindings/LibraryChanged";
 import type { ListFilter } from "./bindings/ListFilter";
 import type { Note } from "./bindings/Note";
-import type { NoteInput } from "./bindings/NoteInput";
-import type { NoteSearch } from "./bindings/NoteSearch";
-import type { NoteUpdate } from "./bindings/NoteUpdate";
+import type { NewNote } from "./bindings/NewNote";
+import type { NoteEdit } from "./bindings/NoteEdit";
 import type { PlayerEvent } from "./bindings/PlayerEvent";
 import type { PlayerInfo } from "./bindings/PlayerInfo";
 import type { RecordingPage } from "./bindings/RecordingPage";
 import type { ReelDetail } from "./bindings/ReelDetail";
-import type { ReelExport } from "./bindings/ReelExport";
 import type { ReelFormat } from "./bindings/ReelFormat";
-import type { ReelPlan } from "./bindings/ReelPlan";
+import type { ReelQuery } from "./bindings/ReelQuery";
 import type { ReelSummary } from "./bindings/ReelSummary";
+import type { RemovedClip } from "./bindings/RemovedClip";
 import type { RenderEvent } from "./bindings/RenderEvent";
+import type { Rendered } from "./bindings/Rendered";
 import type { Reply } from "./bindings/Reply";
 import type { SearchPage } from "./bindings/SearchPage";
+import type { SearchQuery } from "./bindings/SearchQuery";
 import type { SelfReview } from "./bindings/SelfReview";
 import type { Waveform } from "./bindings/Waveform";
 
-export type { AppError };
+export type { AppError, ErrorCode };
+export { ErrorCodes };
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCodes));
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && KNOWN_CODES.has(code);
+}
 
 /** Turns any rejection into an `AppError`. */
 export function toAppError(e: unknown): AppError {
   if (typeof e === "object" && e !== null) {
     const { code, message } = e as { code?: unknown; message?: unknown };
-    if (typeof code === "string" && typeof message === "string") return { code, message };
-    if (e instanceof Error) return { code: "ui.unknown", message: e.message };
+    if (isErrorCode(code) && typeof message === "string") return { code, message };
+    if (typeof message === "string") return { code: ErrorCodes.AppInternal, message };
   }
-  return { code: "ui.unknown", message: String(e) };
+  return { code: ErrorCodes.AppInternal, message: String(e) };
 }
 
 export function isAppError(e: unknown): e is AppError {
   return (
     typeof e === "object" &&
     e !== null &&
-    typeof (e as AppError).code === "string" &&
+    isErrorCode((e as AppError).code) &&
     typeof (e as AppError).message === "string"
   );
 }
@@ -77,9 +90,10 @@ export const repsList = () => call<string[]>("reps_list");
 
 // Notes, replies, reviews
 
-export const notesCreate = (input: NoteInput) => call<Note>("notes_create", { input });
+export const notesCreate = (input: NewNote) => call<Note>("notes_create", { input });
 
-export const notesUpdate = (id: string, update: NoteUpdate) => call<Note>("notes_update", { id, update });
+/** Absent fields stay as they are; `endMs: null` turns a range note into a point. */
+export const notesUpdate = (id: string, update: NoteEdit) => call<Note>("notes_update", { id, update });
 
 export const notesDelete = (id: string) => call<Note>("notes_delete", { id });
 
@@ -99,7 +113,10 @@ export const reviewsSaveSelf = (recordingId: number, author: string, focusArea: 
 /** Opens the native picker; an empty list when the user cancelled. */
 export const importPick = (folder: boolean) => call<string[]>("import_pick", { folder });
 
-/** Imports files and folders, reporting each file through `onEvent`; resolves when done. */
+/**
+ * Imports files and folders; `onEvent` hears how many files there are, progress (about ten times
+ * a second) and every file that failed. Resolves with the counts when done.
+ */
 export function importStart(paths: string[], onEvent: (e: ImportEvent) => void): Promise<ImportSummary> {
   const channel = new Channel<ImportEvent>(onEvent);
   return call<ImportSummary>("import_start", { paths, onEvent: channel });
@@ -144,8 +161,10 @@ export const reelsList = () => call<ReelSummary[]>("reels_list");
 
 export const reelsGet = (id: number) => call<ReelDetail>("reels_get", { id });
 
-/** A new reel from the notes of a period (positive only unless `plan.kinds` says otherwise); may be empty. */
-export const reelsCreate = (plan: ReelPlan) => call<ReelDetail>("reels_create", { plan });
+/** A new reel titled `title` from the notes of a period (positive only unless `kinds` says otherwise); may be empty. */
+export function reelsCreate({ title, ...query }: ReelQuery & { title: string }): Promise<ReelDetail> {
+  return call<ReelDetail>("reels_create", { title, query });
+}
 
 export const reelsRename = (id: number, title: string) => call<ReelDetail>("reels_rename", { id, title });
 
@@ -158,6 +177,10 @@ export const reelsAddNote = (id: number, noteId: string, position?: number | nul
 
 export const reelsRemoveClip = (id: number, position: number) =>
   call<ReelDetail>("reels_remove_clip", { id, position });
+
+/** Undo of `reelsRemoveClip`: the clip as it was read before (a `ReelClip` will do), back in one step. */
+export const reelsRestoreClip = (id: number, clip: RemovedClip) =>
+  call<ReelDetail>("reels_restore_clip", { id, clip });
 
 /** Moves the clip at `from` so that it ends up at `to`. */
 export const reelsMoveClip = (id: number, from: number, to: number) =>
@@ -173,7 +196,7 @@ export const reelsDelete = (id: number) => call<void>("reels_delete", { id });
 export const reelsRestore = (id: number) => call<ReelSummary>("reels_restore", { id });
 
 /** Full-text search over note text (and, without `kind`, recording titles). */
-export const notesSearch = (query: NoteSearch) => call<SearchPage>("notes_search", { query });
+export const notesSearch = (query: SearchQuery) => call<SearchPage>("notes_search", { query });
 
 /** Asks for the export folder (native dialog); null when cancelled. */
 export const reelsPickFolder = () => call<string | null>("reels_pick_folder");
@@ -184,13 +207,24 @@ export function reelsRender(
   format: ReelFormat,
   outDir: string,
   onEvent: (e: RenderEvent) => void,
-): Promise<ReelExport> {
+): Promise<Rendered> {
   const channel = new Channel<RenderEvent>(onEvent);
-  return call<ReelExport>("reels_render", { id, format, outDir, onEvent: channel });
+  return call<Rendered>("reels_render", { id, format, outDir, onEvent: channel });
 }
 
 /** Stops the running export: `reels_render` then rejects with `reel.cancelled`. */
 export const reelsRenderCancel = () => call<void>("reels_render_cancel");
+
+// Changes
+
+/**
+ * Every write to the library (a note, an import, a reel…) is announced once, naming what it
+ * touched; views reload what they show when it concerns them. Resolves to the function that
+ * stops listening.
+ */
+export async function onLibraryChanged(handler: (e: LibraryChanged) => void): Promise<() => void> {
+  return listen<LibraryChanged>("library-changed", (event) => handler(event.payload));
+}
 
 // Drag and drop
 

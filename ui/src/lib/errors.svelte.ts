@@ -1,11 +1,11 @@
 // Errors shown to the user in the banner. Every failed call ends up here (never swallowed), with
 // the shell's plain-words message and, when it helps, what the app was doing.
 
-import { toAppError } from "../api";
+import { toAppError, type ErrorCode } from "../api";
 
 export interface ShownError {
   id: number;
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 

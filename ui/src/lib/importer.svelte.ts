@@ -20,8 +20,6 @@ class Importer {
   done = $state(0);
   failures = $state<ImportFailure[]>([]);
   summary = $state<ImportSummary | null>(null);
-  /** Counts finished jobs, so views can reload when it changes. */
-  finished = $state(0);
   #waiting: string[][] = [];
 
   async pick(folder: boolean): Promise<void> {
@@ -50,7 +48,6 @@ class Importer {
       reportError(e, "Import stopped");
     } finally {
       this.running = false;
-      this.finished++;
     }
     const next = this.#waiting.shift();
     if (next) await this.start(next);
@@ -72,17 +69,16 @@ class Importer {
   }
 
   #onEvent(e: ImportEvent): void {
-    if (e.type === "discovered") {
-      this.discovered += e.files;
-      return;
-    }
-    this.done++;
-    if (e.status === "failed") {
-      this.failures.push({
-        path: e.path,
-        name: fileName(e.path),
-        message: e.message ?? e.code ?? "could not be imported",
-      });
+    switch (e.type) {
+      case "discovered":
+        this.discovered = e.files;
+        break;
+      case "progress":
+        this.done = e.done;
+        break;
+      case "failed":
+        this.failures.push({ path: e.path, name: fileName(e.path), message: e.message });
+        break;
     }
   }
 }

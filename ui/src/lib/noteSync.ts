@@ -7,13 +7,13 @@
 // is pending and deletes it if it was created.
 
 import type { Note } from "../api/bindings/Note";
-import type { NoteInput } from "../api/bindings/NoteInput";
+import type { NewNote } from "../api/bindings/NewNote";
 import type { NoteKind } from "../api/bindings/NoteKind";
-import type { NoteUpdate } from "../api/bindings/NoteUpdate";
+import type { NoteEdit } from "../api/bindings/NoteEdit";
 
 export interface NoteApi {
-  create(input: NoteInput): Promise<Note>;
-  update(id: string, update: NoteUpdate): Promise<Note>;
+  create(input: NewNote): Promise<Note>;
+  update(id: string, update: NoteEdit): Promise<Note>;
   remove(id: string): Promise<Note>;
 }
 
@@ -30,7 +30,7 @@ export interface NoteSyncOptions {
 export class NoteSync {
   #api: NoteApi;
   #opts: Required<NoteSyncOptions>;
-  #input: NoteInput;
+  #input: NewNote;
   #id: string | null;
   #savedText: string;
   #text: string;
@@ -42,7 +42,7 @@ export class NoteSync {
    * `existing` is the note when it is already in the library; otherwise `input` describes the
    * note to create once it has text.
    */
-  constructor(api: NoteApi, input: NoteInput, existing: Note | null, opts: NoteSyncOptions) {
+  constructor(api: NoteApi, input: NewNote, existing: Note | null, opts: NoteSyncOptions) {
     this.#api = api;
     this.#input = { ...input };
     this.#id = existing?.id ?? null;
@@ -77,7 +77,7 @@ export class NoteSync {
     this.#input.kind = kind;
     return this.#enqueue(async () => {
       if (this.#discarded || this.#id === null) return;
-      this.#opts.onSaved(await this.#api.update(this.#id, { kind, clearEnd: false }));
+      this.#opts.onSaved(await this.#api.update(this.#id, { kind }));
     });
   }
 
@@ -112,7 +112,7 @@ export class NoteSync {
       this.#savedText = note.text;
       this.#opts.onSaved(note);
     } else if (text !== this.#savedText) {
-      const note = await this.#api.update(this.#id, { text, clearEnd: false });
+      const note = await this.#api.update(this.#id, { text });
       this.#savedText = text;
       this.#opts.onSaved(note);
     }

@@ -6,6 +6,7 @@
 // keeps working on a local playhead: seeking moves it, Play explains why there is no sound.
 
 import {
+  ErrorCodes,
   playerClose,
   playerOpen,
   playerPause,
@@ -64,7 +65,7 @@ export class PlayerController {
       const err = toAppError(e);
       this.unavailable = err;
       // No device is an expected state with its own message on Play; other failures are news.
-      if (err.code !== "player.no_device") this.#onError(err);
+      if (err.code !== ErrorCodes.PlayerNoDevice) this.#onError(err);
     }
   }
 
@@ -86,8 +87,8 @@ export class PlayerController {
     if (!this.#open) {
       const err = this.unavailable;
       this.#onError(
-        err === null || err.code === "player.no_device"
-          ? { code: err?.code ?? "player.no_device", message: NO_DEVICE_MESSAGE }
+        err === null || err.code === ErrorCodes.PlayerNoDevice
+          ? { code: ErrorCodes.PlayerNoDevice, message: NO_DEVICE_MESSAGE }
           : err,
       );
       return;
@@ -147,7 +148,7 @@ export class PlayerController {
         break;
       case "failed":
         this.playing = false;
-        this.#onError({ code: "player.failed", message: e.message });
+        this.#onError({ code: e.code, message: e.message });
         break;
     }
   }

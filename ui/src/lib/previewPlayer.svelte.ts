@@ -95,7 +95,7 @@ export class PreviewPlayer {
         this.#dispatch({ type: "ended", token, clipCount: this.#clips().length });
         break;
       case "failed":
-        this.#dispatch({ type: "failed", token, error: { code: "player.failed", message: e.message } });
+        this.#dispatch({ type: "failed", token, error: { code: e.code, message: e.message } });
         break;
     }
   }

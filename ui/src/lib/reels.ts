@@ -8,7 +8,7 @@
 
 import type { NoteKind } from "../api/bindings/NoteKind";
 import type { ReelFormat } from "../api/bindings/ReelFormat";
-import type { ReelPlan } from "../api/bindings/ReelPlan";
+import type { ReelQuery } from "../api/bindings/ReelQuery";
 import type { SearchHit } from "../api/bindings/SearchHit";
 import type { Note } from "../api/bindings/Note";
 import { dateInputToMs, formatClock, formatDate, formatDuration } from "./time";
@@ -63,6 +63,9 @@ export function describePeriod(period: Period): string {
   if (period.kind === "last") return period.days === 1 ? "the last day" : `the last ${period.days} days`;
   return period.until ? `${period.since} to ${period.until}` : `since ${period.since}`;
 }
+
+/** A new reel: its title and which notes it starts from. */
+export type ReelPlan = ReelQuery & { title: string };
 
 export type PlanResult = { ok: true; plan: ReelPlan } | { ok: false; message: string };
 
@@ -227,7 +230,6 @@ export const FORMATS: ReadonlyArray<{ value: ReelFormat; label: string }> = [
 
 export const DEFAULT_FORMAT: ReelFormat = "mp3";
 
-export const CANCELLED_CODE = "reel.cancelled";
 export const CANCELLED_MESSAGE = "Cancelled: nothing was written.";
 
 /** Why the reel cannot be exported (or previewed) yet; null when it can. */
