@@ -12,12 +12,18 @@
 //! One `Library` is one connection; it is `Send` but not shared between threads. Readers that
 //! need their own connection open the same path again.
 
+// Who may import whom (no circles): `model`, `validate`, `fts` and `rows` are leaves;
+// `notes` and `reviews` use the leaves; `search` uses `notes`; `recordings` uses `notes` and
+// `reviews` (its call view); `reels` uses `notes` and `recordings`.
+mod fts;
 pub mod model;
 pub mod notes;
 pub mod recordings;
 pub mod reels;
 pub mod reviews;
+mod rows;
 pub mod search;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -5,12 +5,14 @@
 //! rowid walk of the index), ranks those by bm25 (or by time with [`SearchOrder::Recent`]), and
 //! pages through the result. A rare word is ranked over all its matches; `candidates_capped` says
 //! when the bound was reached.
+//!
+//! What a person typed becomes an FTS5 query in `fts.rs`, shared with the recordings list.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{LibraryError, Note, NoteKind, Result, notes};
+use super::{Note, NoteKind, Result, fts, notes};
 
 /// How many of the most recent matches per source are ranked.
 pub const CANDIDATES: i64 = 1000;
@@ -70,31 +72,6 @@ pub struct SearchPage {
     pub candidates_capped: bool,
 }
 
-/// Turns what a person typed into an FTS5 query: every word must match; a word ending in `*`
-/// matches as a prefix (`objec*`). Other operators and quotes are taken literally.
-///
-/// Prefixes are opt-in because they cost: on 1M notes a common word takes about 4.5 ms as a
-/// word and 12 ms as a prefix (`make bench-library`).
-pub fn fts_query(input: &str) -> Result<String> {
-    let mut words = Vec::new();
-    for raw in input.split_whitespace() {
-        let prefix = raw.ends_with('*');
-        let parts: Vec<&str> = raw
-            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '_'))
-            .filter(|w| !w.trim_matches('\'').is_empty())
-            .collect();
-        let last = parts.len().saturating_sub(1);
-        for (i, w) in parts.into_iter().enumerate() {
-            let quoted = format!("\"{}\"", w.replace('"', "\"\""));
-            words.push(if prefix && i == last { format!("{quoted}*") } else { quoted });
-        }
-    }
-    if words.is_empty() {
-        return Err(LibraryError::invalid("query", "type at least one word to search for"));
-    }
-    Ok(words.join(" "))
-}
-
 /// A match before the page is cut: a note is only read in full once it is on the page.
 enum Found {
     /// The note's row id: the note, its recording's title and rep are read for the page only.
@@ -111,7 +88,7 @@ struct Candidate {
 
 /// One page of matches for `q`: candidates from both indexes, ranked, then cut to the page.
 pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchPage> {
-    let fts = fts_query(&q.text)?;
+    let fts = fts::query(&q.text)?;
     let limit = q.limit.clamp(1, 500);
     // Rep and kind are facet tokens in the index: the FTS intersection does the filtering.
     let rep_id = match &q.rep {
@@ -155,13 +132,7 @@ fn note_candidates(
     fts: &str,
     rep_id: Option<i64>,
 ) -> Result<Vec<Candidate>> {
-    let mut note_match = format!("text : ({fts})");
-    if let Some(id) = rep_id {
-        note_match.push_str(&format!(" AND facets : \"r{id}\""));
-    }
-    if let Some(kind) = q.kind {
-        note_match.push_str(&format!(" AND facets : \"{}\"", kind.as_str()));
-    }
+    let note_match = fts::notes_match(fts, rep_id, q.kind);
     let mut stmt = conn.prepare_cached(
         "SELECT n.id, bm25(notes_fts), r.call_time
          FROM notes_fts
@@ -254,17 +225,4 @@ fn page(
             Ok(SearchHit { hit, call_time: c.call_time, rep, score: c.score })
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fts_query;
-
-    #[test]
-    fn user_text_becomes_a_safe_fts_query() {
-        assert_eq!(fts_query("pricing objection").unwrap(), "\"pricing\" \"objection\"");
-        assert_eq!(fts_query("pric* obj").unwrap(), "\"pric\"* \"obj\"");
-        assert_eq!(fts_query("NEAR(\"a\" OR b)").unwrap(), "\"NEAR\" \"a\" \"OR\" \"b\"");
-        assert!(fts_query("  \"* ").is_err());
-    }
 }
