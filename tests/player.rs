@@ -20,21 +20,18 @@ use serde::{Deserialize, Serialize};
 
 const RATE: u32 = 48_000;
 
-const CAPTURE_CONF: &str = r#"
-pcm.!default {
-    type plug
-    slave { pcm "capture_file"  format S16_LE  rate 48000  channels 2 }
+/// The shared capture device, writing WAV into the file `ALSA_CAPTURE_FILE` names (the FIFO).
+fn capture_conf() -> String {
+    include_str!("support/alsa-capture.conf")
+        .replace(
+            "@FILE@",
+            r#"{ @func getenv  vars [ ALSA_CAPTURE_FILE ]  default "/tmp/alsa-capture.wav" }"#,
+        )
+        .replace("@FORMAT@", "wav")
 }
-pcm.capture_file {
-    type file
-    slave.pcm "null"
-    file { @func getenv  vars [ ALSA_CAPTURE_FILE ]  default "/tmp/alsa-capture.wav" }
-    format "wav"
-}
-"#;
 
 /// No usable device: the default PCM names a card that does not exist.
-const NO_DEVICE_CONF: &str = "pcm.!default { type hw card 99 }\n";
+const NO_DEVICE_CONF: &str = include_str!("support/alsa-no-device.conf");
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug)]
 enum Step {
@@ -88,7 +85,7 @@ impl Capture {
     fn paced(speedup: f64) -> Capture {
         let dir = tempfile::tempdir().unwrap();
         let conf = dir.path().join("asound.conf");
-        std::fs::write(&conf, CAPTURE_CONF).unwrap();
+        std::fs::write(&conf, capture_conf()).unwrap();
         let fifo = dir.path().join("capture.fifo");
         assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
         let pace = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pace.py");
