@@ -226,3 +226,41 @@ fn classify_open_error(path: &Path, e: rusqlite::Error) -> LibraryError {
         _ => LibraryError::Open { path: path.to_path_buf(), source: e },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sha2::{Digest, Sha256};
+
+    use super::MIGRATIONS;
+
+    /// SHA-256 of every shipped migration, in order. A library migrated by an earlier build
+    /// never runs its migrations again, so an edit here would leave old and new libraries with
+    /// different schemas. When a release ships a new migration, add its hash here.
+    const SHIPPED: &[(&str, &str)] = &[
+        ("0001_core.sql", "0cac2406ad3324478e619b0299ded94211c94dec5c4e5d40485187e3c3678097"),
+        ("0002_search.sql", "8f909833122a34015b6a40eeda8db28615795bed5ab16467ffee88f8aa82a7a9"),
+        ("0003_coaching.sql", "7acfe8d4fd8d26cc24e7a01b06ee23caf88858666b3c192c718a16cf77a158ff"),
+        ("0004_reel_undo.sql", "7223e41cd88542cb8e9e2c38c8d920334fc630d0fe4103089832c4f14bd00722"),
+    ];
+
+    #[test]
+    fn shipped_migrations_are_never_edited() {
+        assert!(
+            MIGRATIONS.len() >= SHIPPED.len(),
+            "a shipped migration was removed from MIGRATIONS: migrations are append-only"
+        );
+        for (i, (name, pinned)) in SHIPPED.iter().enumerate() {
+            // Hashed with LF line endings, so that a checkout with CRLF endings still matches.
+            let text = MIGRATIONS[i].replace("\r\n", "\n");
+            let hash = format!("{:x}", Sha256::digest(text.as_bytes()));
+            assert_eq!(
+                &hash,
+                pinned,
+                "migrations/{name} has changed, but it has shipped: migrations are append-only. \
+                 Restore it and put the change in a new numbered file, migrations/{:04}_<what>.sql, \
+                 appended to MIGRATIONS",
+                MIGRATIONS.len() + 1
+            );
+        }
+    }
+}
