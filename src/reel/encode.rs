@@ -63,9 +63,6 @@ impl ReelFormat {
     }
 }
 
-/// The MP3 bit rate (constant; see the module documentation).
-pub const MP3_KBPS: u32 = 128;
-
 /// The reel's audio file, and the review page that embeds it, written together: every byte of
 /// audio goes to both.
 pub struct AudioFile {
