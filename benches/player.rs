@@ -13,18 +13,13 @@ use std::time::{Duration, Instant};
 use gamefilm::audio::player::{Player, PlayerOptions};
 use gamefilm::jobs::Job;
 
-const CONF: &str = r#"
-pcm.!default {
-    type plug
-    slave { pcm "capture_file"  format S16_LE  rate 48000  channels 2 }
+/// The capture device the player tests use, writing raw frames into the file
+/// `ALSA_CAPTURE_FILE` names (the FIFO).
+fn capture_conf() -> String {
+    include_str!("../tests/support/alsa-capture.conf")
+        .replace("@FILE@", r#"{ @func getenv  vars [ ALSA_CAPTURE_FILE ]  default "/dev/null" }"#)
+        .replace("@FORMAT@", "raw")
 }
-pcm.capture_file {
-    type file
-    slave.pcm "null"
-    file { @func getenv  vars [ ALSA_CAPTURE_FILE ]  default "/dev/null" }
-    format "raw"
-}
-"#;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -154,7 +149,7 @@ fn child_rss(file: &Path) {
 fn run_child(mode: &str, file: &Path, bytes_per_s: f64) {
     let dir = tempfile::tempdir().expect("temp dir");
     let conf = dir.path().join("asound.conf");
-    std::fs::write(&conf, CONF).expect("conf");
+    std::fs::write(&conf, capture_conf()).expect("conf");
     let fifo = dir.path().join("out.fifo");
     assert!(Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
     let mut pacer = Command::new("python3")

@@ -38,125 +38,149 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Import audio files and folders (recursively)
-    Import {
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Decoding threads (default: one per core)
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-        #[arg(long)]
-        json: bool,
-    },
+    Import(ImportArgs),
     /// List recordings, most recent call first
-    List {
-        #[arg(long)]
-        rep: Option<String>,
-        /// YYYY-MM-DD, RFC 3339, or an age such as 7d
-        #[arg(long)]
-        since: Option<String>,
-        #[arg(long)]
-        until: Option<String>,
-        /// Words in the title, counterpart or notes
-        #[arg(long)]
-        search: Option<String>,
-        /// Hide calls shorter than this (e.g. 30s)
-        #[arg(long, value_name = "TIME")]
-        min_duration: Option<String>,
-        #[arg(long, default_value_t = 200)]
-        limit: i64,
-        #[arg(long, default_value_t = 0)]
-        offset: i64,
-        #[arg(long)]
-        json: bool,
-    },
+    List(ListArgs),
     /// Show a recording's metadata and notes
-    Show {
-        id: i64,
-        /// Include deleted notes
-        #[arg(long)]
-        deleted: bool,
-        #[arg(long)]
-        json: bool,
-    },
+    Show(ShowArgs),
     /// Add, edit, delete and restore notes
     #[command(subcommand)]
     Note(NoteCommand),
     /// Full-text search over notes, titles and counterparts
     Search(SearchArgs),
     /// Edit a recording's metadata ("" clears a field)
-    Set {
-        id: i64,
-        #[arg(long)]
-        title: Option<String>,
-        #[arg(long)]
-        rep: Option<String>,
-        #[arg(long)]
-        counterpart: Option<String>,
-        #[arg(long)]
-        outcome: Option<String>,
-        /// Add a tag (repeatable)
-        #[arg(long = "tag")]
-        tags: Vec<String>,
-        /// Remove a tag (repeatable)
-        #[arg(long = "untag")]
-        untags: Vec<String>,
-        #[arg(long)]
-        json: bool,
-    },
+    Set(SetArgs),
     /// Play a recording (by id) or any audio file
-    Play {
-        /// A recording id or a file path
-        target: String,
-        #[arg(long, value_name = "TIME")]
-        from: Option<String>,
-        #[arg(long, value_name = "TIME")]
-        to: Option<String>,
-        /// 0.5 to 3; pitch is kept
-        #[arg(long, default_value_t = 1.0)]
-        speed: f64,
-        /// Skip quiet stretches longer than about a second
-        #[arg(long)]
-        skip_silence: bool,
-        #[arg(long, value_enum, default_value_t = ChannelArg::Mix)]
-        channel: ChannelArg,
-    },
+    Play(PlayArgs),
     /// Render a highlight reel: audio, review page, chapters, manifest
-    Reel {
-        /// Calls from this date or age on (default: 7d)
-        #[arg(long, default_value = "7d")]
-        since: String,
-        #[arg(long)]
-        until: Option<String>,
-        #[arg(long)]
-        rep: Option<String>,
-        /// Note kinds taken from the period (improvements are one-on-one: add them by id)
-        #[arg(long, value_enum, default_value_t = KindArg::Positive)]
-        kind: KindArg,
-        /// Add one note by id, whatever its kind (repeatable)
-        #[arg(long = "add-note", value_name = "NOTE")]
-        add_notes: Vec<String>,
-        #[arg(long, default_value = "Highlight reel")]
-        title: String,
-        /// mp3 plays everywhere and keeps the review page small; wav is lossless
-        #[arg(long, value_enum, default_value_t = ReelFormatArg::Mp3)]
-        format: ReelFormatArg,
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
+    Reel(ReelArgs),
     /// Print waveform min/max columns, for checking
-    Peaks {
-        id: i64,
-        #[arg(long, value_name = "TIME")]
-        from: Option<String>,
-        #[arg(long, value_name = "TIME")]
-        to: Option<String>,
-        #[arg(long, default_value_t = 80)]
-        width: usize,
-        #[arg(long)]
-        json: bool,
-    },
+    Peaks(PeaksArgs),
+}
+
+// The subcommands' arguments. No doc comments on the structs: clap would take them as the
+// subcommand's description, which the variants above give.
+
+#[derive(Args)]
+struct ImportArgs {
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Decoding threads (default: one per core)
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct ListArgs {
+    #[arg(long)]
+    rep: Option<String>,
+    /// YYYY-MM-DD, RFC 3339, or an age such as 7d
+    #[arg(long)]
+    since: Option<String>,
+    #[arg(long)]
+    until: Option<String>,
+    /// Words in the title, counterpart or notes
+    #[arg(long)]
+    search: Option<String>,
+    /// Hide calls shorter than this (e.g. 30s)
+    #[arg(long, value_name = "TIME")]
+    min_duration: Option<String>,
+    #[arg(long, default_value_t = 200)]
+    limit: i64,
+    #[arg(long, default_value_t = 0)]
+    offset: i64,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct ShowArgs {
+    id: i64,
+    /// Include deleted notes
+    #[arg(long)]
+    deleted: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct SetArgs {
+    id: i64,
+    #[arg(long)]
+    title: Option<String>,
+    #[arg(long)]
+    rep: Option<String>,
+    #[arg(long)]
+    counterpart: Option<String>,
+    #[arg(long)]
+    outcome: Option<String>,
+    /// Add a tag (repeatable)
+    #[arg(long = "tag")]
+    tags: Vec<String>,
+    /// Remove a tag (repeatable)
+    #[arg(long = "untag")]
+    untags: Vec<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct PlayArgs {
+    /// A recording id or a file path
+    target: String,
+    #[arg(long, value_name = "TIME")]
+    from: Option<String>,
+    #[arg(long, value_name = "TIME")]
+    to: Option<String>,
+    /// 0.5 to 3; pitch is kept
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
+    /// Skip quiet stretches longer than about a second
+    #[arg(long)]
+    skip_silence: bool,
+    #[arg(long, value_enum, default_value_t = ChannelArg::Mix)]
+    channel: ChannelArg,
+}
+
+#[derive(Args)]
+struct ReelArgs {
+    /// Calls from this date or age on (default: 7d)
+    #[arg(long, default_value = "7d")]
+    since: String,
+    #[arg(long)]
+    until: Option<String>,
+    #[arg(long)]
+    rep: Option<String>,
+    /// Note kinds taken from the period (improvements are one-on-one: add them by id)
+    #[arg(long, value_enum, default_value_t = KindArg::Positive)]
+    kind: KindArg,
+    /// Add one note by id, whatever its kind (repeatable)
+    #[arg(long = "add-note", value_name = "NOTE")]
+    add_notes: Vec<String>,
+    #[arg(long, default_value = "Highlight reel")]
+    title: String,
+    /// mp3 plays everywhere and keeps the review page small; wav is lossless
+    #[arg(long, value_enum, default_value_t = ReelFormatArg::Mp3)]
+    format: ReelFormatArg,
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct PeaksArgs {
+    id: i64,
+    #[arg(long, value_name = "TIME")]
+    from: Option<String>,
+    #[arg(long, value_name = "TIME")]
+    to: Option<String>,
+    #[arg(long, default_value_t = 80)]
+    width: usize,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Subcommand)]
@@ -305,197 +329,218 @@ fn date_opt(s: &Option<String>) -> Result<Option<i64>> {
     Ok(s.as_deref().map(|s| parse_date_ms(s, now_ms())).transpose()?)
 }
 
+/// Runs one subcommand. Each opens the library itself (before reading its own arguments, so
+/// that a library that cannot open is the error reported), except `play`, which plays a file
+/// without touching the library.
 fn dispatch(cli: Cli) -> Result<ExitCode> {
-    // A file can be played without touching the library.
-    if let Command::Play { target, from, to, speed, skip_silence, channel } = &cli.command {
-        let from_ms = from.as_deref().map(parse_offset_ms).transpose()?.unwrap_or(0);
-        let to_ms = to.as_deref().map(parse_offset_ms).transpose()?;
-        // A recording of the library plays inside itself, as in the app; a file as asked.
-        let (path, span) = match target.parse::<i64>() {
-            Ok(id) if !std::path::Path::new(target).exists() => {
-                let lib = open(cli.library.as_deref())?;
-                let rec = recordings::get(lib.conn(), id)?;
-                (PathBuf::from(rec.path), PlayerOptions::within(rec.duration_ms, from_ms, to_ms))
-            }
-            _ => (PathBuf::from(target), PlayerOptions { from_ms, to_ms, ..Default::default() }),
-        };
-        let opts = PlayerOptions {
-            speed: *speed,
-            skip_silence: *skip_silence,
-            channel: (*channel).into(),
-            ..span
-        };
-        return play_cmd(&path, opts);
-    }
-    let mut lib = open(cli.library.as_deref())?;
+    let library = cli.library.as_deref();
     match cli.command {
-        Command::Import { paths, threads, json } => {
-            return import_cmd(&mut lib, &paths, threads, json);
-        }
-        Command::List { rep, since, until, search, min_duration, limit, offset, json } => {
-            let filter = ListFilter {
-                rep,
-                since: date_opt(&since)?,
-                until: date_opt(&until)?,
-                search,
-                min_duration_ms: min_duration.as_deref().map(parse_offset_ms).transpose()?,
-                limit: Some(limit),
-                offset,
-                ..Default::default()
-            };
-            let rows = recordings::list(lib.conn(), &filter)?;
-            if json {
-                print_json(&rows)?;
-            } else if rows.is_empty() {
-                println!("No recordings. Import some with: gamefilm import FOLDER");
-            } else {
-                println!(
-                    "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  title",
-                    "id", "date", "length", "rep", "counterpart", "+", "Δ"
-                );
-                for r in rows {
-                    println!(
-                        "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  {}",
-                        r.id,
-                        format_date_ms(r.call_time),
-                        format_ms(r.duration_ms),
-                        clip(r.rep.as_deref().unwrap_or("-"), 14),
-                        clip(r.counterpart.as_deref().unwrap_or("-"), 18),
-                        r.positives,
-                        r.improvements,
-                        r.title
-                    );
-                }
-            }
-        }
-        Command::Show { id, deleted, json } => {
-            let rec = recordings::get(lib.conn(), id)?;
-            let notes = notes::list(lib.conn(), id, deleted)?;
-            if json {
-                print_json(&serde_json::json!({ "recording": rec, "notes": notes }))?;
-            } else {
-                println!("#{} {}", rec.id, rec.title);
-                println!("  file:        {}", rec.path);
-                println!(
-                    "  audio:       {} in {}, {} Hz, {} ch, {}",
-                    rec.codec,
-                    rec.container,
-                    rec.sample_rate,
-                    rec.channels,
-                    format_ms(rec.duration_ms)
-                );
-                println!("  call time:   {}", format_date_ms(rec.call_time));
-                println!("  rep:         {}", rec.rep.as_deref().unwrap_or("-"));
-                println!("  counterpart: {}", rec.counterpart.as_deref().unwrap_or("-"));
-                println!("  outcome:     {}", rec.outcome.as_deref().unwrap_or("-"));
-                println!(
-                    "  tags:        {}",
-                    if rec.tags.is_empty() { "-".into() } else { rec.tags.join(", ") }
-                );
-                println!("  notes:       {}", notes.len());
-                for n in &notes {
-                    print_note(n);
-                }
-            }
-        }
-        Command::Note(cmd) => note_cmd(&mut lib, cmd)?,
-        Command::Search(args) => search_cmd(&lib, args)?,
-        Command::Set { id, title, rep, counterpart, outcome, tags, untags, json } => {
-            let edit =
-                MetaEdit { title, rep, counterpart, outcome, add_tags: tags, remove_tags: untags };
-            let rec = recordings::update_meta(&mut lib, id, &edit)?;
-            if json {
-                print_json(&rec)?;
-            } else {
-                println!("Updated #{} {}", rec.id, rec.title);
-            }
-        }
-        Command::Play { .. } => unreachable!("handled before the library is opened"),
-        Command::Reel { since, until, rep, kind, add_notes, title, format, out, json } => {
-            let now = now_ms();
-            let q = ReelQuery {
-                since_ms: Some(parse_date_ms(&since, now)?),
-                until_ms: date_opt(&until)?,
-                rep,
-                kinds: vec![kind.into()],
-                note_ids: add_notes,
-            };
-            let saved = reels::create(&mut lib, &title, &q, IfEmpty::Refuse)?;
-            let clips = reels::clips_for_render(lib.conn(), saved.id)?;
-            let bar = ProgressBar::new(clips.len() as u64);
-            let opts = RenderOptions::new(out, format.into(), &saved.title, saved.created_at);
-            let progress = {
-                let bar = bar.clone();
-                Job::new(move |RenderEvent::Progress { done, .. }| bar.set_position(done as u64))
-            };
-            let rendered = reel::render(&clips, &opts, &progress)?;
-            bar.finish_and_clear();
-            let reel_id = saved.id;
-            if json {
-                print_json(&serde_json::json!({
-                    "reelId": reel_id,
-                    "audio": rendered.audio, "html": rendered.html, "vtt": rendered.vtt,
-                    "json": rendered.json, "durationMs": rendered.duration_ms,
-                    "chapters": rendered.chapters,
-                }))?;
-            } else {
-                println!(
-                    "{} clips, {} → {}",
-                    rendered.chapters.len(),
-                    format_ms(rendered.duration_ms),
-                    rendered.audio.display()
-                );
-                println!("review page: {}", rendered.html.display());
-                println!("saved as reel {reel_id}");
-            }
-        }
-        Command::Peaks { id, from, to, width, json } => {
-            let rec = recordings::get(lib.conn(), id)?;
-            let peaks = recordings::load_peaks(lib.conn(), id)?;
-            let from_ms = from.as_deref().map(parse_offset_ms).transpose()?.unwrap_or(0);
-            let to_ms = to.as_deref().map(parse_offset_ms).transpose()?.unwrap_or(rec.duration_ms);
-            if to_ms <= from_ms || from_ms > rec.duration_ms {
-                bail!(
-                    "--from/--to: {}..{} is not a span inside the recording (0:00.000 to {})",
-                    format_ms(from_ms),
-                    format_ms(to_ms),
-                    format_ms(rec.duration_ms)
-                );
-            }
-            if width == 0 || width > 100_000 {
-                bail!("--width: {width} is not between 1 and 100000");
-            }
-            let to_frame = |ms: i64| (ms as f64 * rec.sample_rate as f64 / 1000.0).round() as u64;
-            let cols =
-                gamefilm::audio::peaks::columns(&peaks, to_frame(from_ms), to_frame(to_ms), width);
-            let ch = rec.channels as usize;
-            let rows: Vec<_> = cols
-                .chunks(ch)
-                .enumerate()
-                .map(|(i, c)| {
-                    let t = from_ms + ((to_ms - from_ms) as f64 * i as f64 / width as f64) as i64;
-                    (t, c.iter().map(|&(lo, hi)| [lo, hi]).collect::<Vec<_>>())
-                })
-                .collect();
-            if json {
-                let v: Vec<_> = rows
-                    .iter()
-                    .map(|(t, c)| serde_json::json!({ "ms": t, "channels": c }))
-                    .collect();
-                print_json(&v)?;
-            } else {
-                for (t, c) in rows {
-                    let cells: Vec<String> =
-                        c.iter().map(|[lo, hi]| format!("{lo:+.4} {hi:+.4}")).collect();
-                    println!("{:>12}  {}", format_ms(t), cells.join("   "));
-                }
-            }
-        }
+        // The one command whose exit code reports a partial failure.
+        Command::Import(a) => return cmd_import(&mut open(library)?, a),
+        Command::List(a) => cmd_list(&open(library)?, a)?,
+        Command::Show(a) => cmd_show(&open(library)?, a)?,
+        Command::Note(c) => cmd_note(&mut open(library)?, c)?,
+        Command::Search(a) => cmd_search(&open(library)?, a)?,
+        Command::Set(a) => cmd_set(&mut open(library)?, a)?,
+        Command::Play(a) => cmd_play(library, a)?,
+        Command::Reel(a) => cmd_reel(&mut open(library)?, a)?,
+        Command::Peaks(a) => cmd_peaks(&open(library)?, a)?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn play_cmd(path: &std::path::Path, opts: PlayerOptions) -> Result<ExitCode> {
+fn cmd_list(lib: &Library, a: ListArgs) -> Result<()> {
+    let filter = ListFilter {
+        rep: a.rep,
+        since: date_opt(&a.since)?,
+        until: date_opt(&a.until)?,
+        search: a.search,
+        min_duration_ms: a.min_duration.as_deref().map(parse_offset_ms).transpose()?,
+        limit: Some(a.limit),
+        offset: a.offset,
+        ..Default::default()
+    };
+    let rows = recordings::list(lib.conn(), &filter)?;
+    if a.json {
+        return print_json(&rows);
+    }
+    if rows.is_empty() {
+        println!("No recordings. Import some with: gamefilm import FOLDER");
+        return Ok(());
+    }
+    println!(
+        "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  title",
+        "id", "date", "length", "rep", "counterpart", "+", "Δ"
+    );
+    for r in rows {
+        println!(
+            "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  {}",
+            r.id,
+            format_date_ms(r.call_time),
+            format_ms(r.duration_ms),
+            clip(r.rep.as_deref().unwrap_or("-"), 14),
+            clip(r.counterpart.as_deref().unwrap_or("-"), 18),
+            r.positives,
+            r.improvements,
+            r.title
+        );
+    }
+    Ok(())
+}
+
+fn cmd_show(lib: &Library, a: ShowArgs) -> Result<()> {
+    let rec = recordings::get(lib.conn(), a.id)?;
+    let notes = notes::list(lib.conn(), a.id, a.deleted)?;
+    if a.json {
+        return print_json(&serde_json::json!({ "recording": rec, "notes": notes }));
+    }
+    println!("#{} {}", rec.id, rec.title);
+    println!("  file:        {}", rec.path);
+    println!(
+        "  audio:       {} in {}, {} Hz, {} ch, {}",
+        rec.codec,
+        rec.container,
+        rec.sample_rate,
+        rec.channels,
+        format_ms(rec.duration_ms)
+    );
+    println!("  call time:   {}", format_date_ms(rec.call_time));
+    println!("  rep:         {}", rec.rep.as_deref().unwrap_or("-"));
+    println!("  counterpart: {}", rec.counterpart.as_deref().unwrap_or("-"));
+    println!("  outcome:     {}", rec.outcome.as_deref().unwrap_or("-"));
+    println!(
+        "  tags:        {}",
+        if rec.tags.is_empty() { "-".into() } else { rec.tags.join(", ") }
+    );
+    println!("  notes:       {}", notes.len());
+    for n in &notes {
+        print_note(n);
+    }
+    Ok(())
+}
+
+fn cmd_set(lib: &mut Library, a: SetArgs) -> Result<()> {
+    let edit = MetaEdit {
+        title: a.title,
+        rep: a.rep,
+        counterpart: a.counterpart,
+        outcome: a.outcome,
+        add_tags: a.tags,
+        remove_tags: a.untags,
+    };
+    let rec = recordings::update_meta(lib, a.id, &edit)?;
+    if a.json {
+        print_json(&rec)
+    } else {
+        println!("Updated #{} {}", rec.id, rec.title);
+        Ok(())
+    }
+}
+
+/// Plays a recording by id, or any file by path; a number that names an existing file is the
+/// file. Only an id opens the library.
+fn cmd_play(library: Option<&std::path::Path>, a: PlayArgs) -> Result<()> {
+    let from_ms = a.from.as_deref().map(parse_offset_ms).transpose()?.unwrap_or(0);
+    let to_ms = a.to.as_deref().map(parse_offset_ms).transpose()?;
+    // A recording of the library plays inside itself, as in the app; a file as asked.
+    let (path, span) = match a.target.parse::<i64>() {
+        Ok(id) if !std::path::Path::new(&a.target).exists() => {
+            let lib = open(library)?;
+            let rec = recordings::get(lib.conn(), id)?;
+            (PathBuf::from(rec.path), PlayerOptions::within(rec.duration_ms, from_ms, to_ms))
+        }
+        _ => (PathBuf::from(&a.target), PlayerOptions { from_ms, to_ms, ..Default::default() }),
+    };
+    let opts = PlayerOptions {
+        speed: a.speed,
+        skip_silence: a.skip_silence,
+        channel: a.channel.into(),
+        ..span
+    };
+    play(&path, opts)
+}
+
+/// Plans and saves the reel (as the app does), then renders it named after its title.
+fn cmd_reel(lib: &mut Library, a: ReelArgs) -> Result<()> {
+    let q = ReelQuery {
+        since_ms: Some(parse_date_ms(&a.since, now_ms())?),
+        until_ms: date_opt(&a.until)?,
+        rep: a.rep,
+        kinds: vec![a.kind.into()],
+        note_ids: a.add_notes,
+    };
+    let saved = reels::create(lib, &a.title, &q, IfEmpty::Refuse)?;
+    let clips = reels::clips_for_render(lib.conn(), saved.id)?;
+    let bar = ProgressBar::new(clips.len() as u64);
+    let opts = RenderOptions::new(a.out, a.format.into(), &saved.title, saved.created_at);
+    let progress = {
+        let bar = bar.clone();
+        Job::new(move |RenderEvent::Progress { done, .. }| bar.set_position(done as u64))
+    };
+    let rendered = reel::render(&clips, &opts, &progress)?;
+    bar.finish_and_clear();
+    let reel_id = saved.id;
+    if a.json {
+        return print_json(&serde_json::json!({
+            "reelId": reel_id,
+            "audio": rendered.audio, "html": rendered.html, "vtt": rendered.vtt,
+            "json": rendered.json, "durationMs": rendered.duration_ms,
+            "chapters": rendered.chapters,
+        }));
+    }
+    println!(
+        "{} clips, {} → {}",
+        rendered.chapters.len(),
+        format_ms(rendered.duration_ms),
+        rendered.audio.display()
+    );
+    println!("review page: {}", rendered.html.display());
+    println!("saved as reel {reel_id}");
+    Ok(())
+}
+
+fn cmd_peaks(lib: &Library, a: PeaksArgs) -> Result<()> {
+    let rec = recordings::get(lib.conn(), a.id)?;
+    let peaks = recordings::load_peaks(lib.conn(), a.id)?;
+    let from_ms = a.from.as_deref().map(parse_offset_ms).transpose()?.unwrap_or(0);
+    let to_ms = a.to.as_deref().map(parse_offset_ms).transpose()?.unwrap_or(rec.duration_ms);
+    if to_ms <= from_ms || from_ms > rec.duration_ms {
+        bail!(
+            "--from/--to: {}..{} is not a span inside the recording (0:00.000 to {})",
+            format_ms(from_ms),
+            format_ms(to_ms),
+            format_ms(rec.duration_ms)
+        );
+    }
+    let width = a.width;
+    if width == 0 || width > 100_000 {
+        bail!("--width: {width} is not between 1 and 100000");
+    }
+    let to_frame = |ms: i64| (ms as f64 * rec.sample_rate as f64 / 1000.0).round() as u64;
+    let cols = gamefilm::audio::peaks::columns(&peaks, to_frame(from_ms), to_frame(to_ms), width);
+    let ch = rec.channels as usize;
+    // One row per column: its start time and, per channel, [min, max].
+    let rows: Vec<_> = cols
+        .chunks(ch)
+        .enumerate()
+        .map(|(i, c)| {
+            let t = from_ms + ((to_ms - from_ms) as f64 * i as f64 / width as f64) as i64;
+            (t, c.iter().map(|&(lo, hi)| [lo, hi]).collect::<Vec<_>>())
+        })
+        .collect();
+    if a.json {
+        let v: Vec<_> =
+            rows.iter().map(|(t, c)| serde_json::json!({ "ms": t, "channels": c })).collect();
+        return print_json(&v);
+    }
+    for (t, c) in rows {
+        let cells: Vec<String> = c.iter().map(|[lo, hi]| format!("{lo:+.4} {hi:+.4}")).collect();
+        println!("{:>12}  {}", format_ms(t), cells.join("   "));
+    }
+    Ok(())
+}
+
+fn play(path: &std::path::Path, opts: PlayerOptions) -> Result<()> {
     let (tx, rx) = std::sync::mpsc::channel();
     let player = Player::open(path, opts, Job::new(move |e| drop(tx.send(e))))?;
     let total = player.duration_ms();
@@ -527,7 +572,7 @@ fn play_cmd(path: &std::path::Path, opts: PlayerOptions) -> Result<ExitCode> {
     if underruns > 0 {
         eprintln!("({underruns} buffer underruns)");
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn clip(s: &str, n: usize) -> String {
@@ -548,7 +593,7 @@ fn print_note(n: &Note) {
     println!("  {mark} {when:<21} {:<12} {}  [{}]{deleted}", n.kind.as_str(), n.text, n.id);
 }
 
-fn note_cmd(lib: &mut Library, cmd: NoteCommand) -> Result<()> {
+fn cmd_note(lib: &mut Library, cmd: NoteCommand) -> Result<()> {
     match cmd {
         NoteCommand::Add { recording, at, kind, author, text, json } => {
             let (start_ms, end_ms) = parse_range_ms(&at)?;
@@ -596,7 +641,7 @@ fn note_cmd(lib: &mut Library, cmd: NoteCommand) -> Result<()> {
     Ok(())
 }
 
-fn search_cmd(lib: &Library, a: SearchArgs) -> Result<()> {
+fn cmd_search(lib: &Library, a: SearchArgs) -> Result<()> {
     if a.page == 0 {
         bail!("--page: pages count from 1");
     }
@@ -683,12 +728,8 @@ fn import_progress(bar: &ProgressBar, lines: bool) -> Job<ImportEvent> {
     })
 }
 
-fn import_cmd(
-    lib: &mut Library,
-    paths: &[PathBuf],
-    threads: usize,
-    json: bool,
-) -> Result<ExitCode> {
+fn cmd_import(lib: &mut Library, a: ImportArgs) -> Result<ExitCode> {
+    let ImportArgs { paths, threads, json } = a;
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template(
@@ -699,7 +740,7 @@ fn import_cmd(
     );
     let progress = import_progress(&bar, !json);
     let opts = ImportOptions { threads, ..Default::default() };
-    let report = import::import(lib, paths, &opts, &progress)?;
+    let report = import::import(lib, &paths, &opts, &progress)?;
     bar.finish_and_clear();
     if json {
         print_json(&report)?;

@@ -5,7 +5,8 @@
 //! ALSA reads its configuration once per process, so every scenario runs in a child process
 //! (this test binary again, running only `player_child`) with its own capture environment. The
 //! child drives a [`Player`] through a script and writes what it observed as JSON; the parent
-//! analyses the capture.
+//! analyses the capture. `player_child` is not a test of its own: it is ignored, so a normal run
+//! neither runs nor counts it, and the parent runs it with `--ignored --exact player_child`.
 
 mod common;
 
@@ -21,21 +22,18 @@ use serde::{Deserialize, Serialize};
 
 const RATE: u32 = 48_000;
 
-const CAPTURE_CONF: &str = r#"
-pcm.!default {
-    type plug
-    slave { pcm "capture_file"  format S16_LE  rate 48000  channels 2 }
+/// The shared capture device, writing WAV into the file `ALSA_CAPTURE_FILE` names (the FIFO).
+fn capture_conf() -> String {
+    include_str!("support/alsa-capture.conf")
+        .replace(
+            "@FILE@",
+            r#"{ @func getenv  vars [ ALSA_CAPTURE_FILE ]  default "/tmp/alsa-capture.wav" }"#,
+        )
+        .replace("@FORMAT@", "wav")
 }
-pcm.capture_file {
-    type file
-    slave.pcm "null"
-    file { @func getenv  vars [ ALSA_CAPTURE_FILE ]  default "/tmp/alsa-capture.wav" }
-    format "wav"
-}
-"#;
 
 /// No usable device: the default PCM names a card that does not exist.
-const NO_DEVICE_CONF: &str = "pcm.!default { type hw card 99 }\n";
+const NO_DEVICE_CONF: &str = include_str!("support/alsa-no-device.conf");
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug)]
 enum Step {
@@ -89,7 +87,7 @@ impl Capture {
     fn paced(speedup: f64) -> Capture {
         let dir = tempfile::tempdir().unwrap();
         let conf = dir.path().join("asound.conf");
-        std::fs::write(&conf, CAPTURE_CONF).unwrap();
+        std::fs::write(&conf, capture_conf()).unwrap();
         let fifo = dir.path().join("capture.fifo");
         assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
         let pace = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pace.py");
@@ -121,7 +119,7 @@ impl Capture {
         let observed_path = self.dir.path().join("observed.json");
         std::fs::write(&script_path, serde_json::to_vec(script).unwrap()).unwrap();
         let out = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "player_child", "--nocapture", "--test-threads=1"])
+            .args(["--ignored", "--exact", "player_child", "--nocapture", "--test-threads=1"])
             .env("GAMEFILM_PLAYER_SCRIPT", &script_path)
             .env("GAMEFILM_PLAYER_OBSERVED", &observed_path)
             .env("ALSA_CONFIG_PATH", format!("/usr/share/alsa/alsa.conf:{}", self.conf.display()))
@@ -166,8 +164,9 @@ impl Drop for Capture {
     }
 }
 
-/// The child side: runs the script given in the environment; a no-op in a normal test run.
+/// The child side: runs the script given in the environment; a no-op without one.
 #[test]
+#[ignore = "the child process of the player tests, which run it; not a test by itself"]
 fn player_child() {
     let Ok(script_path) = std::env::var("GAMEFILM_PLAYER_SCRIPT") else {
         return;

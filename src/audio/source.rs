@@ -130,10 +130,6 @@ impl Source {
         Ok((Source::new(path, opened, &setup.params, setup.trim)?, setup))
     }
 
-    pub fn codec(&self) -> &str {
-        &self.codec
-    }
-
     fn corrupt(&self, reason: String) -> AudioError {
         AudioError::Corrupt { path: self.path.clone(), reason }
     }

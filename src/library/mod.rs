@@ -12,19 +12,23 @@
 //! One `Library` is one connection; it is `Send` but not shared between threads. Readers that
 //! need their own connection open the same path again.
 
+// Who may import whom (no circles): `model`, `validate`, `fts` and `rows` are leaves;
+// `notes` and `reviews` use the leaves; `search` uses `notes`; `recordings` uses `notes` and
+// `reviews` (its call view); `reels` uses `notes` and `recordings`.
+mod fts;
 pub mod model;
 pub mod notes;
 pub mod recordings;
 pub mod reels;
 pub mod reviews;
+mod rows;
 pub mod search;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
-
-use crate::error::{Coded, ErrorCode};
 
 pub use model::*;
 
@@ -38,66 +42,6 @@ const MIGRATIONS: &[&str] = &[
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
-
-/// Environment variable naming the library file, below `--library`, above the default.
-pub const LIBRARY_ENV: &str = "GAMEFILM_LIBRARY";
-
-#[derive(Debug, thiserror::Error)]
-pub enum LibraryError {
-    #[error("cannot create the library folder {path}: {source}")]
-    CreateDir { path: PathBuf, source: std::io::Error },
-    #[error("cannot open the library {path}: {source}")]
-    Open { path: PathBuf, source: rusqlite::Error },
-    #[error("{path} is not a Gamefilm library (not an SQLite database)")]
-    NotALibrary { path: PathBuf },
-    #[error(
-        "the library {path} was written by a newer Gamefilm (schema version {found}; this version \
-         understands up to {supported}); it was left untouched: update Gamefilm to open it"
-    )]
-    TooNew { path: PathBuf, found: i64, supported: i64 },
-    #[error("cannot back up the library to {path} before migrating: {source}")]
-    Backup { path: PathBuf, source: rusqlite::Error },
-    #[error("migrating the library to schema version {version} failed: {source}")]
-    Migration { version: i64, source: rusqlite::Error },
-    #[error(
-        "no home folder found for the default library: pass --library PATH or set {LIBRARY_ENV}"
-    )]
-    NoDataDir,
-    #[error("{what} {id} not found")]
-    NotFound { what: &'static str, id: String },
-    #[error("{field}: {reason}")]
-    Invalid { field: &'static str, reason: String },
-    #[error("library database error: {0}")]
-    Database(#[from] rusqlite::Error),
-}
-
-impl LibraryError {
-    /// A stable code for the UI and scripts.
-    pub fn code(&self) -> ErrorCode {
-        match self {
-            LibraryError::CreateDir { .. } => ErrorCode::LibraryCreateDir,
-            LibraryError::Open { .. } => ErrorCode::LibraryOpen,
-            LibraryError::NotALibrary { .. } => ErrorCode::LibraryNotALibrary,
-            LibraryError::TooNew { .. } => ErrorCode::LibraryTooNew,
-            LibraryError::Backup { .. } => ErrorCode::LibraryBackup,
-            LibraryError::Migration { .. } => ErrorCode::LibraryMigration,
-            LibraryError::NoDataDir => ErrorCode::LibraryNoDataDir,
-            LibraryError::NotFound { .. } => ErrorCode::LibraryNotFound,
-            LibraryError::Invalid { .. } => ErrorCode::LibraryInvalid,
-            LibraryError::Database(_) => ErrorCode::LibraryDatabase,
-        }
-    }
-
-    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        LibraryError::Invalid { field, reason: reason.into() }
-    }
-}
-
-impl Coded for LibraryError {
-    fn code(&self) -> ErrorCode {
-        LibraryError::code(self)
-    }
-}
 
 pub type Result<T, E = LibraryError> = std::result::Result<T, E>;
 
@@ -228,5 +172,43 @@ fn classify_open_error(path: &Path, e: rusqlite::Error) -> LibraryError {
             LibraryError::NotALibrary { path: path.to_path_buf() }
         }
         _ => LibraryError::Open { path: path.to_path_buf(), source: e },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sha2::{Digest, Sha256};
+
+    use super::MIGRATIONS;
+
+    /// SHA-256 of every shipped migration, in order. A library migrated by an earlier build
+    /// never runs its migrations again, so an edit here would leave old and new libraries with
+    /// different schemas. When a release ships a new migration, add its hash here.
+    const SHIPPED: &[(&str, &str)] = &[
+        ("0001_core.sql", "0cac2406ad3324478e619b0299ded94211c94dec5c4e5d40485187e3c3678097"),
+        ("0002_search.sql", "8f909833122a34015b6a40eeda8db28615795bed5ab16467ffee88f8aa82a7a9"),
+        ("0003_coaching.sql", "7acfe8d4fd8d26cc24e7a01b06ee23caf88858666b3c192c718a16cf77a158ff"),
+        ("0004_reel_undo.sql", "7223e41cd88542cb8e9e2c38c8d920334fc630d0fe4103089832c4f14bd00722"),
+    ];
+
+    #[test]
+    fn shipped_migrations_are_never_edited() {
+        assert!(
+            MIGRATIONS.len() >= SHIPPED.len(),
+            "a shipped migration was removed from MIGRATIONS: migrations are append-only"
+        );
+        for (i, (name, pinned)) in SHIPPED.iter().enumerate() {
+            // Hashed with LF line endings, so that a checkout with CRLF endings still matches.
+            let text = MIGRATIONS[i].replace("\r\n", "\n");
+            let hash = format!("{:x}", Sha256::digest(text.as_bytes()));
+            assert_eq!(
+                &hash,
+                pinned,
+                "migrations/{name} has changed, but it has shipped: migrations are append-only. \
+                 Restore it and put the change in a new numbered file, migrations/{:04}_<what>.sql, \
+                 appended to MIGRATIONS",
+                MIGRATIONS.len() + 1
+            );
+        }
     }
 }

@@ -1,11 +1,76 @@
-//! Rows of the library as the CLI prints them and the app receives them (serde camelCase).
+//! Rows of the library as the CLI prints them and the app receives them (serde camelCase), and
+//! the library's error. A leaf: every library file and the reel's model use it; it uses none of
+//! them.
 //! Types that cross into the window derive `ts_rs::TS`: `cargo test` writes their TypeScript
 //! twins into `ui/src/api/bindings/` (see `.cargo/config.toml`), and CI fails when they are stale.
+
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::LibraryError;
+use crate::error::{Coded, ErrorCode};
+
+/// Environment variable naming the library file, below `--library`, above the default.
+pub const LIBRARY_ENV: &str = "GAMEFILM_LIBRARY";
+
+/// Why a library operation failed; every variant names the file or field and the reason.
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error("cannot create the library folder {path}: {source}")]
+    CreateDir { path: PathBuf, source: std::io::Error },
+    #[error("cannot open the library {path}: {source}")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("{path} is not a Gamefilm library (not an SQLite database)")]
+    NotALibrary { path: PathBuf },
+    #[error(
+        "the library {path} was written by a newer Gamefilm (schema version {found}; this version \
+         understands up to {supported}); it was left untouched: update Gamefilm to open it"
+    )]
+    TooNew { path: PathBuf, found: i64, supported: i64 },
+    #[error("cannot back up the library to {path} before migrating: {source}")]
+    Backup { path: PathBuf, source: rusqlite::Error },
+    #[error("migrating the library to schema version {version} failed: {source}")]
+    Migration { version: i64, source: rusqlite::Error },
+    #[error(
+        "no home folder found for the default library: pass --library PATH or set {LIBRARY_ENV}"
+    )]
+    NoDataDir,
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+    #[error("library database error: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+impl LibraryError {
+    /// A stable code for the UI and scripts.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            LibraryError::CreateDir { .. } => ErrorCode::LibraryCreateDir,
+            LibraryError::Open { .. } => ErrorCode::LibraryOpen,
+            LibraryError::NotALibrary { .. } => ErrorCode::LibraryNotALibrary,
+            LibraryError::TooNew { .. } => ErrorCode::LibraryTooNew,
+            LibraryError::Backup { .. } => ErrorCode::LibraryBackup,
+            LibraryError::Migration { .. } => ErrorCode::LibraryMigration,
+            LibraryError::NoDataDir => ErrorCode::LibraryNoDataDir,
+            LibraryError::NotFound { .. } => ErrorCode::LibraryNotFound,
+            LibraryError::Invalid { .. } => ErrorCode::LibraryInvalid,
+            LibraryError::Database(_) => ErrorCode::LibraryDatabase,
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        LibraryError::Invalid { field, reason: reason.into() }
+    }
+}
+
+impl Coded for LibraryError {
+    fn code(&self) -> ErrorCode {
+        LibraryError::code(self)
+    }
+}
 
 /// A note is praise (`positive`) or a point to work on (`improvement`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

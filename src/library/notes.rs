@@ -8,10 +8,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Deserialize;
 use ts_rs::TS;
 
-use super::{Library, LibraryError, Note, NoteKind, Reply, Result, recordings};
+pub use super::validate::MAX_TEXT_CHARS;
 
-/// Longest note text, in characters.
-pub const MAX_TEXT_CHARS: usize = 10_000;
+use super::rows::{recording_duration_ms, require_recording};
+use super::{Library, LibraryError, Note, NoteKind, Reply, Result, validate};
 
 /// A note to add.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -73,18 +73,12 @@ fn note_from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
     })
 }
 
-pub(crate) fn check_text(text: &str) -> Result<String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(LibraryError::invalid("text", "a note needs some text"));
-    }
-    let n = t.chars().count();
-    if n > MAX_TEXT_CHARS {
-        return Err(LibraryError::invalid(
-            "text",
-            format!("{n} characters is more than the {MAX_TEXT_CHARS} a note can hold"),
-        ));
-    }
+/// The text of a note or a reply, trimmed: not empty, at most [`MAX_TEXT_CHARS`].
+fn check_text(text: &str) -> Result<String> {
+    let t = validate::required("text", text, "a note needs some text")?;
+    let t = validate::at_most("text", t, MAX_TEXT_CHARS, |n| {
+        format!("{n} characters is more than the {MAX_TEXT_CHARS} a note can hold")
+    })?;
     Ok(t.to_string())
 }
 
@@ -120,13 +114,10 @@ fn check_times(start_ms: i64, end_ms: Option<i64>, duration_ms: i64) -> Result<(
 /// Adds a note and returns it.
 pub fn create(lib: &mut Library, new: &NewNote) -> Result<Note> {
     let text = check_text(&new.text)?;
-    let author = new.author.trim();
-    if author.is_empty() {
-        return Err(LibraryError::invalid("author", "a note needs an author"));
-    }
+    let author = validate::required("author", &new.author, "a note needs an author")?;
     lib.write(|tx| {
-        let rec = recordings::get(tx, new.recording_id)?;
-        check_times(new.start_ms, new.end_ms, rec.duration_ms)?;
+        let duration_ms = recording_duration_ms(tx, new.recording_id)?;
+        check_times(new.start_ms, new.end_ms, duration_ms)?;
         let uuid = uuid::Uuid::new_v4().to_string();
         let now = crate::timefmt::now_ms();
         tx.prepare_cached(
@@ -176,10 +167,10 @@ pub fn edit(lib: &mut Library, id: &str, edit: &NoteEdit) -> Result<Note> {
         if note.deleted_at.is_some() {
             return Err(LibraryError::invalid("id", format!("note {} is deleted: undo the delete first", note.id)));
         }
-        let rec = recordings::get(tx, note.recording_id)?;
+        let duration_ms = recording_duration_ms(tx, note.recording_id)?;
         let start = edit.start_ms.unwrap_or(note.start_ms);
         let end = edit.end_ms.unwrap_or(note.end_ms);
-        check_times(start, end, rec.duration_ms)?;
+        check_times(start, end, duration_ms)?;
         let kind = edit.kind.unwrap_or(note.kind);
         let text = text.unwrap_or(note.text);
         tx.execute(
@@ -238,7 +229,7 @@ pub fn undo_delete(lib: &mut Library, id: Option<&str>) -> Result<Note> {
 
 /// A recording's notes in time order; deleted ones only when asked.
 pub fn list(conn: &Connection, recording_id: i64, include_deleted: bool) -> Result<Vec<Note>> {
-    recordings::get(conn, recording_id)?;
+    require_recording(conn, recording_id)?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {NOTE_COLUMNS} FROM notes WHERE recording_id = ?1 AND (?2 OR deleted_at IS NULL)
          ORDER BY start_ms, id"
@@ -262,10 +253,7 @@ pub fn mark_seen(lib: &mut Library, id: &str) -> Result<Note> {
 /// Adds a reply to a note and returns it.
 pub fn reply(lib: &mut Library, note_id: &str, author: &str, text: &str) -> Result<Reply> {
     let text = check_text(text)?;
-    let author = author.trim();
-    if author.is_empty() {
-        return Err(LibraryError::invalid("author", "a reply needs an author"));
-    }
+    let author = validate::required("author", author, "a reply needs an author")?;
     lib.write(|tx| {
         let note = get(tx, note_id)?;
         if note.deleted_at.is_some() {

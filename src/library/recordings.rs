@@ -7,9 +7,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::rows::recording_not_found;
 use super::{
     CallView, Library, LibraryError, NoteKind, Recording, RecordingPage, RecordingSummary, Result,
-    Waveform,
+    Waveform, fts, notes, reviews, validate,
 };
 use crate::audio::peaks::{PeakLevel, Peaks};
 use crate::audio::{StreamInfo, Tags};
@@ -159,7 +160,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Recording> {
     let mut rec = conn
         .query_row(&sql, [id], recording_from_row)
         .optional()?
-        .ok_or_else(|| LibraryError::NotFound { what: "recording", id: id.to_string() })?;
+        .ok_or_else(|| recording_not_found(id))?;
     let mut stmt =
         conn.prepare_cached("SELECT tag FROM recording_tags WHERE recording_id = ?1 ORDER BY tag")?;
     rec.tags = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
@@ -249,7 +250,7 @@ fn filter_sql(f: &ListFilter) -> Result<(String, Vec<rusqlite::types::Value>)> {
         clauses.push(format!("NOT EXISTS (SELECT 1 {LIVE_NOTES})"));
     }
     if let Some(q) = f.search.as_deref().filter(|q| !q.trim().is_empty()) {
-        let fts = super::search::fts_query(q)?;
+        let fts = fts::query(q)?;
         clauses.push(
             "(r.id IN (SELECT rowid FROM recordings_fts WHERE recordings_fts MATCH ?)
               OR r.id IN (SELECT n.recording_id FROM notes n WHERE n.deleted_at IS NULL AND n.id IN
@@ -257,7 +258,7 @@ fn filter_sql(f: &ListFilter) -> Result<(String, Vec<rusqlite::types::Value>)> {
                 .into(),
         );
         args.push(Value::Text(fts.clone()));
-        args.push(Value::Text(format!("text : ({fts})")));
+        args.push(Value::Text(fts::notes_match(&fts, None, None)));
     }
     let sql =
         if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
@@ -408,9 +409,9 @@ pub fn waveform(
 pub fn call_view(conn: &Connection, id: i64) -> Result<CallView> {
     Ok(CallView {
         recording: get(conn, id)?,
-        notes: super::notes::list(conn, id, false)?,
-        replies: super::notes::replies(conn, id)?,
-        self_review: super::reviews::latest_self(conn, id)?,
+        notes: notes::list(conn, id, false)?,
+        replies: notes::replies(conn, id)?,
+        self_review: reviews::latest_self(conn, id)?,
     })
 }
 
@@ -427,11 +428,11 @@ pub struct MetaEdit {
 
 const MAX_META_LEN: usize = 500;
 
+/// A metadata value, trimmed; `None` when empty.
 fn clean(field: &'static str, v: &str) -> Result<Option<String>> {
-    let v = v.trim();
-    if v.chars().count() > MAX_META_LEN {
-        return Err(LibraryError::invalid(field, format!("longer than {MAX_META_LEN} characters")));
-    }
+    let v = validate::at_most(field, v, MAX_META_LEN, |_| {
+        format!("longer than {MAX_META_LEN} characters")
+    })?;
     Ok((!v.is_empty()).then(|| v.to_string()))
 }
 

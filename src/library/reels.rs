@@ -239,17 +239,10 @@ struct Item {
 }
 
 fn check_title(title: &str) -> Result<String> {
-    let t = title.trim();
-    if t.is_empty() {
-        return Err(LibraryError::invalid("title", "a reel needs a title"));
-    }
-    let n = t.chars().count();
-    if n > MAX_TITLE_CHARS {
-        return Err(LibraryError::invalid(
-            "title",
-            format!("{n} characters is more than the {MAX_TITLE_CHARS} a reel title can hold"),
-        ));
-    }
+    let t = super::validate::required("title", title, "a reel needs a title")?;
+    let t = super::validate::at_most("title", t, MAX_TITLE_CHARS, |n| {
+        format!("{n} characters is more than the {MAX_TITLE_CHARS} a reel title can hold")
+    })?;
     Ok(t.to_string())
 }
 

@@ -4,7 +4,9 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Library, LibraryError, Result, SelfReview, recordings};
+use super::rows::require_recording;
+use super::validate::{self, MAX_TEXT_CHARS};
+use super::{Library, Result, SelfReview};
 
 /// Longest focus area, in characters: a name for a skill, not an essay.
 pub const MAX_FOCUS_CHARS: usize = 200;
@@ -17,26 +19,17 @@ pub fn save_self(
     focus_area: &str,
     text: &str,
 ) -> Result<SelfReview> {
-    let author = author.trim();
-    if author.is_empty() {
-        return Err(LibraryError::invalid("author", "a self-assessment needs an author"));
-    }
-    let focus = focus_area.trim();
-    if focus.is_empty() {
-        return Err(LibraryError::invalid("focusArea", "name the one area you want to improve"));
-    }
-    if focus.chars().count() > MAX_FOCUS_CHARS {
-        return Err(LibraryError::invalid(
-            "focusArea",
-            format!("keep it under {MAX_FOCUS_CHARS} characters: one area, in a few words"),
-        ));
-    }
-    let text = text.trim();
-    if text.chars().count() > super::notes::MAX_TEXT_CHARS {
-        return Err(LibraryError::invalid("text", "the self-assessment is too long"));
-    }
+    let author = validate::required("author", author, "a self-assessment needs an author")?;
+    let focus =
+        validate::required("focusArea", focus_area, "name the one area you want to improve")?;
+    let focus = validate::at_most("focusArea", focus, MAX_FOCUS_CHARS, |_| {
+        format!("keep it under {MAX_FOCUS_CHARS} characters: one area, in a few words")
+    })?;
+    let text = validate::at_most("text", text, MAX_TEXT_CHARS, |_| {
+        "the self-assessment is too long".into()
+    })?;
     lib.write(|tx| {
-        recordings::get(tx, recording_id)?;
+        require_recording(tx, recording_id)?;
         let now = crate::timefmt::now_ms();
         let updated = tx.execute(
             "UPDATE reviews SET focus_area = ?3, text = ?4, updated_at = ?5

@@ -5,12 +5,14 @@
 //! rowid walk of the index), ranks those by bm25 (or by time with [`SearchOrder::Recent`]), and
 //! pages through the result. A rare word is ranked over all its matches; `candidates_capped` says
 //! when the bound was reached.
+//!
+//! What a person typed becomes an FTS5 query in `fts.rs`, shared with the recordings list.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{LibraryError, Note, NoteKind, Result, notes};
+use super::{Note, NoteKind, Result, fts, notes};
 
 /// How many of the most recent matches per source are ranked.
 pub const CANDIDATES: i64 = 1000;
@@ -82,31 +84,6 @@ pub struct SearchPage {
     pub candidates_capped: bool,
 }
 
-/// Turns what a person typed into an FTS5 query: every word must match; a word ending in `*`
-/// matches as a prefix (`objec*`). Other operators and quotes are taken literally.
-///
-/// Prefixes are opt-in because they cost: on 1M notes a common word takes about 4.5 ms as a
-/// word and 12 ms as a prefix (`make bench-library`).
-pub fn fts_query(input: &str) -> Result<String> {
-    let mut words = Vec::new();
-    for raw in input.split_whitespace() {
-        let prefix = raw.ends_with('*');
-        let parts: Vec<&str> = raw
-            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '_'))
-            .filter(|w| !w.trim_matches('\'').is_empty())
-            .collect();
-        let last = parts.len().saturating_sub(1);
-        for (i, w) in parts.into_iter().enumerate() {
-            let quoted = format!("\"{}\"", w.replace('"', "\"\""));
-            words.push(if prefix && i == last { format!("{quoted}*") } else { quoted });
-        }
-    }
-    if words.is_empty() {
-        return Err(LibraryError::invalid("query", "type at least one word to search for"));
-    }
-    Ok(words.join(" "))
-}
-
 /// A match before the page is cut: a note is only read in full once it is on the page.
 enum Found {
     /// The note's row id: the note, its recording's title and rep are read for the page only.
@@ -121,19 +98,15 @@ struct Candidate {
     score: f64,
 }
 
+/// One page of matches for `q`: candidates from both indexes, ranked, then cut to the page.
 pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchPage> {
-    let fts = fts_query(&q.text)?;
+    let fts = fts::query(&q.text)?;
     let limit = q.limit.clamp(1, 500);
-    let mut hits = Vec::new();
-    let mut capped = false;
-
     // Rep and kind are facet tokens in the index: the FTS intersection does the filtering.
-    let rep_id: Option<i64> = match &q.rep {
-        Some(name) => match conn
-            .query_row("SELECT id FROM people WHERE name = ?1", [name.trim()], |r| r.get(0))
-            .optional()?
-        {
+    let rep_id = match &q.rep {
+        Some(name) => match person_id(conn, name)? {
             Some(id) => Some(id),
+            // Nobody of that name: nothing can match.
             None => {
                 return Ok(SearchPage {
                     hits: Vec::new(),
@@ -144,13 +117,34 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchPage> {
         },
         None => None,
     };
-    let mut note_match = format!("text : ({fts})");
-    if let Some(id) = rep_id {
-        note_match.push_str(&format!(" AND facets : \"r{id}\""));
+    let mut found = note_candidates(conn, q, &fts, rep_id)?;
+    let mut capped = found.len() as i64 == CANDIDATES;
+    if q.kind.is_none() {
+        let recordings = recording_candidates(conn, q, &fts)?;
+        capped |= recordings.len() as i64 == CANDIDATES;
+        found.extend(recordings);
     }
-    if let Some(kind) = q.kind {
-        note_match.push_str(&format!(" AND facets : \"{}\"", kind.as_str()));
-    }
+    rank(&mut found, q.order);
+    let has_more = found.len() > q.offset + limit;
+    let hits = page(conn, found, q.offset, limit)?;
+    Ok(SearchPage { hits, has_more, candidates_capped: capped })
+}
+
+/// The id of the person with this name, if there is one.
+fn person_id(conn: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row("SELECT id FROM people WHERE name = ?1", [name.trim()], |r| r.get(0))
+        .optional()?)
+}
+
+/// The most recent [`CANDIDATES`] live notes matching `fts`, with the query's filters.
+fn note_candidates(
+    conn: &Connection,
+    q: &SearchQuery,
+    fts: &str,
+    rep_id: Option<i64>,
+) -> Result<Vec<Candidate>> {
+    let note_match = fts::notes_match(fts, rep_id, q.kind);
     let mut stmt = conn.prepare_cached(
         "SELECT n.id, bm25(notes_fts), r.call_time
          FROM notes_fts
@@ -170,56 +164,61 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchPage> {
             rep: None,
         })
     })?;
-    for row in rows {
-        hits.push(row?);
-    }
-    capped |= hits.len() as i64 == CANDIDATES;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
 
-    if q.kind.is_none() {
-        let mut stmt = conn.prepare_cached(
-            "SELECT r.id, bm25(recordings_fts), r.title, r.counterpart, r.call_time, p.name
-             FROM recordings_fts
-             JOIN recordings r ON r.id = recordings_fts.rowid
-             LEFT JOIN people p ON p.id = r.rep_id
-             WHERE recordings_fts MATCH ?1
-               AND (?2 IS NULL OR p.name = ?2)
-               AND (?3 IS NULL OR r.call_time >= ?3)
-               AND (?4 IS NULL OR r.call_time < ?4)
-             ORDER BY recordings_fts.rowid DESC
-             LIMIT ?5",
-        )?;
-        let rows = stmt.query_map(params![fts, q.rep, q.since, q.until, CANDIDATES], |r| {
-            Ok(Candidate {
-                found: Found::Ready(Hit::Recording {
-                    recording_id: r.get(0)?,
-                    title: r.get(2)?,
-                    counterpart: r.get(3)?,
-                }),
-                score: r.get(1)?,
-                call_time: r.get(4)?,
-                rep: r.get(5)?,
-            })
-        })?;
-        let before = hits.len();
-        for row in rows {
-            hits.push(row?);
-        }
-        capped |= (hits.len() - before) as i64 == CANDIDATES;
-    }
+/// The most recent [`CANDIDATES`] recordings whose title or counterpart matches `fts`.
+fn recording_candidates(conn: &Connection, q: &SearchQuery, fts: &str) -> Result<Vec<Candidate>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, bm25(recordings_fts), r.title, r.counterpart, r.call_time, p.name
+         FROM recordings_fts
+         JOIN recordings r ON r.id = recordings_fts.rowid
+         LEFT JOIN people p ON p.id = r.rep_id
+         WHERE recordings_fts MATCH ?1
+           AND (?2 IS NULL OR p.name = ?2)
+           AND (?3 IS NULL OR r.call_time >= ?3)
+           AND (?4 IS NULL OR r.call_time < ?4)
+         ORDER BY recordings_fts.rowid DESC
+         LIMIT ?5",
+    )?;
+    let rows = stmt.query_map(params![fts, q.rep, q.since, q.until, CANDIDATES], |r| {
+        Ok(Candidate {
+            found: Found::Ready(Hit::Recording {
+                recording_id: r.get(0)?,
+                title: r.get(2)?,
+                counterpart: r.get(3)?,
+            }),
+            score: r.get(1)?,
+            call_time: r.get(4)?,
+            rep: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
 
-    match q.order {
+/// Sorts candidates best first; ties go to the more recent call (or the better score).
+fn rank(found: &mut [Candidate], order: SearchOrder) {
+    match order {
         SearchOrder::Relevance => {
-            hits.sort_by(|a, b| a.score.total_cmp(&b.score).then(b.call_time.cmp(&a.call_time)))
+            found.sort_by(|a, b| a.score.total_cmp(&b.score).then(b.call_time.cmp(&a.call_time)))
         }
         SearchOrder::Recent => {
-            hits.sort_by(|a, b| b.call_time.cmp(&a.call_time).then(a.score.total_cmp(&b.score)))
+            found.sort_by(|a, b| b.call_time.cmp(&a.call_time).then(a.score.total_cmp(&b.score)))
         }
     }
-    let has_more = hits.len() > q.offset + limit;
-    // Only the page's notes are read in full.
-    let hits = hits
+}
+
+/// The ranked candidates from `offset`, at most `limit`, as hits. Only the page's notes are
+/// read in full.
+fn page(
+    conn: &Connection,
+    ranked: Vec<Candidate>,
+    offset: usize,
+    limit: usize,
+) -> Result<Vec<SearchHit>> {
+    ranked
         .into_iter()
-        .skip(q.offset)
+        .skip(offset)
         .take(limit)
         .map(|c| {
             let (hit, rep) = match c.found {
@@ -237,19 +236,5 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchPage> {
             };
             Ok(SearchHit { hit, call_time: c.call_time, rep, score: c.score })
         })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(SearchPage { hits, has_more, candidates_capped: capped })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fts_query;
-
-    #[test]
-    fn user_text_becomes_a_safe_fts_query() {
-        assert_eq!(fts_query("pricing objection").unwrap(), "\"pricing\" \"objection\"");
-        assert_eq!(fts_query("pric* obj").unwrap(), "\"pric\"* \"obj\"");
-        assert_eq!(fts_query("NEAR(\"a\" OR b)").unwrap(), "\"NEAR\" \"a\" \"OR\" \"b\"");
-        assert!(fts_query("  \"* ").is_err());
-    }
+        .collect()
 }

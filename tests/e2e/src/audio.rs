@@ -24,22 +24,12 @@ pub const RATE: u32 = 48_000;
 /// Bytes per second of capture: S16 stereo.
 pub const BYTES_PER_SECOND: u32 = RATE * 4;
 
-/// Everything "default" plays goes, as 48 kHz S16 stereo, into the file named after `file`.
-const CAPTURE_CONF: &str = r#"
-pcm.!default {
-    type plug
-    slave { pcm "capture_file"  format S16_LE  rate 48000  channels 2 }
-}
-pcm.capture_file {
-    type file
-    slave.pcm "null"
-    file "@FIFO@"
-    format "raw"
-}
-"#;
+/// The capture device shared with the core's player tests and bench: everything "default" plays
+/// goes, as 48 kHz S16 stereo, into the file put in for `@FILE@` (here the FIFO, raw frames).
+const CAPTURE_CONF: &str = include_str!("../../support/alsa-capture.conf");
 
 /// No usable device: the default PCM names a card that does not exist.
-const NO_DEVICE_CONF: &str = "pcm.!default { type hw card 99 }\n";
+const NO_DEVICE_CONF: &str = include_str!("../../support/alsa-no-device.conf");
 
 /// An ALSA setup for the app: a paced capture, or no device at all.
 pub struct Audio {
@@ -81,8 +71,9 @@ impl Audio {
         let conf = dir.path().join("asound.conf");
         let fifo_str = fifo.to_str().expect("temporary paths are UTF-8");
         assert!(!fifo_str.contains('"'), "a quote in {fifo_str} would break the ALSA config");
-        std::fs::write(&conf, CAPTURE_CONF.replace("@FIFO@", fifo_str))
-            .expect("write the ALSA config");
+        let text =
+            CAPTURE_CONF.replace("@FILE@", &format!("\"{fifo_str}\"")).replace("@FORMAT@", "raw");
+        std::fs::write(&conf, text).expect("write the ALSA config");
 
         let capture = dir.path().join("capture.raw");
         let pace = crate::workspace_dir().join("tests/support/pace.py");
