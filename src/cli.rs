@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gamefilm::audio::player::{ChannelMode, Player, PlayerEvent, PlayerOptions};
-use gamefilm::import::{self, FileResult, ImportEvent, ImportOptions, Outcome};
+use gamefilm::import::{self, FileDone, ImportEvent, ImportOptions, Outcome};
 use gamefilm::jobs::Job;
 use gamefilm::library::notes::{self, NewNote, NoteEdit};
 use gamefilm::library::recordings::{self, ListFilter, MetaEdit};
@@ -689,29 +689,30 @@ fn cmd_search(lib: &Library, a: SearchArgs) -> Result<()> {
 }
 
 /// One line per file, as `gamefilm import` prints them.
-fn file_line(r: &FileResult) -> String {
-    let p = r.path.display();
-    match &r.outcome {
-        Outcome::Imported { id, duration_ms } => {
-            format!("imported   #{id:<6} {p} ({})", format_ms(*duration_ms))
+fn file_line(path: &str, result: &FileDone) -> String {
+    match result {
+        FileDone::Imported { id, duration_ms } => {
+            format!("imported   #{id:<6} {path} ({})", format_ms(*duration_ms))
         }
-        Outcome::Relinked { id, old_path } => {
-            format!("relinked   #{id:<6} {p} (was {})", old_path.display())
+        FileDone::Relinked { id, old_path } => {
+            format!("relinked   #{id:<6} {path} (was {old_path})")
         }
-        Outcome::Duplicate { id, existing_path } => {
-            format!("duplicate  #{id:<6} {p} (same content as {})", existing_path.display())
+        FileDone::Duplicate { id, existing_path } => {
+            format!("duplicate  #{id:<6} {path} (same content as {existing_path})")
         }
-        Outcome::AlreadyImported { id } => format!("unchanged  #{id:<6} {p}"),
-        Outcome::Failed { error, .. } => format!("failed     {error}"),
+        FileDone::AlreadyImported { id } => format!("unchanged  #{id:<6} {path}"),
+        FileDone::Failed { message, .. } => format!("failed     {message}"),
     }
 }
 
-/// The progress bar follows the import; failures are printed as they happen.
+/// The progress bar follows the import and, unless `lines` is off, a line is printed for each
+/// file as it finishes (so a file reported imported is in the library, even if the import is
+/// killed right after): the job lets every file through.
 fn import_progress(bar: &ProgressBar, lines: bool) -> Job<ImportEvent> {
     let bar = bar.clone();
     Job::new(move |e| match e {
         ImportEvent::Discovered { files } => bar.set_length(files as u64),
-        ImportEvent::Progress { done, path, .. } => {
+        ImportEvent::File { done, path, result, .. } => {
             bar.set_position(done as u64);
             bar.set_message(
                 std::path::Path::new(&path)
@@ -719,13 +720,13 @@ fn import_progress(bar: &ProgressBar, lines: bool) -> Job<ImportEvent> {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default(),
             );
+            if lines {
+                let line = file_line(&path, &result);
+                if bar.is_hidden() { println!("{line}") } else { bar.println(line) }
+            }
         }
-        ImportEvent::Failed { message, .. } if lines => {
-            let line = format!("failed     {message}");
-            if bar.is_hidden() { println!("{line}") } else { bar.println(line) }
-        }
-        ImportEvent::Failed { .. } => {}
     })
+    .every(std::time::Duration::ZERO)
 }
 
 fn cmd_import(lib: &mut Library, a: ImportArgs) -> Result<ExitCode> {
@@ -745,9 +746,6 @@ fn cmd_import(lib: &mut Library, a: ImportArgs) -> Result<ExitCode> {
     if json {
         print_json(&report)?;
     } else {
-        for r in report.files.iter().filter(|r| !matches!(r.outcome, Outcome::Failed { .. })) {
-            println!("{}", file_line(r));
-        }
         println!(
             "{} imported, {} relinked, {} duplicates, {} failed",
             report.imported(),

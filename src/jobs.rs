@@ -76,9 +76,10 @@ impl<E> Job<E> {
         self
     }
 
-    /// Progress at most once per `period` (the player reports its position at 30 Hz).
+    /// Progress at most once per `period` (the player reports its position at 30 Hz);
+    /// `Duration::ZERO` lets every progress through (the CLI prints a line per imported file).
     pub fn every(mut self, period: Duration) -> Self {
-        self.period_ms = period.as_millis().max(1) as u64;
+        self.period_ms = period.as_millis() as u64;
         self
     }
 
@@ -110,6 +111,9 @@ impl<E> Job<E> {
     }
 
     fn due(&self) -> bool {
+        if self.period_ms == 0 {
+            return true;
+        }
         let now = self.start.elapsed().as_millis() as u64 + 1;
         let last = self.last_progress.load(Ordering::Relaxed);
         if last != 0 && now < last + self.period_ms {
@@ -213,6 +217,16 @@ mod tests {
         std::thread::sleep(Duration::from_millis(10));
         job.progress(|| 3);
         assert_eq!(*seen.lock().unwrap(), vec![1, 3]);
+    }
+
+    #[test]
+    fn a_job_every_zero_lets_all_progress_through() {
+        let (job, seen) = collecting();
+        let job = job.every(Duration::ZERO);
+        for i in 0..100 {
+            job.progress(|| i);
+        }
+        assert_eq!(*seen.lock().unwrap(), (0..100).collect::<Vec<_>>());
     }
 
     #[test]

@@ -340,14 +340,14 @@ fn effective_uid() -> u32 {
         .unwrap_or(0)
 }
 
-/// What the window hears: the count first, every failure with its code, and progress that ends
-/// at the total (throttled in between, so a big folder does not flood it); cancel stops it.
+/// What the window hears: the count first, every failure with its code, and files that end at
+/// the total (throttled in between, so a big folder does not flood it); cancel stops it.
 #[test]
 fn an_import_reports_the_count_every_failure_and_progress_to_the_end() {
     use std::sync::{Arc, Mutex};
 
     use gamefilm::error::ErrorCode;
-    use gamefilm::import::ImportEvent;
+    use gamefilm::import::{FileDone, ImportEvent};
     use gamefilm::jobs::CancelFlag;
 
     let t = TempLib::new();
@@ -370,7 +370,9 @@ fn an_import_reports_the_count_every_failure_and_progress_to_the_end() {
     let failed: Vec<_> = seen
         .iter()
         .filter_map(|e| match e {
-            ImportEvent::Failed { path, code, message } => Some((path, *code, message)),
+            ImportEvent::File { path, result: FileDone::Failed { code, message }, .. } => {
+                Some((path, *code, message))
+            }
             _ => None,
         })
         .collect();
@@ -378,7 +380,7 @@ fn an_import_reports_the_count_every_failure_and_progress_to_the_end() {
     assert!(failed[0].0.ends_with("empty.wav") && failed[0].1 == ErrorCode::AudioEmpty);
     assert!(failed[0].2.contains("empty.wav"), "{}", failed[0].2);
     match seen.last() {
-        Some(ImportEvent::Progress { done: 4, total: 4, .. }) => {}
+        Some(ImportEvent::File { done: 4, total: 4, .. }) => {}
         other => panic!("the last event is the full progress, got {other:?}"),
     }
     assert!(!report.summary().cancelled);

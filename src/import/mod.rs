@@ -98,9 +98,10 @@ pub struct FileResult {
     pub outcome: Outcome,
 }
 
-/// What an import reports as it goes, through its [`Job`]. Failures always arrive; progress is
-/// throttled by the job (the last one always arrives), so a folder of thousands of short files
-/// does not flood a window.
+/// What an import reports as it goes, through its [`Job`]: how many files there are, then each
+/// finished file. A failed file always arrives; the others are progress, which the job throttles
+/// (the window hears about ten a second; the CLI, whose job is unthrottled, prints a line for
+/// each), and the last file always arrives.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "type", rename_all = "camelCase")]
 #[ts(export)]
@@ -108,10 +109,59 @@ pub enum ImportEvent {
     /// The walk is done: this many files will be finished (audio files plus problems found
     /// walking).
     Discovered { files: u32 },
-    /// `done` of `total` files are finished; `path` is the last one.
-    Progress { done: u32, total: u32, path: String },
-    /// One file could not be imported; nothing was written for it.
-    Failed { path: String, code: ErrorCode, message: String },
+    /// `done` of `total` files are finished, the last one `path`.
+    File { done: u32, total: u32, path: String, result: FileDone },
+}
+
+/// What happened to one file, as it is reported (see [`Outcome`]).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "status", rename_all = "camelCase")]
+#[ts(export)]
+pub enum FileDone {
+    #[serde(rename_all = "camelCase")]
+    Imported {
+        id: i64,
+        duration_ms: i64,
+    },
+    #[serde(rename_all = "camelCase")]
+    Relinked {
+        id: i64,
+        old_path: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    Duplicate {
+        id: i64,
+        existing_path: String,
+    },
+    AlreadyImported {
+        id: i64,
+    },
+    /// Nothing was written for it; `message` names the file and the reason.
+    Failed {
+        code: ErrorCode,
+        message: String,
+    },
+}
+
+impl From<&Outcome> for FileDone {
+    fn from(o: &Outcome) -> Self {
+        let text = |p: &Path| p.to_string_lossy().into_owned();
+        match o {
+            Outcome::Imported { id, duration_ms } => {
+                FileDone::Imported { id: *id, duration_ms: *duration_ms }
+            }
+            Outcome::Relinked { id, old_path } => {
+                FileDone::Relinked { id: *id, old_path: text(old_path) }
+            }
+            Outcome::Duplicate { id, existing_path } => {
+                FileDone::Duplicate { id: *id, existing_path: text(existing_path) }
+            }
+            Outcome::AlreadyImported { id } => FileDone::AlreadyImported { id: *id },
+            Outcome::Failed { code, error } => {
+                FileDone::Failed { code: *code, message: error.to_string() }
+            }
+        }
+    }
 }
 
 /// The counts of a finished import.
@@ -176,21 +226,18 @@ impl ImportReport {
     }
 }
 
-/// Reports one finished file: its failure, if it failed, and how far the import got.
+/// Reports one finished file: always when it failed or is the last, else as progress.
 fn report_file(job: &Job<ImportEvent>, r: &FileResult, done: usize, total: usize) {
-    let path = r.path.to_string_lossy().into_owned();
-    if let Outcome::Failed { code, error } = &r.outcome {
-        job.send(ImportEvent::Failed {
-            path: path.clone(),
-            code: *code,
-            message: error.to_string(),
-        });
-    }
-    let progress = |path| ImportEvent::Progress { done: done as u32, total: total as u32, path };
-    if done == total {
-        job.progress_final(progress(path));
+    let event = || ImportEvent::File {
+        done: done as u32,
+        total: total as u32,
+        path: r.path.to_string_lossy().into_owned(),
+        result: FileDone::from(&r.outcome),
+    };
+    if done == total || matches!(r.outcome, Outcome::Failed { .. }) {
+        job.send(event());
     } else {
-        job.progress(|| progress(path));
+        job.progress(event);
     }
 }
 

@@ -69,16 +69,14 @@ class Importer {
   }
 
   #onEvent(e: ImportEvent): void {
-    switch (e.type) {
-      case "discovered":
-        this.discovered = e.files;
-        break;
-      case "progress":
-        this.done = e.done;
-        break;
-      case "failed":
-        this.failures.push({ path: e.path, name: fileName(e.path), message: e.message });
-        break;
+    if (e.type === "discovered") {
+      this.discovered = e.files;
+      return;
+    }
+    // Files arrive about ten times a second, but every failed one and the last always do.
+    this.done = e.done;
+    if (e.result.status === "failed") {
+      this.failures.push({ path: e.path, name: fileName(e.path), message: e.result.message });
     }
   }
 }
