@@ -1,7 +1,7 @@
 //! Highlight reels in the real window: a reel made from the week's positive notes (the
 //! improvement note stays out), previewed with the app's player, exported as MP3 with its review
 //! page, and the exported audio checked by ffprobe; then deleted from the list and brought back,
-//! once with the toast's Undo and once with Ctrl+Z.
+//! once with the toast's Undo and once with Ctrl+Z. Removing a clip is undone too.
 
 use std::ffi::OsStr;
 use std::path::Path;
@@ -122,6 +122,33 @@ async fn a_reel_of_the_weeks_positives_is_previewed_and_exported_as_mp3() {
     if let Ok(stop) = app.client().find(Locator::Css(&testid("reel-preview-stop"))).await {
         app.click(&stop, "reel-preview-stop").await;
     }
+
+    // Removing the clip can be undone in one step (reels_restore_clip): the toast's Undo puts
+    // it back, note and all.
+    let remove = app.by_testid("clip-remove").await;
+    app.click(&remove, "clip-remove").await;
+    app.wait_until(
+        async |c| {
+            let clips = c.find_all(Locator::Css(&testid("reel-clip"))).await?;
+            Ok(clips.is_empty().then_some(()))
+        },
+        UI,
+        "the clip to be removed",
+    )
+    .await;
+    let undo = app.wait_for(&testid("undo"), UI).await;
+    app.click(&undo, "undo").await;
+    let back = app
+        .wait_until(
+            async |c| {
+                let clips = c.find_all(Locator::Css(&testid("reel-clip"))).await?;
+                Ok(clips.into_iter().next())
+            },
+            UI,
+            "the clip to be back",
+        )
+        .await;
+    assert!(back.text().await.unwrap().contains("Great pricing question"));
 
     // Export as MP3 (the default) into the test folder.
     let open = app.by_testid("reel-export").await;
