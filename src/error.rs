@@ -69,6 +69,8 @@ error_codes! {
     AudioUnsupportedCodec = "audio.unsupported_codec",
     AudioTruncated = "audio.truncated",
     AudioCorrupt = "audio.corrupt",
+    /// A named pipe, a device, a folder…: only regular files are read (a pipe would block).
+    AudioNotAFile = "audio.not_a_file",
     /// No audio output: the app works, without sound.
     PlayerNoDevice = "player.no_device",
     PlayerDevice = "player.device",
@@ -77,6 +79,8 @@ error_codes! {
     PlayerStopped = "player.stopped",
     /// A player command arrived with no call open.
     PlayerClosed = "player.closed",
+    /// The player thread panicked; the app goes on without it.
+    PlayerCrashed = "player.crashed",
     ImportWalk = "import.walk",
     ImportDecoderPanic = "import.decoder_panic",
     ImportChangedOnDisk = "import.changed_on_disk",
@@ -95,6 +99,21 @@ error_codes! {
     AppInvalid = "app.invalid",
     /// Something that should not happen: a failed thread, a broken lock, an unknown exception.
     AppInternal = "app.internal",
+}
+
+/// The text of a caught panic (`panic!("…")` carries a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Runs `f`, turning a panic inside it into its message: how a worker's panic (a decoder bug on
+/// one damaged file) becomes that job's typed error instead of taking the app down.
+pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| panic_message(&*p))
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -185,6 +204,15 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), ErrorCode::ALL.len(), "two variants share a wire name");
+    }
+
+    #[test]
+    fn a_panic_becomes_its_message() {
+        assert_eq!(catch_panic(|| 7), Ok(7));
+        assert_eq!(catch_panic(|| -> u8 { panic!("boom {}", 1) }), Err("boom 1".to_string()));
+        assert_eq!(catch_panic(|| -> u8 { panic!("static") }), Err("static".to_string()));
+        let err = catch_panic(|| std::panic::panic_any(5u32)).unwrap_err();
+        assert_eq!(err, "unknown panic");
     }
 
     /// The table the UI compares against (`make check-bindings` fails when it is stale).

@@ -249,3 +249,38 @@ fn a_bulk_import_killed_midway_keeps_every_reported_file_and_a_rerun_imports_the
     let list = json(&gamefilm(&lib, &["list", "--json"]));
     assert_eq!(list.as_array().unwrap().len() as i64, total);
 }
+
+/// `gamefilm import PIPE.wav` on a named pipe used to wait forever for a writer: it is refused
+/// by its type before anything opens it, with the rest of the batch imported.
+#[test]
+fn a_named_pipe_is_refused_by_its_type_not_waited_on() {
+    let t = TempLib::new();
+    let calls = t.folder("calls");
+    let pipe = calls.join("PIPE.wav");
+    assert!(Command::new("mkfifo").arg(&pipe).status().unwrap().success(), "mkfifo");
+    let good = calls.join("good.wav");
+    std::fs::copy(fixture("alaw_8k.wav"), &good).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gamefilm"))
+        .arg("--library")
+        .arg(t.path())
+        .arg("import")
+        .arg(&pipe)
+        .arg(&good)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the import is still waiting on the pipe after a minute");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "a refused file makes the exit code non-zero: {stdout}");
+    assert!(stdout.contains("1 imported") && stdout.contains("1 failed"), "{stdout}");
+    assert!(stdout.contains("PIPE.wav: not a regular file (a named pipe)"), "{stdout}");
+}

@@ -395,3 +395,37 @@ fn an_import_reports_the_count_every_failure_and_progress_to_the_end() {
     assert!(report.summary().cancelled);
     assert_eq!(report.imported(), 0);
 }
+
+/// Runs `f` on a thread and fails the test when it takes a minute: what used to wait forever.
+fn within_a_minute<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(f()));
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap_or_else(|_| panic!("{what} is still waiting after a minute"))
+}
+
+#[test]
+fn a_named_pipe_named_explicitly_is_refused_by_its_type_for_import_and_play() {
+    let t = TempLib::new();
+    let calls = t.folder("calls");
+    let pipe = calls.join("live.wav");
+    assert!(std::process::Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    // Played directly, too: opening it for decoding would wait for a writer.
+    let opened = within_a_minute("opening the pipe", {
+        let pipe = pipe.clone();
+        move || gamefilm::audio::Source::open(&pipe).err().map(|e| (e.code(), e.to_string()))
+    });
+    let (code, message) = opened.expect("a named pipe opened as audio");
+    assert_eq!(code, "audio.not_a_file", "{message}");
+    let path = t.path();
+    let report = within_a_minute("the import", move || {
+        let mut lib = Library::open(&path).unwrap();
+        run_import(&mut lib, &[pipe])
+    });
+    let (code, message) = failure_of(&report, "live.wav");
+    assert_eq!(code, "audio.not_a_file");
+    assert!(
+        message.ends_with("not a regular file (a named pipe); Gamefilm reads audio files only")
+    );
+    assert_eq!(count(&t.open(), "recordings"), 0);
+}

@@ -45,6 +45,8 @@ pub enum AudioError {
     Truncated { path: PathBuf, reason: String },
     #[error("{path}: corrupt audio: {reason}")]
     Corrupt { path: PathBuf, reason: String },
+    #[error("{path}: not a regular file ({kind}); Gamefilm reads audio files only")]
+    NotAFile { path: PathBuf, kind: &'static str },
 }
 
 impl AudioError {
@@ -56,7 +58,8 @@ impl AudioError {
             | AudioError::NoAudioTrack { path }
             | AudioError::UnsupportedCodec { path, .. }
             | AudioError::Truncated { path, .. }
-            | AudioError::Corrupt { path, .. } => path,
+            | AudioError::Corrupt { path, .. }
+            | AudioError::NotAFile { path, .. } => path,
         }
     }
 
@@ -70,6 +73,7 @@ impl AudioError {
             AudioError::UnsupportedCodec { .. } => ErrorCode::AudioUnsupportedCodec,
             AudioError::Truncated { .. } => ErrorCode::AudioTruncated,
             AudioError::Corrupt { .. } => ErrorCode::AudioCorrupt,
+            AudioError::NotAFile { .. } => ErrorCode::AudioNotAFile,
         }
     }
 }
@@ -129,13 +133,37 @@ pub struct Opened {
 }
 
 /// Opens a file and probes its container.
+/// Refuses what is not a regular file, by its type, before anything opens it: opening a named
+/// pipe waits for a writer, forever.
+pub fn regular_file(path: &Path, meta: &std::fs::Metadata) -> Result<(), AudioError> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    let special = {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            Some("a named pipe")
+        } else if t.is_socket() {
+            Some("a socket")
+        } else if t.is_block_device() || t.is_char_device() {
+            Some("a device")
+        } else {
+            None
+        }
+    };
+    #[cfg(not(unix))]
+    let special = None;
+    let kind = special.unwrap_or(if t.is_dir() { "a folder" } else { "not a file" });
+    Err(AudioError::NotAFile { path: path.to_path_buf(), kind })
+}
+
 pub fn open(path: &Path) -> Result<Opened, AudioError> {
-    let file = File::open(path)
-        .map_err(|source| AudioError::Unreadable { path: path.to_path_buf(), source })?;
-    let len = file
-        .metadata()
-        .map_err(|source| AudioError::Unreadable { path: path.to_path_buf(), source })?
-        .len();
+    let unreadable = |source| AudioError::Unreadable { path: path.to_path_buf(), source };
+    regular_file(path, &std::fs::metadata(path).map_err(unreadable)?)?;
+    let file = File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
     if len == 0 {
         return Err(AudioError::Empty { path: path.to_path_buf() });
     }

@@ -9,7 +9,6 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::UNIX_EPOCH;
@@ -19,7 +18,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::audio::{self, Analysis, AudioError};
-use crate::error::{Coded, ErrorCode};
+use crate::error::{Coded, ErrorCode, catch_panic};
 use crate::jobs::Job;
 use crate::library::recordings::{self, ContentHash, NewRecording};
 use crate::library::{Library, LibraryError};
@@ -381,6 +380,10 @@ fn prepare(path: &Path, known: &HashSet<ContentHash>, analyzer: Analyzer) -> Pre
         Ok(m) => m,
         Err(e) => return unreadable(e),
     };
+    // Hashing a named pipe would wait forever for a writer.
+    if let Err(e) = audio::regular_file(path, &meta) {
+        return Prepared::Failed(e.into());
+    }
     let mtime_ms = meta
         .modified()
         .ok()
@@ -403,16 +406,9 @@ fn prepare(path: &Path, known: &HashSet<ContentHash>, analyzer: Analyzer) -> Pre
 
 /// Runs the analyzer, turning a panic inside it into this file's error.
 fn analyze_guarded(path: &Path, analyzer: Analyzer) -> Result<Analysis, ImportError> {
-    match catch_unwind(AssertUnwindSafe(|| analyzer(path))) {
+    match catch_panic(|| analyzer(path)) {
         Ok(result) => Ok(result?),
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            Err(ImportError::DecoderPanic { path: path.to_path_buf(), message })
-        }
+        Err(message) => Err(ImportError::DecoderPanic { path: path.to_path_buf(), message }),
     }
 }
 
