@@ -8,7 +8,7 @@
 //! blocking work.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use gamefilm::audio::player::{Player, PlayerError};
 use gamefilm::error::ErrorCode;
@@ -18,10 +18,6 @@ use tauri::{AppHandle, Emitter};
 
 use crate::error::{AppError, AppResult, internal};
 use crate::events::{ChangeSource, LIBRARY_CHANGED, LibraryChanged};
-
-fn poisoned(what: &str) -> AppError {
-    AppError::internal(format!("the {what} is unusable after an earlier failure; restart Gamefilm"))
-}
 
 /// Runs blocking core work on Tauri's blocking pool.
 pub async fn blocking<T: Send + 'static>(
@@ -90,8 +86,12 @@ impl LibraryService {
     }
 
     /// Runs `f` on the library connection, on this thread.
+    ///
+    /// A command that panicked while holding the connection poisons the lock; the connection is
+    /// still sound (its transaction rolled back when the panic unwound through it), so the next
+    /// command takes it as it is instead of every later command failing until a restart.
     pub fn with<T>(&self, f: impl FnOnce(&mut Library) -> Result<T, LibraryError>) -> AppResult<T> {
-        let mut guard: MutexGuard<'_, _> = self.conn.lock().map_err(|_| poisoned("library"))?;
+        let mut guard = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
         match &mut *guard {
             Ok(lib) => f(lib).map_err(AppError::from),
             Err(e) => Err(e.clone()),
@@ -119,8 +119,10 @@ impl PlayerService {
         }
     }
 
+    /// A panic while the player was held leaves at worst a player that reports `Stopped`;
+    /// the next open replaces it.
     fn lock(&self) -> AppResult<MutexGuard<'_, Option<Player>>> {
-        self.current.lock().map_err(|_| poisoned("player"))
+        Ok(self.current.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 
@@ -137,5 +139,30 @@ impl Default for Jobs {
             import: Slot::new(ErrorCode::ImportBusy, "an import"),
             render: Slot::new(ErrorCode::ReelBusy, "a reel export"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_the_library_is_held_leaves_it_usable_and_loses_nothing() {
+        let dir = std::env::temp_dir().join(format!("gamefilm-state-{}", std::process::id()));
+        let lib = LibraryService::open(Some(dir.join("library.sqlite")));
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            lib.with(|l| {
+                l.write(|tx| -> Result<(), LibraryError> {
+                    tx.execute("INSERT INTO people (name, role) VALUES ('X', 'rep')", [])?;
+                    panic!("a bug in the middle of a write")
+                })
+            })
+        }));
+        assert!(panicked.is_err());
+        let count = |l: &mut Library| -> Result<i64, LibraryError> {
+            Ok(l.conn().query_row("SELECT count(*) FROM people", [], |r| r.get(0))?)
+        };
+        assert_eq!(lib.with(count).unwrap(), 0, "the write rolled back; the library still answers");
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

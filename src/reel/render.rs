@@ -22,6 +22,7 @@ use super::model::{
     SEPARATOR_MS,
 };
 use crate::audio::{AudioError, Source};
+use crate::error::catch_panic;
 use crate::jobs::Job;
 
 /// Loudness every clip is brought to (EBU R128 integrated).
@@ -148,8 +149,18 @@ impl<'a> Decoded<'a> {
         while self.next < self.clips.len() && self.next < index + ahead() {
             let (tx, rx) = mpsc::sync_channel(1);
             let clip = self.clips[self.next].clone();
+            // A panic on the pool would abort the process (rayon's default): a decoder bug on
+            // one damaged clip becomes that clip's error instead.
             rayon::spawn(move || {
-                let _ = tx.send(prepare(&clip));
+                let prepared = catch_panic(|| prepare(&clip)).unwrap_or_else(|message| {
+                    Err(AudioError::Corrupt {
+                        path: PathBuf::from(&clip.path),
+                        reason: format!(
+                            "the decoder crashed ({message}); the file is probably damaged"
+                        ),
+                    })
+                });
+                let _ = tx.send(prepared);
             });
             self.pending.push_back(rx);
             self.next += 1;
@@ -327,7 +338,11 @@ fn write_mp3(
         seam = mp3_seam(pcm.len() as u64 / 2) as usize;
         let (tx, rx) = mpsc::sync_channel(1);
         rayon::spawn(move || {
-            let _ = tx.send(encode_mp3_segment(&pcm, index == 0));
+            let segment =
+                catch_panic(|| encode_mp3_segment(&pcm, index == 0)).unwrap_or_else(|message| {
+                    Err(std::io::Error::other(format!("the MP3 encoder crashed ({message})")))
+                });
+            let _ = tx.send(segment);
         });
         encoding.push_back(rx);
         while encoding.len() > ahead() {

@@ -30,6 +30,7 @@ use output::RingReader;
 use pipeline::{Pipeline, RingWriter, Settings};
 
 use super::{AudioError, Source};
+use crate::error::catch_panic;
 use crate::jobs::Job;
 
 enum Command {
@@ -224,7 +225,9 @@ struct Playing {
 }
 
 /// The player thread: sets up, tells [`Player::open`] how that went, then fills the ring, takes
-/// commands and reports until the [`Player`] is dropped or playback fails.
+/// commands and reports until the [`Player`] is dropped or playback fails. A panic in either
+/// part (a decoder bug on a damaged file) ends in the same typed error as any failure: the
+/// open is refused, or listeners hear `Failed` — never silence.
 fn player_thread(
     path: &Path,
     opts: PlayerOptions,
@@ -233,7 +236,9 @@ fn player_thread(
     ready: Ready,
     events: Job<PlayerEvent>,
 ) {
-    let mut playing = match set_up(path, &opts, &shared) {
+    let crashed = |message| PlayerError::Crashed { message };
+    let set = catch_panic(|| set_up(path, &opts, &shared)).unwrap_or_else(|m| Err(crashed(m)));
+    let mut playing = match set {
         Ok((pipeline, ring, stream, format, duration_ms)) => {
             let _ = ready.send(Ok((format, duration_ms)));
             Playing { pipeline, ring, _stream: stream, shared, events, ended_sent: false }
@@ -243,28 +248,8 @@ fn player_thread(
             return;
         }
     };
-    loop {
-        let command = match playing.pipeline.produce(&mut playing.ring) {
-            Ok(true) => commands.try_recv().map_err(|e| e == mpsc::TryRecvError::Disconnected),
-            Ok(false) => commands
-                .recv_timeout(Duration::from_millis(5))
-                .map_err(|e| e == mpsc::RecvTimeoutError::Disconnected),
-            Err(e) => return playing.events.send(PlayerEvent::failed(&e)),
-        };
-        match command {
-            Err(true) => return,
-            Err(false) => {}
-            Ok(c) => {
-                if let Err(e) = playing.apply(c) {
-                    playing.events.send(PlayerEvent::failed(&e));
-                }
-            }
-        }
-        if playing.shared.device_lost.load(Ordering::Acquire) {
-            let lost = PlayerError::Device { reason: "the output device was lost".into() };
-            return playing.events.send(PlayerEvent::failed(&lost));
-        }
-        playing.report();
+    if let Err(message) = catch_panic(|| playing.run(&commands)) {
+        playing.events.send(PlayerEvent::failed(&crashed(message)));
     }
 }
 
@@ -312,6 +297,34 @@ fn set_up(
 }
 
 impl Playing {
+    /// Fills the ring, takes commands and reports, until the [`Player`] is dropped (its command
+    /// sender gone) or playback fails (reported as `Failed`).
+    fn run(&mut self, commands: &mpsc::Receiver<Command>) {
+        loop {
+            let command = match self.pipeline.produce(&mut self.ring) {
+                Ok(true) => commands.try_recv().map_err(|e| e == mpsc::TryRecvError::Disconnected),
+                Ok(false) => commands
+                    .recv_timeout(Duration::from_millis(5))
+                    .map_err(|e| e == mpsc::RecvTimeoutError::Disconnected),
+                Err(e) => return self.events.send(PlayerEvent::failed(&e)),
+            };
+            match command {
+                Err(true) => return,
+                Err(false) => {}
+                Ok(c) => {
+                    if let Err(e) = self.apply(c) {
+                        self.events.send(PlayerEvent::failed(&e));
+                    }
+                }
+            }
+            if self.shared.device_lost.load(Ordering::Acquire) {
+                let lost = PlayerError::Device { reason: "the output device was lost".into() };
+                return self.events.send(PlayerEvent::failed(&lost));
+            }
+            self.report();
+        }
+    }
+
     /// Carries out one command. A seek answers its caller with its own result; the other
     /// commands' errors are the caller's to report.
     fn apply(&mut self, command: Command) -> Result<(), PlayerError> {

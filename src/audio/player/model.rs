@@ -111,6 +111,8 @@ pub enum PlayerError {
     Invalid { field: &'static str, reason: String },
     #[error("the player has stopped")]
     Stopped,
+    #[error("the player crashed ({message}); open the call again to play it")]
+    Crashed { message: String },
 }
 
 impl PlayerError {
@@ -121,6 +123,7 @@ impl PlayerError {
             PlayerError::Audio(e) => e.code(),
             PlayerError::Invalid { .. } => ErrorCode::PlayerInvalid,
             PlayerError::Stopped => ErrorCode::PlayerStopped,
+            PlayerError::Crashed { .. } => ErrorCode::PlayerCrashed,
         }
     }
 }
