@@ -284,3 +284,21 @@ fn a_named_pipe_is_refused_by_its_type_not_waited_on() {
     assert!(stdout.contains("1 imported") && stdout.contains("1 failed"), "{stdout}");
     assert!(stdout.contains("PIPE.wav: not a regular file (a named pipe)"), "{stdout}");
 }
+
+/// A recording whose file went away: the reason is said once ("…(No such file or directory
+/// (os error 2))", not followed by the same cause again).
+#[test]
+fn an_error_says_its_cause_once() {
+    let t = TempLib::new();
+    let lib = t.path();
+    let calls = t.folder("calls");
+    let file = calls.join("gone.wav");
+    std::fs::copy(fixture("alaw_8k.wav"), &file).unwrap();
+    ok(&gamefilm(&lib, &["import", file.to_str().unwrap()]));
+    std::fs::remove_file(&file).unwrap();
+    let out = gamefilm(&lib, &["play", "1"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("gone.wav"), "{stderr}");
+    assert_eq!(stderr.matches("os error 2").count(), 1, "the cause is said once: {stderr}");
+}
