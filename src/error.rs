@@ -62,6 +62,8 @@ error_codes! {
     /// A field the library refuses (too long, empty, out of range).
     LibraryInvalid = "library.invalid",
     LibraryDatabase = "library.database",
+    /// The disk holding the library is full; the change was not saved, nothing else was lost.
+    LibraryDiskFull = "library.disk_full",
     AudioUnreadable = "audio.unreadable",
     AudioEmpty = "audio.empty",
     AudioNotAudio = "audio.not_audio",
@@ -91,6 +93,8 @@ error_codes! {
     ReelEmpty = "reel.empty",
     ReelClip = "reel.clip",
     ReelWrite = "reel.write",
+    /// The disk the reel is exported to is full; nothing was written.
+    ReelDiskFull = "reel.disk_full",
     /// The render was cancelled; nothing was written.
     ReelCancelled = "reel.cancelled",
     /// A reel export is already running.

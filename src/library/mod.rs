@@ -125,10 +125,20 @@ impl Library {
     }
 
     /// Runs `f` in one `IMMEDIATE` transaction, committed if `f` succeeds and rolled back if not.
+    /// A full disk is said as such, naming the library's file.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let path = &self.path;
+        let full = |e: LibraryError| match e {
+            LibraryError::Database(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::DiskFull =>
+            {
+                LibraryError::DiskFull { path: path.clone() }
+            }
+            e => e,
+        };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
+        let out = f(&tx).map_err(full)?;
+        tx.commit().map_err(|e| full(e.into()))?;
         Ok(out)
     }
 

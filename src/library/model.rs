@@ -42,6 +42,11 @@ pub enum LibraryError {
     Invalid { field: &'static str, reason: String },
     #[error("library database error: {0}")]
     Database(#[from] rusqlite::Error),
+    #[error(
+        "the disk holding the library {path} is full: this change was not saved (everything saved \
+         before is intact); free some space and try again"
+    )]
+    DiskFull { path: PathBuf },
 }
 
 impl LibraryError {
@@ -58,6 +63,7 @@ impl LibraryError {
             LibraryError::NotFound { .. } => ErrorCode::LibraryNotFound,
             LibraryError::Invalid { .. } => ErrorCode::LibraryInvalid,
             LibraryError::Database(_) => ErrorCode::LibraryDatabase,
+            LibraryError::DiskFull { .. } => ErrorCode::LibraryDiskFull,
         }
     }
 

@@ -28,6 +28,11 @@ pub enum ReelError {
     Write { path: PathBuf, source: std::io::Error },
     #[error("the render was cancelled; nothing was written")]
     Cancelled,
+    #[error(
+        "the disk holding {dir} is full: nothing was written; free some space or choose another \
+         folder and export again"
+    )]
+    DiskFull { dir: PathBuf },
 }
 
 impl ReelError {
@@ -37,6 +42,7 @@ impl ReelError {
             ReelError::Clip { .. } => ErrorCode::ReelClip,
             ReelError::Write { .. } => ErrorCode::ReelWrite,
             ReelError::Cancelled => ErrorCode::ReelCancelled,
+            ReelError::DiskFull { .. } => ErrorCode::ReelDiskFull,
         }
     }
 }

@@ -87,12 +87,17 @@ pub fn render(
         }
         Ok(rendered)
     })();
-    if result.is_err() {
+    result.map_err(|e| {
         for file in files {
             let _ = std::fs::remove_file(partial_name(file));
         }
-    }
-    result
+        match e {
+            ReelError::Write { source, .. } if source.kind() == std::io::ErrorKind::StorageFull => {
+                ReelError::DiskFull { dir: opts.out_dir.clone() }
+            }
+            e => e,
+        }
+    })
 }
 
 /// How long a partial file must have gone unwritten to count as left behind by a killed render
