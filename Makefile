@@ -6,7 +6,7 @@ DEMO_LIB := $(DEMO_DIR)/library.sqlite
 BINDINGS := ui/src/api/bindings
 
 .PHONY: deps ui ui-test app run demo test lint fmt bindings check-bindings bench bench-import \
-	bench-library bench-player bench-app bench-reel check-core-deps check-imports
+	bench-library bench-player bench-app bench-reel check-core-deps check-imports kill-trials
 
 # Debian packages, the UI's npm packages and tauri-driver (for the window tests).
 deps:
@@ -63,6 +63,13 @@ check-bindings:
 # The core's modules import each other one way only (docs/architecture.md).
 check-imports:
 	python3 scripts/check-imports.py src
+
+# SIGKILLs the CLI at random moments during imports, note writes and reel renders (100 each,
+# TRIALS=n for another count) and checks that nothing saved is lost or left half-written.
+kill-trials: deps
+	$(CARGO) build --locked --bin gamefilm
+	scripts/make-fixtures.sh target/test-fixtures
+	scripts/kill-trials.py target/debug/gamefilm target/test-fixtures $(or $(TRIALS),100)
 
 # The core must never depend on Tauri.
 check-core-deps:
