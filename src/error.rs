@@ -73,6 +73,10 @@ error_codes! {
     AudioCorrupt = "audio.corrupt",
     /// A named pipe, a device, a folder…: only regular files are read (a pipe would block).
     AudioNotAFile = "audio.not_a_file",
+    /// A container Gamefilm does not read (RIFX, RF64, TAK, APE…), named.
+    AudioUnsupportedContainer = "audio.unsupported_container",
+    /// A container Gamefilm reads, whose contents its reader refused, named with the reason.
+    AudioUnreadableContainer = "audio.unreadable_container",
     /// No audio output: the app works, without sound.
     PlayerNoDevice = "player.no_device",
     PlayerDevice = "player.device",

@@ -429,3 +429,51 @@ fn a_named_pipe_named_explicitly_is_refused_by_its_type_for_import_and_play() {
     );
     assert_eq!(count(&t.open(), "recordings"), 0);
 }
+
+/// Files whose container Gamefilm does not read are refused naming it, not as "no known
+/// container", and a TAK file is never imported as the MP3 scrap a probe can find inside it.
+#[test]
+fn a_container_gamefilm_does_not_read_is_named_and_refused() {
+    let t = TempLib::new();
+    let dir = t.folder("made");
+    let riff = fixture("pcm16_44k_stereo.wav");
+    let rifx = dir.join("rifx.wav");
+    let sox = std::process::Command::new("sox").arg(&riff).arg("-B").arg(&rifx).status().unwrap();
+    assert!(
+        sox.success() && std::fs::read(&rifx).unwrap().starts_with(b"RIFX"),
+        "sox -B wrote RIFX"
+    );
+    assert_rejected(&rifx, "audio.unsupported_container", "a big-endian WAV (RIFX) file");
+
+    let rf64 = dir.join("rf64.wav");
+    let ff = std::process::Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-i"])
+        .arg(&riff)
+        .args(["-rf64", "always"])
+        .arg(&rf64)
+        .status()
+        .unwrap();
+    assert!(ff.success() && std::fs::read(&rf64).unwrap().starts_with(b"RF64"));
+    assert_rejected(&rf64, "audio.unsupported_container", "a RF64 WAV file");
+
+    // A TAK header, then a long run of other bytes, then real MP3 frames (named as the MP3 a
+    // recorder's export might call it).
+    let tak = dir.join("call.mp3");
+    let mut bytes = b"tBaK".to_vec();
+    bytes.extend(std::iter::repeat_n(0x5a, 50_000));
+    bytes.extend(std::fs::read(fixture("mp3_44k_stereo.mp3")).unwrap());
+    std::fs::write(&tak, bytes).unwrap();
+    assert_rejected(&tak, "audio.unsupported_container", "a TAK file");
+
+    // A WAV whose format chunk is cut short: its reader's reason, not "no known container".
+    let mut wav = std::fs::read(&riff).unwrap();
+    let fmt = wav.windows(4).position(|w| w == b"fmt ").unwrap();
+    wav[fmt + 4..fmt + 8].copy_from_slice(&2u32.to_le_bytes());
+    let broken = dir.join("broken.wav");
+    std::fs::write(&broken, wav).unwrap();
+    assert_rejected(
+        &broken,
+        "audio.unreadable_container",
+        "a WAV file whose contents could not be read",
+    );
+}

@@ -7,6 +7,7 @@
 pub mod mp4;
 pub mod peaks;
 pub mod player;
+pub mod sniff;
 pub mod source;
 
 use std::fs::File;
@@ -47,6 +48,13 @@ pub enum AudioError {
     Corrupt { path: PathBuf, reason: String },
     #[error("{path}: not a regular file ({kind}); Gamefilm reads audio files only")]
     NotAFile { path: PathBuf, kind: &'static str },
+    #[error(
+        "{path}: a {container} file, which Gamefilm cannot read yet; convert it to WAV or MP3 \
+         (for example: ffmpeg -i IN OUT.wav)"
+    )]
+    UnsupportedContainer { path: PathBuf, container: &'static str },
+    #[error("{path}: a {container} file whose contents could not be read ({reason})")]
+    UnreadableContainer { path: PathBuf, container: &'static str, reason: String },
 }
 
 impl AudioError {
@@ -59,7 +67,9 @@ impl AudioError {
             | AudioError::UnsupportedCodec { path, .. }
             | AudioError::Truncated { path, .. }
             | AudioError::Corrupt { path, .. }
-            | AudioError::NotAFile { path, .. } => path,
+            | AudioError::NotAFile { path, .. }
+            | AudioError::UnsupportedContainer { path, .. }
+            | AudioError::UnreadableContainer { path, .. } => path,
         }
     }
 
@@ -74,6 +84,8 @@ impl AudioError {
             AudioError::Truncated { .. } => ErrorCode::AudioTruncated,
             AudioError::Corrupt { .. } => ErrorCode::AudioCorrupt,
             AudioError::NotAFile { .. } => ErrorCode::AudioNotAFile,
+            AudioError::UnsupportedContainer { .. } => ErrorCode::AudioUnsupportedContainer,
+            AudioError::UnreadableContainer { .. } => ErrorCode::AudioUnreadableContainer,
         }
     }
 }
@@ -162,10 +174,17 @@ pub fn regular_file(path: &Path, meta: &std::fs::Metadata) -> Result<(), AudioEr
 pub fn open(path: &Path) -> Result<Opened, AudioError> {
     let unreadable = |source| AudioError::Unreadable { path: path.to_path_buf(), source };
     regular_file(path, &std::fs::metadata(path).map_err(unreadable)?)?;
-    let file = File::open(path).map_err(unreadable)?;
+    let mut file = File::open(path).map_err(unreadable)?;
     let len = file.metadata().map_err(unreadable)?.len();
     if len == 0 {
         return Err(AudioError::Empty { path: path.to_path_buf() });
+    }
+    let sniffed = sniff_file(&mut file).map_err(unreadable)?;
+    if let Some(c) = sniffed.filter(|c| !c.supported) {
+        return Err(AudioError::UnsupportedContainer {
+            path: path.to_path_buf(),
+            container: c.name,
+        });
     }
     let mss = MediaSourceStream::new(Box::new(file), Default::default());
     let mut hint = Hint::new();
@@ -178,7 +197,15 @@ pub fn open(path: &Path) -> Result<Opened, AudioError> {
             SymError::IoError(source) if source.kind() != ErrorKind::UnexpectedEof => {
                 AudioError::Unreadable { path: path.to_path_buf(), source }
             }
-            _ => AudioError::NotAudio { path: path.to_path_buf() },
+            // The file says what it is, but its reader refused it: say so, with why.
+            e => match sniffed {
+                Some(c) => AudioError::UnreadableContainer {
+                    path: path.to_path_buf(),
+                    container: c.name,
+                    reason: e.to_string(),
+                },
+                None => AudioError::NotAudio { path: path.to_path_buf() },
+            },
         })?;
     let track_id = reader
         .default_track(TrackType::Audio)
@@ -186,6 +213,21 @@ pub fn open(path: &Path) -> Result<Opened, AudioError> {
         .ok_or_else(|| AudioError::NoAudioTrack { path: path.to_path_buf() })?;
     let container = reader.format_info().short_name.to_string();
     Ok(Opened { reader, track_id, container })
+}
+
+/// The container the file's first bytes announce; the file is left at its start.
+fn sniff_file(file: &mut File) -> std::io::Result<Option<sniff::Container>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut head = [0u8; 16];
+    let mut n = 0;
+    while n < head.len() {
+        match file.read(&mut head[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    file.seek(SeekFrom::Start(0))?;
+    Ok(sniff::container(&head[..n]))
 }
 
 /// Probes, decodes and measures a whole file; see the module docs.

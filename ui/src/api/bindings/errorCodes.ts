@@ -22,6 +22,8 @@ export const ErrorCodes = {
   AudioTruncated: "audio.truncated",
   AudioCorrupt: "audio.corrupt",
   AudioNotAFile: "audio.not_a_file",
+  AudioUnsupportedContainer: "audio.unsupported_container",
+  AudioUnreadableContainer: "audio.unreadable_container",
   PlayerNoDevice: "player.no_device",
   PlayerDevice: "player.device",
   PlayerInvalid: "player.invalid",
