@@ -477,3 +477,39 @@ fn a_container_gamefilm_does_not_read_is_named_and_refused() {
         "a WAV file whose contents could not be read",
     );
 }
+
+/// Long ADPCM WAVs (IMA, as ffmpeg's `adpcm_ima_wav` writes them, and Microsoft's) import with
+/// the duration ffprobe gives: the parallel decode's seek into them used to land past the data,
+/// which was reported as "truncated … only 0.00 s of audio".
+#[test]
+fn long_adpcm_wavs_import_whole() {
+    let t = TempLib::new();
+    let dir = t.folder("adpcm");
+    let mut files = Vec::new();
+    for codec in ["adpcm_ima_wav", "adpcm_ms"] {
+        let path = dir.join(format!("{codec}.wav"));
+        let ok = std::process::Command::new("ffmpeg")
+            .args(["-nostdin", "-v", "error", "-f", "lavfi", "-i"])
+            .arg("anoisesrc=color=pink:amplitude=0.3:sample_rate=8000:duration=600")
+            .args(["-ac", "1", "-c:a", codec])
+            .arg(&path)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "ffmpeg wrote {codec}");
+        files.push(path);
+    }
+    let mut lib = t.open();
+    let report = run_import(&mut lib, &files);
+    for path in &files {
+        let id = imported_id(&report, path);
+        let rec = recordings::get(lib.conn(), id).unwrap();
+        let expected = (ffprobe_duration(path) * 1000.0).round() as i64;
+        assert!(
+            (rec.duration_ms - expected).abs() <= 20,
+            "{}: {} ms imported, ffprobe says {expected} ms",
+            path.display(),
+            rec.duration_ms
+        );
+    }
+}

@@ -269,7 +269,13 @@ pub fn analyze(path: &Path) -> Result<Analysis, AudioError> {
                 .zip(bounds.windows(2))
                 .take(segs.len() - 1)
                 .all(|(s, w)| s.frames == w[1] - w[0]);
-            if complete {
+            // The last segment runs to the end of the file, whose exact length only decoding
+            // tells; but one that found (nearly) nothing after its seek is a seek that went wrong
+            // (symphonia 0.6.1 seeks ADPCM WAVs by the block size per frame), not a truncated
+            // file: the sequential pass decides.
+            let expected_last = out - bounds[segments as usize - 1];
+            let last_found = segs.last().is_some_and(|s| s.frames * 2 >= expected_last);
+            if complete && last_found {
                 return plan.finish(segs, tags);
             }
         }
