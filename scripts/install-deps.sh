@@ -7,7 +7,8 @@ pkgs=("$@")
 if [[ ${#pkgs[@]} -eq 0 ]]; then
   # make: mp3lame-sys builds LAME with its configure script and make. python3-xlib: the
   # end-to-end drop test's drag source (tests/e2e/support/xdnd_drop.py).
-  pkgs=(ffmpeg sox espeak-ng chromium libasound2-dev libclang-dev g++ make pkg-config util-linux python3
+  # libopus-dev: Opus decoding links the system's libopus (symphonia-adapter-libopus).
+  pkgs=(ffmpeg sox espeak-ng chromium libasound2-dev libclang-dev libopus-dev g++ make pkg-config util-linux python3
         libwebkit2gtk-4.1-dev xvfb webkit2gtk-driver python3-xlib)
   # The UI builds with Node 20+ and npm: use the machine's if it has them, else Debian's.
   command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)

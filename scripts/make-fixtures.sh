@@ -55,8 +55,11 @@ ff -i speech.wav -ar 16000 -ac 1 -c:a flac "${clean[@]}" flac.flac
 encoders=$(ffmpeg -hide_banner -encoders 2>/dev/null)
 if [[ $encoders == *" libvorbis "* ]]; then vorbis=(-c:a libvorbis -q:a 3); else vorbis=(-c:a vorbis -strict -2); fi
 ff -i speech.wav -ar 22050 -ac 1 "${vorbis[@]}" "${clean[@]}" vorbis.ogg
-# Opus: a codec the importer does not decode (the unsupported-codec case).
+# Opus, as softphones and meeting tools record it: in Ogg and in WebM.
 ff -i speech.wav -ar 48000 -ac 1 -c:a libopus -b:a 24k "${clean[@]}" opus.ogg
+ff -i speech.wav -ar 48000 -ac 2 -c:a libopus -b:a 32k "${clean[@]}" opus.webm
+# AC-3 in Matroska: a codec Gamefilm does not decode (the unsupported-codec case).
+ff -i speech.wav -ar 48000 -ac 2 -c:a ac3 "${clean[@]}" ac3.mka
 
 # For the player: 2 s tone, 3 s digital silence (exact zeros), 2 s tone; 16 kHz mono.
 ff -f lavfi -i "sine=frequency=300:sample_rate=16000:duration=2" -f lavfi -i "anullsrc=r=16000:cl=mono:d=3" \
@@ -90,8 +93,8 @@ ff -f lavfi -i testsrc=size=64x64 -frames:v 1 -fflags +bitexact -flags:v +bitexa
 cp image.png bad/image.m4a
 mv image.png bad/image.flac
 
-# The good files (decodable containers; opus.ogg is a valid file in an unsupported codec).
-ls -1 -- *.wav *.mp3 *.m4a *.flac *.ogg > manifest.txt
+# The good files.
+ls -1 -- *.wav *.mp3 *.m4a *.flac *.ogg *.webm > manifest.txt
 echo "$key" > .complete
 
 cd /

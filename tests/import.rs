@@ -240,8 +240,8 @@ fn rejects_an_image_renamed_to_m4a_or_flac() {
 }
 
 #[test]
-fn rejects_opus_as_an_unsupported_codec() {
-    assert_rejected(&fixture("opus.ogg"), "audio.unsupported_codec", "Opus");
+fn rejects_a_codec_it_does_not_decode_naming_it() {
+    assert_rejected(&fixture("ac3.mka"), "audio.unsupported_codec", "AC-3");
 }
 
 #[test]

@@ -22,7 +22,8 @@ use symphonia::core::formats::probe::Hint;
 use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
 use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::{MetadataOptions, StandardTag};
-use symphonia::default::{get_codecs, get_probe};
+use symphonia::core::codecs::registry::CodecRegistry;
+use symphonia::default::{get_probe, register_enabled_codecs};
 
 pub use peaks::Peaks;
 pub use source::Source;
@@ -313,7 +314,7 @@ struct Segment {
 impl<'a> Plan<'a> {
     fn new(path: &'a Path, opened: &Opened) -> Result<Self, AudioError> {
         let setup = source::TrackSetup::of(path, opened)?;
-        let codec = get_codecs()
+        let codec = codecs()
             .get_audio_decoder(setup.params.codec)
             .map(|d| d.codec.info.short_name.to_string())
             .ok_or_else(|| AudioError::UnsupportedCodec {
@@ -495,9 +496,20 @@ fn read_tags(reader: &mut dyn FormatReader) -> Tags {
     tags
 }
 
+/// The decoders Gamefilm uses: symphonia's, and Opus through libopus.
+pub(crate) fn codecs() -> &'static CodecRegistry {
+    static CODECS: std::sync::OnceLock<CodecRegistry> = std::sync::OnceLock::new();
+    CODECS.get_or_init(|| {
+        let mut registry = CodecRegistry::new();
+        register_enabled_codecs(&mut registry);
+        registry.register_audio_decoder::<symphonia_adapter_libopus::OpusDecoder>();
+        registry
+    })
+}
+
 /// A readable name for a codec symphonia knows of but may not decode.
 pub(crate) fn codec_name(id: symphonia::core::codecs::audio::AudioCodecId) -> String {
-    if let Some(reg) = get_codecs().get_audio_decoder(id) {
+    if let Some(reg) = codecs().get_audio_decoder(id) {
         return reg.codec.info.short_name.to_string();
     }
     let known = [

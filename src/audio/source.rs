@@ -12,7 +12,6 @@ use symphonia::core::codecs::audio::{AudioCodecParameters, AudioDecoder, AudioDe
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::{FormatReader, SeekMode, SeekTo};
 use symphonia::core::units::Timestamp;
-use symphonia::default::get_codecs;
 
 use super::{AudioError, Opened, codec_name, mp4};
 
@@ -103,7 +102,7 @@ impl Source {
         params: &AudioCodecParameters,
         trim: mp4::Trim,
     ) -> Result<Source, AudioError> {
-        let decoder = get_codecs()
+        let decoder = super::codecs()
             .make_audio_decoder(params, &AudioDecoderOptions::default())
             .map_err(|_| AudioError::UnsupportedCodec {
                 path: path.to_path_buf(),

@@ -41,6 +41,8 @@ pub const GOOD: &[&str] = &[
     "aac.m4a",
     "flac.flac",
     "vorbis.ogg",
+    "opus.ogg",
+    "opus.webm",
 ];
 
 /// Long fixtures (150 s): decoded in parallel segments.
@@ -123,8 +125,20 @@ pub fn ffprobe_format(path: &Path) -> (u32, u32) {
 
 /// An independent decode by ffmpeg: planar f32 at the native rate and channel count.
 pub fn ffmpeg_decode(path: &Path, channels: usize) -> Vec<Vec<f32>> {
+    // ffmpeg decodes Opus with a decoder of its own, whose samples differ from libopus (the
+    // reference decoder, which Gamefilm uses) by up to 0.3 here and there: compare with libopus.
+    let probe = Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=codec_name"])
+        .args(["-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs");
+    let opus = String::from_utf8_lossy(&probe.stdout).trim() == "opus";
+    let decoder: &[&str] = if opus { &["-c:a", "libopus"] } else { &[] };
     let out = Command::new("ffmpeg")
-        .args(["-nostdin", "-v", "error", "-i"])
+        .args(["-nostdin", "-v", "error"])
+        .args(decoder)
+        .arg("-i")
         .arg(path)
         .args(["-map", "0:a:0", "-f", "f32le", "-acodec", "pcm_f32le", "-"])
         .output()
