@@ -6,7 +6,7 @@ DEMO_LIB := $(DEMO_DIR)/library.sqlite
 BINDINGS := ui/src/api/bindings
 
 .PHONY: deps ui ui-test app run demo test lint fmt bindings check-bindings bench bench-import \
-	bench-library bench-player bench-app bench-reel check-core-deps check-imports kill-trials
+	bench-library bench-player bench-app bench-reel check-core-deps check-imports kill-trials fuzz
 
 # Debian packages, the UI's npm packages and tauri-driver (for the window tests).
 deps:
@@ -63,6 +63,14 @@ check-bindings:
 # The core's modules import each other one way only (docs/architecture.md).
 check-imports:
 	python3 scripts/check-imports.py src
+
+# Each fuzz target for FUZZ_SECONDS (60 by default) on the nightly toolchain; crashes fail it.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= analyze mp4 timefmt search
+fuzz: deps
+	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	scripts/make-fixtures.sh target/test-fixtures
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # SIGKILLs the CLI at random moments during imports, note writes and reel renders (100 each,
 # TRIALS=n for another count) and checks that nothing saved is lost or left half-written.
