@@ -11,7 +11,12 @@ fuzz_target!(|data: &[u8]| {
     let _ = parse_date_ms(s, 1_764_000_000_000);
     if let Ok(ms) = parse_offset_ms(s) {
         if (0..=100 * 3_600_000).contains(&ms) {
-            assert_eq!(parse_offset_ms(&format_ms(ms)), Ok(ms), "{s:?} -> {ms} ms -> {}", format_ms(ms));
+            assert_eq!(
+                parse_offset_ms(&format_ms(ms)),
+                Ok(ms),
+                "{s:?} -> {ms} ms -> {}",
+                format_ms(ms)
+            );
         }
     }
 });
