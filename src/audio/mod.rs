@@ -17,12 +17,12 @@ use std::path::{Path, PathBuf};
 use crate::error::{Coded, ErrorCode};
 use rayon::prelude::*;
 use symphonia::core::codecs::audio::{AudioCodecParameters, well_known as codec};
+use symphonia::core::codecs::registry::CodecRegistry;
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::probe::Hint;
 use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
 use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::{MetadataOptions, StandardTag};
-use symphonia::core::codecs::registry::CodecRegistry;
 use symphonia::default::{get_probe, register_enabled_codecs};
 
 pub use peaks::Peaks;

@@ -105,9 +105,9 @@ impl Source {
         let decoder = super::codecs()
             .make_audio_decoder(params, &AudioDecoderOptions::default())
             .map_err(|_| AudioError::UnsupportedCodec {
-                path: path.to_path_buf(),
-                codec: codec_name(params.codec),
-            })?;
+            path: path.to_path_buf(),
+            codec: codec_name(params.codec),
+        })?;
         Ok(Source {
             path: path.to_path_buf(),
             codec: decoder.codec_info().short_name.to_string(),
