@@ -1,5 +1,5 @@
-//! A full disk, for real: a small tmpfs mounted for the test (the tests run as root, here and in
-//! CI; without root the test fails and says so). Import, note writes and a reel render on it
+//! A full disk, for real: a small tmpfs mounted for the test (as root, as here and in CI, or
+//! through passwordless `sudo`; without either the test fails and says so). Import, note writes and a reel render on it
 //! fail with a message naming the disk, and lose nothing already saved.
 
 mod common;
@@ -26,14 +26,14 @@ impl SmallDisk {
         let parent = tempfile::tempdir().unwrap();
         let dir = parent.path().join("disk");
         std::fs::create_dir(&dir).unwrap();
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+        let out = privileged("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size},mode=1777"), "tmpfs"])
             .arg(&dir)
             .output()
             .unwrap();
         assert!(
             out.status.success(),
-            "mounting a small tmpfs needs root: {}",
+            "mounting a small tmpfs needs root or passwordless sudo: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         SmallDisk { dir, _parent: parent }
@@ -42,7 +42,22 @@ impl SmallDisk {
 
 impl Drop for SmallDisk {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
+        let _ = privileged("umount").arg("-l").arg(&self.dir).status();
+    }
+}
+
+/// `program` as root: directly when the tests run as root, else through `sudo -n`.
+fn privileged(program: &str) -> Command {
+    let uid = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("Uid:").map(str::to_owned)))
+        .and_then(|v| v.split_whitespace().next().map(str::to_owned));
+    if uid.as_deref() == Some("0") {
+        Command::new(program)
+    } else {
+        let mut c = Command::new("sudo");
+        c.args(["-n", program]);
+        c
     }
 }
 
