@@ -513,3 +513,21 @@ fn long_adpcm_wavs_import_whole() {
         );
     }
 }
+
+/// GSM 6.10 in WAV (Asterisk's `wav49`): no well-kept Rust decoder exists, so it is refused,
+/// naming the codec and the fix (symphonia's reader only says "unsupported wave format").
+#[test]
+fn a_gsm_wav_is_refused_naming_its_codec() {
+    let t = TempLib::new();
+    let gsm = t.folder("made").join("asterisk.wav");
+    let ok = std::process::Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-i"])
+        .arg(fixture("speech.wav"))
+        .args(["-ar", "8000", "-ac", "1", "-c:a", "libgsm_ms"])
+        .arg(&gsm)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "ffmpeg wrote GSM 6.10");
+    assert_rejected(&gsm, "audio.unsupported_codec", "unsupported codec GSM 6.10");
+}

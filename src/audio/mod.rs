@@ -180,7 +180,8 @@ pub fn open(path: &Path) -> Result<Opened, AudioError> {
     if len == 0 {
         return Err(AudioError::Empty { path: path.to_path_buf() });
     }
-    let sniffed = sniff_file(&mut file).map_err(unreadable)?;
+    let head = read_head(&mut file).map_err(unreadable)?;
+    let sniffed = sniff::container(&head);
     if let Some(c) = sniffed.filter(|c| !c.supported) {
         return Err(AudioError::UnsupportedContainer {
             path: path.to_path_buf(),
@@ -200,6 +201,9 @@ pub fn open(path: &Path) -> Result<Opened, AudioError> {
             }
             // The file says what it is, but its reader refused it: say so, with why.
             e => match sniffed {
+                _ if let Some(codec) = sniff::wav_foreign_codec(&head) => {
+                    AudioError::UnsupportedCodec { path: path.to_path_buf(), codec: codec.into() }
+                }
                 Some(c) => AudioError::UnreadableContainer {
                     path: path.to_path_buf(),
                     container: c.name,
@@ -216,19 +220,14 @@ pub fn open(path: &Path) -> Result<Opened, AudioError> {
     Ok(Opened { reader, track_id, container })
 }
 
-/// The container the file's first bytes announce; the file is left at its start.
-fn sniff_file(file: &mut File) -> std::io::Result<Option<sniff::Container>> {
+/// The file's first 4 KiB (its signature and, for a WAV, its first chunks), leaving the file at
+/// its start.
+fn read_head(file: &mut File) -> std::io::Result<Vec<u8>> {
     use std::io::{Read, Seek, SeekFrom};
-    let mut head = [0u8; 16];
-    let mut n = 0;
-    while n < head.len() {
-        match file.read(&mut head[n..])? {
-            0 => break,
-            k => n += k,
-        }
-    }
+    let mut head = Vec::with_capacity(4096);
+    file.by_ref().take(4096).read_to_end(&mut head)?;
     file.seek(SeekFrom::Start(0))?;
-    Ok(sniff::container(&head[..n]))
+    Ok(head)
 }
 
 /// Probes, decodes and measures a whole file; see the module docs.

@@ -44,6 +44,37 @@ pub fn container(head: &[u8]) -> Option<Container> {
     }
 }
 
+/// The codec a WAV's `fmt ` chunk names, when it is one Gamefilm does not decode (so that the
+/// refusal names it: symphonia's reader only says "unsupported wave format").
+pub fn wav_foreign_codec(head: &[u8]) -> Option<&'static str> {
+    if head.get(0..4) != Some(b"RIFF") || head.get(8..12) != Some(b"WAVE") {
+        return None;
+    }
+    let mut at = 12;
+    while let (Some(id), Some(size)) = (head.get(at..at + 4), head.get(at + 4..at + 8)) {
+        let size = u32::from_le_bytes(size.try_into().ok()?) as usize;
+        if id == b"fmt " {
+            let tag = u16::from_le_bytes(head.get(at + 8..at + 10)?.try_into().ok()?);
+            return match tag {
+                0x0031 | 0x0032 => Some("GSM 6.10"),
+                0x0022 => Some("DSP Group TrueSpeech"),
+                0x0014 | 0x0042 => Some("G.723"),
+                0x0040 | 0x0064 => Some("G.721 ADPCM"),
+                0x0045 => Some("G.726 ADPCM"),
+                0x0067 => Some("G.722"),
+                0x0083 | 0x0133 => Some("G.729"),
+                0x0055 => Some("MP3 in WAV"),
+                0x0160..=0x0163 => Some("Windows Media Audio"),
+                0x0270 | 0x0057 | 0x0058 => Some("AMR"),
+                _ => None,
+            };
+        }
+        // Chunks are padded to an even size.
+        at = at.checked_add(8)?.checked_add(size + (size & 1))?;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +90,21 @@ mod tests {
         assert_eq!(name(b"RIFF\0\0\0\0AVI LIST"), None);
         assert_eq!(name(b"\x89PNG\r\n\x1a\n\0\0\0\0"), None);
         assert_eq!(name(b"RI"), None);
+    }
+
+    #[test]
+    fn a_wav_names_a_codec_it_carries_that_gamefilm_does_not_decode() {
+        let wav = |tag: u16| {
+            let mut b = b"RIFF\0\0\0\0WAVE".to_vec();
+            b.extend_from_slice(b"LIST\x04\0\0\0INFO");
+            b.extend_from_slice(b"fmt \x14\0\0\0");
+            b.extend_from_slice(&tag.to_le_bytes());
+            b.extend_from_slice(&[0; 18]);
+            b
+        };
+        assert_eq!(wav_foreign_codec(&wav(0x0031)), Some("GSM 6.10"));
+        assert_eq!(wav_foreign_codec(&wav(0x0001)), None, "PCM is decoded");
+        assert_eq!(wav_foreign_codec(&wav(0x0031)[..20]), None, "cut before the fmt chunk");
+        assert_eq!(wav_foreign_codec(b"RIFF\0\0\0\0WAVEfmt \xff\xff\xff\xff"), None);
     }
 }
