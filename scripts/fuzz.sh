@@ -23,7 +23,7 @@ for t in "$@"; do
     esac
   fi
   echo "== fuzz $t for ${seconds}s (corpus: $(ls "$corpus" | wc -l) inputs)"
-  log=target/fuzz/$t.log
+  log=target/fuzz/$t-$(date +%Y%m%dT%H%M%S).log  # one per run: totals add up across runs
   if cargo +nightly fuzz run --fuzz-dir fuzz "$t" "$corpus" -- \
       -max_total_time="$seconds" -max_len=1048576 -artifact_prefix="$artifacts/" \
       -print_final_stats=1 > "$log" 2>&1; then

@@ -71,6 +71,14 @@ ff -f lavfi -i "aevalsrc=0.5*sin(2*PI*1000*t):s=44100:d=2" -c:a pcm_s16le sine_1
 ff -f lavfi -i "aevalsrc=0.5*sin(2*PI*(100*t+650*t*t)):s=22050:d=3" -c:a pcm_s16le sweep_22k.wav
 ff -f lavfi -i "aevalsrc=0.5*sin(2*PI*440*t):s=44100:d=4" -c:a pcm_s16le sine_440_44k.wav
 
+# For the player's deep-buffer tests: 205 s, 44.1 kHz stereo. Left a linear chirp 100 Hz → 8 kHz
+# over 300 s (so its frequency tells the time: 5366.7 Hz at 200 s), right pink noise, never
+# silent, so any silent run in a capture is the player's gap. And the same as a 128k MP3.
+ff -f lavfi -i "aevalsrc=0.5*sin(2*PI*(100*t+(7900/600)*t*t)):s=44100:d=205" \
+   -f lavfi -i "anoisesrc=c=pink:a=0.3:r=44100:d=205:seed=7" \
+   -filter_complex "[0][1]amerge=inputs=2[a]" -map "[a]" -c:a pcm_s16le "${clean[@]}" chirp_noise.wav
+ff -i chirp_noise.wav -c:a libmp3lame -b:a 128k "${clean[@]}" chirp_noise.mp3
+
 # Long enough (150 s) to be decoded in parallel segments: speech looped over a slow sweep.
 ff -stream_loop -1 -i speech.wav -f lavfi -i "aevalsrc=0.2*sin(2*PI*(150+2*t)*t):s=16000:d=150" \
    -filter_complex "[0:a]atrim=0:150[s];[s][1:a]amix=inputs=2:duration=shortest:normalize=0[a]" \

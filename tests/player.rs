@@ -59,6 +59,8 @@ struct Script {
     steps: Vec<Step>,
     /// Play to the end after the steps.
     to_end: bool,
+    /// While playing to the end, sample the position every 10 ms.
+    track: bool,
 }
 
 #[derive(Serialize, Deserialize, Debug, Default)]
@@ -73,6 +75,14 @@ struct Observed {
     position_events: usize,
     events_span_ms: u64,
     ended_event: bool,
+    /// With `track`: (wall-clock seconds since the epoch, position ms) while playing to the end,
+    /// and when the end was seen.
+    timeline: Vec<(f64, i64)>,
+    ended_at: f64,
+}
+
+fn wall_clock() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64()
 }
 
 /// A paced capture: FIFO + pacer + ALSA configuration, in a temp dir.
@@ -85,6 +95,13 @@ struct Capture {
 impl Capture {
     /// `speedup`: how many times faster than real time the device consumes audio.
     fn paced(speedup: f64) -> Capture {
+        Capture::paced_with(speedup, 4096)
+    }
+
+    /// A device `pipe` bytes deep (the FIFO's size; 4 KiB stands for a sound card's few periods,
+    /// 64 KiB and more for a sound server's queue): it takes that much in one burst when it
+    /// starts, then paces.
+    fn paced_with(speedup: f64, pipe: usize) -> Capture {
         let dir = tempfile::tempdir().unwrap();
         let conf = dir.path().join("asound.conf");
         std::fs::write(&conf, capture_conf()).unwrap();
@@ -97,6 +114,8 @@ impl Capture {
             .arg(bytes_per_s)
             .arg(&fifo)
             .arg(dir.path().join("capture.wav"))
+            .args(["--pipe", &pipe.to_string(), "--started"])
+            .arg(dir.path().join("started"))
             .stdout(Stdio::piped())
             .spawn()
             .expect("python3 runs the pacer");
@@ -133,6 +152,11 @@ impl Capture {
             String::from_utf8_lossy(&out.stderr)
         );
         serde_json::from_slice(&std::fs::read(&observed_path).unwrap()).unwrap()
+    }
+
+    /// When the pacer read its first byte (wall clock): capture frame N is heard N / RATE later.
+    fn started(&self) -> f64 {
+        std::fs::read_to_string(self.dir.path().join("started")).unwrap().parse().unwrap()
     }
 
     /// Waits for the pacer and returns the captured frames (left, right) as f32.
@@ -217,7 +241,16 @@ fn player_child() {
                 }
             }
             if script.to_end {
-                wait(&|| player.is_ended());
+                let mut sampled = Instant::now();
+                while !player.is_ended() {
+                    assert!(Instant::now() < deadline, "timed out");
+                    if script.track && sampled.elapsed() >= Duration::from_millis(10) {
+                        sampled = Instant::now();
+                        seen.timeline.push((wall_clock(), player.position_ms()));
+                    }
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                seen.ended_at = wall_clock();
             }
             seen.end_position_ms = player.position_ms();
             seen.underruns = player.underruns();
@@ -322,7 +355,9 @@ fn assert_plays_like_ffmpeg(file: &str) {
     // The whole of ffmpeg's decode, found in the capture at the start.
     let head = &rl[..rl.len().min(RATE as usize)];
     let (off, c) = locate(&l[..l.len().min(3 * RATE as usize)], head);
-    assert!(off < 2_000, "{file}: playback started {off} frames late");
+    // The device's first fill is silence (10 ms periods until it paces: 4 KiB and two periods
+    // at this device's 4×, plus the five periods it takes to see that it paces).
+    assert!(off < 6_000, "{file}: playback started {off} frames late");
     let n = rl.len().min(l.len() - off);
     assert!(n + 2_400 >= rl.len(), "{file}: captured {n} of {} frames", rl.len());
     let cl = correlation(&l[off..off + n], &rl[..n]);
@@ -387,9 +422,12 @@ fn seek_attempt() -> Result<(), (u64, String)> {
     // The first 100 ms after the target, found in the capture...
     let (off, c) = locate(&l, &rl[at..at + RATE as usize / 10]);
     check(c >= 0.99, format!("the target's audio is in the capture (correlation {c:.4})"))?;
-    // ...and everything before it is the start of the file, then silence: nothing stale.
+    // ...and everything before it is the start of the file (after the device's first fill, which
+    // is silence), then silence: nothing stale.
+    let (start, _) = locate(&l[..RATE as usize / 2], &rl[..RATE as usize / 4]);
     let before = last_sound(&l[..off]);
-    let (pre, pc) = (before, correlation(&l[..before], &rl[..before]));
+    let pre = before.saturating_sub(start);
+    let pc = correlation(&l[start..before], &rl[..pre]);
     check(
         pc >= 0.99,
         format!("before the jump: the file from 0 ({pre} frames, correlation {pc:.4})"),
@@ -437,7 +475,8 @@ fn pause_stops_the_frames_and_play_resumes_where_it_stopped() {
     s.steps = vec![
         Step::Until(500),
         Step::Pause,
-        Step::Sleep(50),
+        // Longer than the device's depth: what it holds is still heard after the pause.
+        Step::Sleep(150),
         Step::Mark,
         Step::Sleep(300),
         Step::Mark,
@@ -526,4 +565,151 @@ fn bad_arguments_are_refused_before_any_device_is_touched() {
         Player::open(&fixture("sine_1k_44k.wav"), empty, Job::silent()),
         Err(PlayerError::Invalid { .. })
     ));
+}
+
+/// Device depths the player is tested at, as the capture FIFO's size: a sound card's few
+/// periods (4 KiB, 21 ms), then deeper queues like a sound server's (up to 256 KiB, 1.37 s).
+const DEVICE_PIPES: [usize; 4] = [4 << 10, 16 << 10, 64 << 10, 256 << 10];
+
+/// ffmpeg's exact decode of `from_s` to `from_s + secs` at the device rate: (left, right).
+fn reference_span(file: &str, from_s: f64, secs: f64) -> (Vec<f32>, Vec<f32>) {
+    let out = Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-i"])
+        .arg(fixture(file))
+        .args(["-ss", &from_s.to_string(), "-t", &secs.to_string()])
+        .args(["-ar", "48000", "-ac", "2", "-f", "f32le", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let s: Vec<f32> =
+        out.stdout.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    (s.iter().step_by(2).copied().collect(), s.iter().skip(1).step_by(2).copied().collect())
+}
+
+/// The longest run of frames where both channels are silent, within `l`/`r`.
+fn longest_silence(l: &[f32], r: &[f32]) -> (usize, usize) {
+    let (mut best, mut at, mut run) = (0, 0, 0);
+    for (i, (a, b)) in l.iter().zip(r).enumerate() {
+        if a.abs() <= 1e-3 && b.abs() <= 1e-3 {
+            run += 1;
+            if run > best {
+                (best, at) = (run, i + 1 - run);
+            }
+        } else {
+            run = 0;
+        }
+    }
+    (best, at)
+}
+
+/// Plays 200 s to 203 s of `file` (a chirp on the left, pink noise on the right: never silent)
+/// at `speed` on devices of every depth in [`DEVICE_PIPES`], paced at real time, and checks
+/// that what is heard is the span, whole, with no silence inside, and that the position and the
+/// end reported are what is being heard. At 1× the capture must match ffmpeg's decode; at 2× the
+/// shallowest device's capture (the stretcher is deterministic), whose pitch is checked too.
+fn assert_no_gap_at_any_depth(file: &str, speed: f64) {
+    let (from_ms, to_ms) = (200_000, 203_000);
+    let span = ((to_ms - from_ms) as f64 / speed * RATE as f64 / 1000.0).round() as usize;
+    let mut first: Option<(Vec<f32>, Vec<f32>)> = None;
+    for pipe in DEVICE_PIPES {
+        let case = format!("{file} at {speed}× on a {} KiB device", pipe >> 10);
+        let mut cap = Capture::paced_with(1.0, pipe);
+        let mut s = script(file);
+        (s.from_ms, s.to_ms, s.speed, s.track) = (from_ms, Some(to_ms), speed, true);
+        let seen = cap.run(&s);
+        assert!(seen.error.is_none(), "{case}: {:?}", seen.error);
+        let started = cap.started();
+        let (l, r) = cap.captured();
+        assert_eq!(seen.underruns, 0, "{case}: underruns");
+        let a = first_sound(&l).min(first_sound(&r));
+        let b = last_sound(&l).max(last_sound(&r));
+        // Any silence the device needs comes first: at most its depth (the pipe, ALSA's two
+        // periods) and the few periods it takes to see the first fill end, plus 50 ms.
+        let depth_limit = pipe / 4 + 960 + 5 * 480 + RATE as usize / 20;
+        assert!(a <= depth_limit, "{case}: {a} frames of silence before the audio");
+        let (gap, gap_at) = longest_silence(&l[a..b], &r[a..b]);
+        assert!(
+            gap < RATE as usize / 500,
+            "{case}: {:.1} ms of silence inside the audio, {:.1} ms after it starts",
+            gap as f64 / 48.0,
+            gap_at as f64 / 48.0
+        );
+        let heard = b - a;
+        assert!(heard.abs_diff(span) <= 256, "{case}: {heard} frames heard for {span}");
+        let (rl, rr) = match (speed == 1.0, &first) {
+            (true, _) => reference_span(file, from_ms as f64 / 1000.0, heard as f64 / 48_000.0),
+            (false, Some(f)) => f.clone(),
+            (false, None) => (l[a..b].to_vec(), r[a..b].to_vec()),
+        };
+        let (off, c) = locate(&l[..a + RATE as usize / 10], &rl[..RATE as usize / 50]);
+        let n = rl.len().min(l.len() - off);
+        assert!(n + 256 >= span, "{case}: only {n} frames to compare");
+        let (cl, cr) =
+            (correlation(&l[off..off + n], &rl[..n]), correlation(&r[off..off + n], &rr[..n]));
+        assert!(
+            c >= 0.99 && cl >= 0.99 && cr >= 0.99,
+            "{case}: correlation {c:.4} at the start, {cl:.4} / {cr:.4} over the whole span"
+        );
+        if first.is_none() && speed != 1.0 {
+            // The chirp's pitch tells the source time: 5366.7 Hz at 200 s, 5445.7 Hz at 203 s
+            // (averaged over 100 ms of output, 200 ms of source at 2×).
+            let w = RATE as usize / 10;
+            let chirp = |t: f64| 100.0 + 7900.0 * t / 300.0;
+            let (f0, f1) = (frequency(&l[a..a + w]), frequency(&l[b - w..b]));
+            let (e0, e1) = (chirp(200.0 + 0.05 * speed), chirp(203.0 - 0.05 * speed));
+            assert!(
+                (f0 - e0).abs() <= 15.0 && (f1 - e1).abs() <= 15.0,
+                "{case}: pitch {f0:.1} → {f1:.1} Hz, expected {e0:.1} → {e1:.1}"
+            );
+            first = Some((rl, rr));
+        }
+        // The position is what is heard: capture frame N is heard at started + N / RATE, and
+        // plays source time from + (N - a) × speed.
+        let heard_at = |t: f64| ((t - started) * RATE as f64).round() as i64;
+        let mut worst = 0i64;
+        for &(t, pos) in &seen.timeline {
+            let n = heard_at(t);
+            if n < a as i64 + 2_400 || n > b as i64 - 2_400 {
+                continue;
+            }
+            let expected = from_ms + ((n - a as i64) as f64 / 48.0 * speed) as i64;
+            if (pos - expected).abs() > worst.abs() {
+                worst = pos - expected;
+            }
+        }
+        assert!(
+            worst.abs() as f64 <= 40.0 * speed,
+            "{case}: the position was {worst} ms off what was heard"
+        );
+        let ended = heard_at(seen.ended_at) - b as i64;
+        assert!(
+            (-2_400..=2_400).contains(&ended),
+            "{case}: the end was reported {:+.0} ms after the last sound was heard",
+            ended as f64 / 48.0
+        );
+        eprintln!(
+            "{case}: {a} frames of leading silence, position off by {worst:+} ms at most, end {:+.0} ms",
+            ended as f64 / 48.0
+        );
+    }
+}
+
+#[test]
+fn a_wav_plays_without_a_gap_on_devices_of_any_depth() {
+    assert_no_gap_at_any_depth("chirp_noise.wav", 1.0);
+}
+
+#[test]
+fn an_mp3_plays_without_a_gap_on_devices_of_any_depth() {
+    assert_no_gap_at_any_depth("chirp_noise.mp3", 1.0);
+}
+
+#[test]
+fn at_2x_a_wav_plays_without_a_gap_on_devices_of_any_depth() {
+    assert_no_gap_at_any_depth("chirp_noise.wav", 2.0);
+}
+
+#[test]
+fn at_2x_an_mp3_plays_without_a_gap_on_devices_of_any_depth() {
+    assert_no_gap_at_any_depth("chirp_noise.mp3", 2.0);
 }

@@ -7,9 +7,16 @@
 //!   takes commands, and reports position and end-of-file at 30 Hz;
 //! - cpal's callback ([`output`]) only copies from the rings and updates atomics.
 //!
-//! Invariants: the position is the source time of the frame the device last consumed, never
-//! wall-clock time. After [`Player::seek`] returns, nothing decoded before the seek reaches the
-//! device from the rings (the device's own period buffer, ~10 ms, is out of reach).
+//! Invariants:
+//! - The device's first fill is silence ([`output`]): a device with a deep buffer (a sound
+//!   server's queue) takes it in one burst, and the silence it needs comes before the first
+//!   sample, never inside the audio.
+//! - The position is the source time of the frame being heard: frames handed to the device,
+//!   less the device's depth measured on that first fill; never wall-clock time. The end is
+//!   reported once the last frame is heard.
+//! - After [`Player::seek`] returns, nothing decoded before the seek reaches the device from the
+//!   rings; what the device already holds (its depth) is still heard, while the position shows
+//!   the target.
 
 mod model;
 mod output;
@@ -145,7 +152,7 @@ impl Player {
         self.send(Command::Channel(mode))
     }
 
-    /// Source time of the frame the device consumed last.
+    /// Source time of the frame being heard.
     pub fn position_ms(&self) -> i64 {
         self.shared.position_us.load(Ordering::Acquire) / 1000
     }
@@ -154,7 +161,8 @@ impl Player {
         self.shared.ended.load(Ordering::Acquire)
     }
 
-    /// Device frames of audio played (silence while paused or starved not counted).
+    /// Device frames of audio handed to the device (silence while paused or starved not
+    /// counted); what the device holds is heard up to its depth later.
     pub fn frames_played(&self) -> u64 {
         self.shared.played_frames.load(Ordering::Relaxed)
     }
@@ -329,7 +337,9 @@ impl Playing {
     /// commands' errors are the caller's to report.
     fn apply(&mut self, command: Command) -> Result<(), PlayerError> {
         let src_rate = self.pipeline.src_rate() as f64;
-        let at = self.shared.position_us.load(Ordering::Acquire);
+        // Restarts that change how the audio sounds go on from what was handed to the device,
+        // so the device's depth is not played twice.
+        let at = self.shared.queued_us.load(Ordering::Acquire);
         let here = (at as f64 * src_rate / 1e6) as u64;
         match command {
             Command::Play => self.shared.paused.store(false, Ordering::Release),

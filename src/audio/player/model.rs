@@ -148,9 +148,16 @@ pub(super) struct BlockInfo {
 #[derive(Default)]
 pub(super) struct Shared {
     pub(super) paused: AtomicBool,
+    /// Source time of the frame being heard (the device's depth behind what was handed).
     pub(super) position_us: AtomicI64,
+    /// Source time of the frame handed to the device last: where a restart that must not
+    /// replay anything (speed, channel, skip silence) picks up.
+    pub(super) queued_us: AtomicI64,
+    /// Frames the device holds ahead of what is heard, measured on its first fill.
+    pub(super) device_depth: AtomicU64,
     pub(super) played_frames: AtomicU64,
     pub(super) underruns: AtomicU64,
+    /// The last frame of the stream has been heard.
     pub(super) ended: AtomicBool,
     /// Blocks with an index below this are stale (queued before a seek) and are dropped.
     pub(super) stale_blocks: AtomicU64,

@@ -3,8 +3,10 @@
 //! The same code path plays to a sound card in the app and into ALSA's `file` plugin in tests
 //! (PLATFORM-NOTES): no fake device exists.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample};
@@ -95,7 +97,7 @@ fn build<T: SizedSample + FromSample<f32>>(
     shared: Arc<Shared>,
 ) -> Result<cpal::Stream, PlayerError> {
     let errors = Arc::clone(&shared);
-    let mut state = CallbackState { ring, shared, current: None, popped: 0 };
+    let mut state = CallbackState::new(ring, shared, config.sample_rate);
     device
         .build_output_stream::<T, _, _>(
             *config,
@@ -123,24 +125,99 @@ struct Current {
     consumed: u32,
 }
 
+/// A block handed to the device: the device frame (counted from the end of the first fill) its
+/// first frame went out as.
+#[derive(Clone, Copy)]
+struct Handed {
+    at: u64,
+    info: BlockInfo,
+}
+
+impl Handed {
+    fn end(&self) -> u64 {
+        self.at + self.info.frames as u64
+    }
+}
+
+/// Blocks remembered until they are heard: enough for a device 20 s deep (256-frame blocks at
+/// 48 kHz); beyond that the oldest are forgotten and the position is a little early.
+const HANDED_CAPACITY: usize = 4096;
+
+/// The device's first fill. A device with a deep buffer (a sound server's, or a pipe) takes it in
+/// one burst of back-to-back callbacks, far faster than real time, and only then asks at the
+/// pace of playback. The burst gets silence: any silence the device needs comes before the first
+/// sample, never in the middle of the audio, whatever the depth, and however fast the decoder
+/// refills. The depth measured here is how far what is heard lags what is handed.
+struct Priming {
+    first: Option<Instant>,
+    /// When the last [`PACE_WINDOW`] callbacks came, oldest first.
+    recent: [Option<Instant>; PACE_WINDOW],
+    /// Frames asked for so far.
+    requested: u64,
+    done: bool,
+}
+
+/// How many callbacks in a row are looked at to tell the burst from the pace of playback.
+const PACE_WINDOW: usize = 5;
+
+/// Callbacks closer together on average than this fraction of their own length are one burst.
+/// A device paced at real time (or, in tests, a few times faster) leaves about a period between
+/// them, give or take how its writes bunch up; a burst leaves microseconds. Averaging over
+/// [`PACE_WINDOW`] callbacks keeps one preempted callback inside a burst from ending it.
+const BURST_FRACTION: f64 = 1.0 / 8.0;
+
 struct CallbackState {
     ring: RingReader,
     shared: Arc<Shared>,
+    rate: u32,
     current: Option<Current>,
     /// Blocks popped so far; the current block's index is `popped - 1`.
     popped: u64,
+    priming: Priming,
+    /// Device frames the device holds ahead of what is heard.
+    depth: u64,
+    /// Device frames handed since the first fill (audio and silence alike).
+    handed: u64,
+    /// Blocks handed and not yet wholly heard, oldest first. Allocated once, never grown.
+    unheard: VecDeque<Handed>,
+    /// How many popped blocks had been marked stale when the callback last looked.
+    stale_seen: u64,
 }
 
 impl CallbackState {
+    fn new(ring: RingReader, shared: Arc<Shared>, rate: u32) -> CallbackState {
+        CallbackState {
+            ring,
+            shared,
+            rate,
+            current: None,
+            popped: 0,
+            priming: Priming {
+                first: None,
+                recent: [None; PACE_WINDOW],
+                requested: 0,
+                done: false,
+            },
+            depth: 0,
+            handed: 0,
+            unheard: VecDeque::with_capacity(HANDED_CAPACITY),
+            stale_seen: 0,
+        }
+    }
+
     /// The real-time callback.
     ///
     /// Contract: it never locks, allocates, logs, blocks or does I/O. It pops from the two
     /// wait-free rings, writes silence for any shortfall, and publishes through atomics
-    /// (position, frames played, underruns, end).
+    /// (position, frames played, underruns, end). Reading the monotonic clock is a vDSO call.
     fn fill<T: SizedSample + FromSample<f32>>(&mut self, out: &mut [T], channels: usize) {
+        let frames = out.len() / channels;
+        if !self.priming.done && self.prime(frames) {
+            out.fill(T::EQUILIBRIUM);
+            return;
+        }
         self.drop_stale(channels);
         let shared = &*self.shared;
-        let frames = out.len() / channels;
         let mut written = 0usize;
         if !shared.paused.load(Ordering::Acquire) {
             while written < frames {
@@ -150,11 +227,17 @@ impl CallbackState {
                         Ok(info) => {
                             self.popped += 1;
                             shared.refilling.store(false, Ordering::Release);
+                            if self.unheard.len() == self.unheard.capacity() {
+                                self.unheard.pop_front();
+                            }
+                            self.unheard
+                                .push_back(Handed { at: self.handed + written as u64, info });
                             Current { info, consumed: 0 }
                         }
                         Err(_) => {
                             let gap = shared.refilling.load(Ordering::Acquire);
-                            if !gap && !shared.ended.load(Ordering::Acquire) {
+                            let at_end = self.current.is_some_and(|c| c.info.last);
+                            if !gap && !at_end {
                                 shared.underruns.fetch_add(1, Ordering::Relaxed);
                             }
                             break;
@@ -174,22 +257,73 @@ impl CallbackState {
                 written += n;
                 let consumed = cur.consumed + n as u32;
                 self.current = Some(Current { info: cur.info, consumed });
-                let pos = cur.info.start_us + (consumed as f64 * cur.info.us_per_frame) as i64;
-                shared.position_us.store(pos, Ordering::Release);
-                if consumed == cur.info.frames && cur.info.last {
-                    shared.ended.store(true, Ordering::Release);
-                }
+                let queued = cur.info.start_us + (consumed as f64 * cur.info.us_per_frame) as i64;
+                shared.queued_us.store(queued, Ordering::Release);
             }
             shared.played_frames.fetch_add(written as u64, Ordering::Relaxed);
         }
         for s in &mut out[written * channels..] {
             *s = T::EQUILIBRIUM;
         }
+        // What is heard now went out `depth` frames before this callback's first frame.
+        self.publish_heard(self.handed.saturating_sub(self.depth));
+        self.handed += frames as u64;
     }
 
-    /// Drops every block the decoder marked stale (by a seek), whole or rest of.
+    /// Counts the device's first fill. Returns whether this callback is still part of it (and
+    /// gets silence); on the first callback that is not, fixes the device's depth.
+    fn prime(&mut self, frames: usize) -> bool {
+        let now = Instant::now();
+        let p = &mut self.priming;
+        let first = *p.first.get_or_insert(now);
+        let oldest = p.recent[0];
+        p.recent.rotate_left(1);
+        p.recent[PACE_WINDOW - 1] = Some(now);
+        let intervals = PACE_WINDOW as f64;
+        let burst_span =
+            Duration::from_secs_f64(frames as f64 / self.rate as f64 * BURST_FRACTION * intervals);
+        let paced = oldest.is_some_and(|o| now.duration_since(o) >= burst_span);
+        if !paced {
+            p.requested += frames as u64;
+            return true;
+        }
+        let elapsed = (now.duration_since(first).as_secs_f64() * self.rate as f64) as u64;
+        self.depth = p.requested.saturating_sub(elapsed);
+        self.shared.device_depth.store(self.depth, Ordering::Release);
+        p.done = true;
+        false
+    }
+
+    /// Publishes the source time of device frame `heard` (and the end once it is heard). Before a
+    /// restart's first block is heard the restart's target stays published.
+    fn publish_heard(&mut self, heard: u64) {
+        while self.unheard.len() > 1 && self.unheard[0].end() <= heard {
+            self.unheard.pop_front();
+        }
+        let Some(h) = self.unheard.front() else {
+            return;
+        };
+        if heard < h.at {
+            return;
+        }
+        let shared = &*self.shared;
+        let frames = (heard - h.at).min(h.info.frames as u64);
+        let pos = h.info.start_us + (frames as f64 * h.info.us_per_frame) as i64;
+        shared.position_us.store(pos, Ordering::Release);
+        if h.info.last && heard >= h.end() {
+            shared.ended.store(true, Ordering::Release);
+        }
+    }
+
+    /// Drops every block the decoder marked stale (by a seek), whole or rest of. Blocks handed
+    /// before the seek are still heard, but no longer reported: the position stays at the seek's
+    /// target until the new audio is heard.
     fn drop_stale(&mut self, channels: usize) {
         let stale = self.shared.stale_blocks.load(Ordering::Acquire);
+        if stale != self.stale_seen {
+            self.stale_seen = stale;
+            self.unheard.clear();
+        }
         loop {
             if let Some(cur) = self.current
                 && self.popped - 1 < stale

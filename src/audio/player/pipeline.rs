@@ -50,9 +50,21 @@ pub struct Pipeline {
     resampler: Option<Fft<f32>>,
     /// Output frames of the resampler still to drop after a reset (its delay).
     resample_delay: usize,
+    /// Since the last reset: source frames fed to the resampler (pre-roll included, padding
+    /// not), output frames kept, and how many of the fed frames were pre-roll. At the end of
+    /// the source the resampler is drained until every fed frame has come out.
+    resample_in: u64,
+    resample_kept: u64,
+    resample_pre: u64,
     stretch: Option<Stretch>,
     /// Fractional output frames owed by the stretcher.
     stretch_debt: f64,
+    /// After a reset the stretcher is first given its input latency's worth of frames as
+    /// look-ahead (its `seek`), then its output latency's worth of output is dropped: the
+    /// first frame out is then the restart target's, not the stretcher's start-up silence.
+    stretch_lookahead: Vec<f32>,
+    stretch_primed: bool,
+    stretch_drop: usize,
     /// Mapped source-rate frames waiting for a full resampler chunk (interleaved).
     fifo: Vec<f32>,
     /// Device-rate frames waiting to be cut into blocks (interleaved).
@@ -91,8 +103,14 @@ impl Pipeline {
             end_frame: None,
             resampler: None,
             resample_delay: 0,
+            resample_in: 0,
+            resample_kept: 0,
+            resample_pre: 0,
             stretch: None,
             stretch_debt: 0.0,
+            stretch_lookahead: Vec::new(),
+            stretch_primed: false,
+            stretch_drop: 0,
             fifo: Vec::new(),
             pending: Vec::new(),
             scratch: Vec::new(),
@@ -131,12 +149,18 @@ impl Pipeline {
             .expect("rates and chunk size are valid")
         });
         self.resample_delay = self.resampler.as_ref().map_or(0, |r| r.output_delay());
+        self.resample_in = 0;
+        self.resample_kept = 0;
+        self.resample_pre = 0;
         self.stretch = ((self.settings.speed - 1.0).abs() > 1e-6).then(|| {
             let mut s = Stretch::preset_default(self.dev_channels as u32, self.dev_rate);
             s.reset();
             s
         });
         self.stretch_debt = 0.0;
+        self.stretch_lookahead.clear();
+        self.stretch_primed = false;
+        self.stretch_drop = 0;
         self.fifo.clear();
         self.pending.clear();
         self.held.clear();
@@ -154,17 +178,29 @@ impl Pipeline {
     pub fn restart(&mut self, frame: u64, shared: &Shared) -> Result<(), PlayerError> {
         let frame = self.end_frame.map_or(frame, |e| frame.min(e));
         // The resampler starts from silence: feed it the audio before the target too and drop
-        // what that produces, so the first frame out is exactly the target's.
-        let pre = if self.src_rate != self.dev_rate { frame.min(RESAMPLE_PREROLL) } else { 0 };
+        // what that produces, so the first frame out is exactly the target's. The pre-roll is a
+        // whole number of rate periods, so it maps to whole output frames (no fractional shift).
+        let pre = if self.src_rate != self.dev_rate {
+            let period = self.src_rate as u64 / gcd(self.src_rate as u64, self.dev_rate as u64);
+            frame.min(RESAMPLE_PREROLL) / period * period
+        } else {
+            0
+        };
         self.source.seek(frame - pre)?;
         self.reset_chain(frame);
-        self.resample_delay +=
-            (pre as f64 * self.dev_rate as f64 / self.src_rate as f64).round() as usize;
+        self.resample_pre = pre;
+        self.resample_delay += self.to_dev_frames(pre) as usize;
         shared.refilling.store(true, Ordering::Release);
         shared.stale_blocks.store(self.pushed_blocks, Ordering::Release);
         shared.position_us.store(self.frame_to_us(frame), Ordering::Release);
+        shared.queued_us.store(self.frame_to_us(frame), Ordering::Release);
         shared.ended.store(false, Ordering::Release);
         Ok(())
+    }
+
+    /// Source frames as device frames, rounded.
+    fn to_dev_frames(&self, src_frames: u64) -> u64 {
+        (src_frames as f64 * self.dev_rate as f64 / self.src_rate as f64).round() as u64
     }
 
     fn frame_to_us(&self, frame: u64) -> i64 {
@@ -230,22 +266,38 @@ impl Pipeline {
                 let held = std::mem::take(&mut self.held);
                 self.resample(&held);
             }
-            let pad = self.fifo.len() / ch;
-            if pad > 0 {
-                let tail_out =
-                    (pad as f64 * self.dev_rate as f64 / self.src_rate as f64).round() as usize;
-                self.fifo.resize(RESAMPLE_CHUNK * ch, 0.0);
-                let before = self.scratch.len();
-                self.run_resampler();
-                self.scratch.truncate(before + tail_out * ch);
+            if self.resampler.is_some() {
+                // Drain: pad with silence until everything fed has come out (the resampler's
+                // own delay included), and keep exactly that.
+                let want =
+                    self.to_dev_frames(self.resample_in) - self.to_dev_frames(self.resample_pre);
+                for _ in 0..8 {
+                    if self.resample_kept >= want {
+                        break;
+                    }
+                    let len = self.fifo.len().max(RESAMPLE_CHUNK * ch);
+                    self.fifo.resize(len, 0.0);
+                    self.run_resampler();
+                }
+                let excess = self.resample_kept.saturating_sub(want) as usize * ch;
+                self.scratch.truncate(self.scratch.len().saturating_sub(excess));
                 let out = std::mem::take(&mut self.scratch);
                 self.stretch_into_pending(&out);
+            }
+            if let Some(st) = self.stretch.as_ref() {
+                // The last input-latency's worth of frames come out once followed by silence,
+                // then the stretcher's own tail.
+                let latency = st.input_latency() * ch;
+                let unprimed =
+                    if self.stretch_primed { 0 } else { latency - self.stretch_lookahead.len() };
+                self.stretch_into_pending(&vec![0.0; unprimed + latency]);
             }
             if let Some(st) = self.stretch.as_mut() {
                 let tail = st.output_latency() * ch;
                 let at = self.pending.len();
                 self.pending.resize(at + tail, 0.0);
                 st.flush(&mut self.pending[at..]);
+                self.drop_stretched(at);
             }
             return Ok(());
         };
@@ -321,6 +373,7 @@ impl Pipeline {
             return;
         }
         self.fifo.extend_from_slice(mapped);
+        self.resample_in += (mapped.len() / ch) as u64;
         while self.fifo.len() >= RESAMPLE_CHUNK * ch {
             self.run_resampler();
         }
@@ -346,18 +399,31 @@ impl Pipeline {
         if let Ok((_, produced)) = r.process_into_buffer(&inp, &mut outp, None) {
             let skip = self.resample_delay.min(produced);
             self.resample_delay -= skip;
+            self.resample_kept += (produced - skip) as u64;
             self.scratch.extend_from_slice(&out[skip * ch..produced * ch]);
         }
         self.fifo.drain(..RESAMPLE_CHUNK * ch);
     }
 
     /// Time-stretches device-rate frames (or passes them at 1×) into `pending`.
-    fn stretch_into_pending(&mut self, frames: &[f32]) {
+    fn stretch_into_pending(&mut self, mut frames: &[f32]) {
         let ch = self.dev_channels;
         let Some(st) = self.stretch.as_mut() else {
             self.pending.extend_from_slice(frames);
             return;
         };
+        if !self.stretch_primed {
+            let need = st.input_latency() * ch;
+            let take = (need - self.stretch_lookahead.len()).min(frames.len());
+            self.stretch_lookahead.extend_from_slice(&frames[..take]);
+            frames = &frames[take..];
+            if self.stretch_lookahead.len() < need {
+                return;
+            }
+            st.seek(&self.stretch_lookahead, self.settings.speed);
+            self.stretch_primed = true;
+            self.stretch_drop = st.output_latency();
+        }
         let n_in = frames.len() / ch;
         if n_in == 0 {
             return;
@@ -368,7 +434,20 @@ impl Pipeline {
         let at = self.pending.len();
         self.pending.resize(at + n_out * ch, 0.0);
         st.process(frames, &mut self.pending[at..]);
+        self.drop_stretched(at);
     }
+
+    /// Drops what is still owed of the stretcher's start-up output from `pending[at..]`.
+    fn drop_stretched(&mut self, at: usize) {
+        let ch = self.dev_channels;
+        let n = self.stretch_drop.min((self.pending.len() - at) / ch);
+        self.pending.drain(at..at + n * ch);
+        self.stretch_drop -= n;
+    }
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 /// Maps planar source channels onto the device's channels.
