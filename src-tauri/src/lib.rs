@@ -6,30 +6,26 @@
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod launch;
 pub mod state;
 
-use std::path::PathBuf;
-
+use launch::{Launch, PendingOpens};
 use state::{Jobs, LibraryService, PlayerService};
-
-/// `--library PATH` on the command line, like the CLI's.
-fn library_arg() -> Option<PathBuf> {
-    let mut args = std::env::args_os().skip(1);
-    while let Some(a) = args.next() {
-        if a == "--library" {
-            return args.next().map(PathBuf::from);
-        }
-        if let Some(p) = a.to_str().and_then(|s| s.strip_prefix("--library=")) {
-            return Some(PathBuf::from(p));
-        }
-    }
-    None
-}
 
 pub fn run() {
     use commands::{import, library, notes, player, reels};
-    let library = LibraryService::open(library_arg());
+    let launch = Launch::current();
+    let library = LibraryService::open(launch.library);
+    let context = tauri::generate_context!();
+    let instance = launch::instance_id(&context.config().identifier, library.path());
     let result = tauri::Builder::default()
+        // First: a second launch on the same library hands over its files and exits here.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance)
+                .callback(launch::second_launch)
+                .build(),
+        )
         .setup({
             let library = library.clone();
             move |app| {
@@ -38,6 +34,7 @@ pub fn run() {
             }
         })
         .manage(library)
+        .manage(PendingOpens::new(&launch.files))
         .manage(PlayerService::default())
         .manage(Jobs::default())
         .invoke_handler(tauri::generate_handler![
@@ -56,6 +53,7 @@ pub fn run() {
             import::import_pick,
             import::import_start,
             import::import_cancel,
+            import::import_launch_files,
             player::player_open,
             player::player_play,
             player::player_pause,
@@ -80,7 +78,7 @@ pub fn run() {
             reels::reels_render_cancel,
             reels::notes_search,
         ])
-        .run(tauri::generate_context!());
+        .run(context);
     if let Err(e) = result {
         // No window could be made (no display, broken WebKit): say so where the user looks.
         let message = format!("Gamefilm could not start its window: {e}");

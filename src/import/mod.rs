@@ -173,6 +173,9 @@ pub struct ImportSummary {
     pub duplicates: u32,
     pub failed: u32,
     pub cancelled: bool,
+    /// The recording each file is now (imported, relinked or already in the library), in the
+    /// order the files were finished: what to open after an *Open with Gamefilm*.
+    pub recordings: Vec<i64>,
 }
 
 /// The analysis step, replaceable so that tests can make it fail in ways real files rarely do.
@@ -221,6 +224,17 @@ impl ImportReport {
             duplicates: self.duplicates() as u32,
             failed: self.failed() as u32,
             cancelled: self.cancelled,
+            recordings: self
+                .files
+                .iter()
+                .filter_map(|r| match r.outcome {
+                    Outcome::Imported { id, .. }
+                    | Outcome::Relinked { id, .. }
+                    | Outcome::Duplicate { id, .. }
+                    | Outcome::AlreadyImported { id } => Some(id),
+                    Outcome::Failed { .. } => None,
+                })
+                .collect(),
         }
     }
 }

@@ -9,6 +9,7 @@ use tauri::{State, Window};
 use super::test_hook;
 use crate::error::{AppError, AppResult};
 use crate::events::ChangeSource;
+use crate::launch::PendingOpens;
 use crate::state::{Jobs, LibraryService, blocking};
 
 /// Read by [`import_pick`] in debug builds only: paths to return instead of opening the native
@@ -62,6 +63,13 @@ pub async fn import_start(
     // Files committed before a failure or a cancel are in the library all the same.
     lib.changed(ChangeSource::Import);
     Ok(report?.summary())
+}
+
+/// The files the app was started with (*Open with Gamefilm*), once: the window imports them and
+/// opens the call. Later launches' files arrive as the `open-files` event instead.
+#[tauri::command]
+pub async fn import_launch_files(pending: State<'_, PendingOpens>) -> AppResult<Vec<String>> {
+    Ok(pending.take())
 }
 
 #[tauri::command]

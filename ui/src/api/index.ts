@@ -21,6 +21,7 @@ import type { LibraryInfo } from "./bindings/LibraryInfo";
 import type { LibraryChanged } from "./bindings/LibraryChanged";
 import type { ListFilter } from "./bindings/ListFilter";
 import type { Note } from "./bindings/Note";
+import type { OpenFiles } from "./bindings/OpenFiles";
 import type { NewNote } from "./bindings/NewNote";
 import type { NoteEdit } from "./bindings/NoteEdit";
 import type { PlayerEvent } from "./bindings/PlayerEvent";
@@ -123,6 +124,20 @@ export function importStart(paths: string[], onEvent: (e: ImportEvent) => void):
 }
 
 export const importCancel = () => call<void>("import_cancel");
+
+/**
+ * The files the app was started with (*Open with Gamefilm*), once; an empty list otherwise. Files
+ * given to a later launch arrive through `onOpenFiles`.
+ */
+export const importLaunchFiles = () => call<string[]>("import_launch_files");
+
+/**
+ * Files given to a second launch of the app on this library (the running window gets them
+ * instead of a second window opening). Resolves to the function that stops listening.
+ */
+export async function onOpenFiles(handler: (e: OpenFiles) => void): Promise<() => void> {
+  return listen<OpenFiles>("open-files", (event) => handler(event.payload));
+}
 
 // Player
 

@@ -20,7 +20,7 @@ class Importer {
   done = $state(0);
   failures = $state<ImportFailure[]>([]);
   summary = $state<ImportSummary | null>(null);
-  #waiting: string[][] = [];
+  #waiting: { paths: string[]; then?: (summary: ImportSummary) => void }[] = [];
 
   async pick(folder: boolean): Promise<void> {
     try {
@@ -31,10 +31,11 @@ class Importer {
     }
   }
 
-  async start(paths: string[]): Promise<void> {
+  /** Imports `paths`; `then` hears the summary when the job ends (not when it failed to run). */
+  async start(paths: string[], then?: (summary: ImportSummary) => void): Promise<void> {
     if (paths.length === 0) return;
     if (this.running) {
-      this.#waiting.push(paths);
+      this.#waiting.push({ paths, then });
       return;
     }
     this.running = true;
@@ -44,13 +45,25 @@ class Importer {
     this.summary = null;
     try {
       this.summary = await importStart(paths, (e) => this.#onEvent(e));
+      then?.(this.summary);
     } catch (e) {
       reportError(e, "Import stopped");
     } finally {
       this.running = false;
     }
     const next = this.#waiting.shift();
-    if (next) await this.start(next);
+    if (next) await this.start(next.paths, next.then);
+  }
+
+  /**
+   * *Open with Gamefilm*: imports the files (a file already in the library is not imported
+   * twice) and hands the first one's recording to `open`.
+   */
+  async open(paths: string[], open: (recordingId: number) => void): Promise<void> {
+    await this.start(paths, (summary) => {
+      const first = summary.recordings[0];
+      if (first !== undefined) open(Number(first));
+    });
   }
 
   async cancel(): Promise<void> {

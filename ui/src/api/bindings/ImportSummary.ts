@@ -3,4 +3,9 @@
 /**
  * The counts of a finished import.
  */
-export type ImportSummary = { imported: number, relinked: number, duplicates: number, failed: number, cancelled: boolean, };
+export type ImportSummary = { imported: number, relinked: number, duplicates: number, failed: number, cancelled: boolean, 
+/**
+ * The recording each file is now (imported, relinked or already in the library), in the
+ * order the files were finished: what to open after an *Open with Gamefilm*.
+ */
+recordings: Array<number>, };
