@@ -6,7 +6,8 @@ DEMO_LIB := $(DEMO_DIR)/library.sqlite
 BINDINGS := ui/src/api/bindings
 
 .PHONY: deps ui ui-test app run demo test lint fmt bindings check-bindings bench bench-import \
-	bench-library bench-player bench-app bench-reel check-core-deps check-imports kill-trials fuzz
+	bench-library bench-player bench-app bench-reel check-core-deps check-imports kill-trials fuzz \
+	package package-test
 
 # Debian packages, the UI's npm packages and tauri-driver (for the window tests).
 deps:
@@ -78,6 +79,20 @@ kill-trials: deps
 	$(CARGO) build --locked --bin gamefilm
 	scripts/make-fixtures.sh target/test-fixtures
 	scripts/kill-trials.py target/debug/gamefilm target/test-fixtures $(or $(TRIALS),100)
+
+# The Debian package of a release build: target/package/release/bundle/deb/Gamefilm_*.deb
+# (the Tauri bundler from the UI's npm packages; lintian must find no error).
+package: ui
+	scripts/install-deps.sh lintian dpkg-dev binutils
+	scripts/package.sh
+
+# Run by CI after `make test` (it installs a package, so it wants root or sudo): bundles the debug
+# build the tests already have, checks it with lintian and desktop-file-validate, installs it with
+# dpkg -i, checks its MIME registration, then runs the launch window tests on the installed
+# /usr/bin/gamefilm-app and /usr/bin/gamefilm, and removes the package again.
+package-test: app
+	scripts/install-deps.sh lintian dpkg-dev binutils desktop-file-utils
+	scripts/package-test.sh
 
 # The core must never depend on Tauri.
 check-core-deps:

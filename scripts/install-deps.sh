@@ -8,8 +8,9 @@ if [[ ${#pkgs[@]} -eq 0 ]]; then
   # make: mp3lame-sys builds LAME with its configure script and make. python3-xlib: the
   # end-to-end drop test's drag source (tests/e2e/support/xdnd_drop.py).
   # libopus-dev: Opus decoding links the system's libopus (symphonia-adapter-libopus).
+  # dbus-daemon: dbus-run-session, for the single-instance window test (tests/e2e/tests/launch.rs).
   pkgs=(ffmpeg sox espeak-ng chromium libasound2-dev libclang-dev libopus-dev g++ make pkg-config util-linux python3
-        libwebkit2gtk-4.1-dev xvfb webkit2gtk-driver python3-xlib)
+        libwebkit2gtk-4.1-dev xvfb webkit2gtk-driver python3-xlib dbus-daemon)
   # The UI builds with Node 20+ and npm: use the machine's if it has them, else Debian's.
   command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi

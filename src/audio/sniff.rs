@@ -26,7 +26,7 @@ pub fn container(head: &[u8]) -> Option<Container> {
     match () {
         _ if at(0, b"RIFF") && at(8, b"WAVE") => known("WAV"),
         _ if at(0, b"RIFX") && at(8, b"WAVE") => foreign("big-endian WAV (RIFX)"),
-        _ if (at(0, b"RF64") || at(0, b"BW64")) && at(8, b"WAVE") => foreign("RF64 WAV"),
+        _ if (at(0, b"RF64") || at(0, b"BW64")) && at(8, b"WAVE") => known("RF64 WAV"),
         _ if at(0, b"fLaC") => known("FLAC"),
         _ if at(0, b"OggS") => known("Ogg"),
         _ if at(0, b"FORM") && (at(8, b"AIFF") || at(8, b"AIFC")) => known("AIFF"),
@@ -84,7 +84,7 @@ mod tests {
         let name = |b: &[u8]| container(b).map(|c| (c.name, c.supported));
         assert_eq!(name(b"RIFF\0\0\0\0WAVEfmt "), Some(("WAV", true)));
         assert_eq!(name(b"RIFX\0\0\0\0WAVEfmt "), Some(("big-endian WAV (RIFX)", false)));
-        assert_eq!(name(b"RF64\xff\xff\xff\xffWAVEds64"), Some(("RF64 WAV", false)));
+        assert_eq!(name(b"RF64\xff\xff\xff\xffWAVEds64"), Some(("RF64 WAV", true)));
         assert_eq!(name(b"\0\0\0\x20ftypM4A "), Some(("MP4", true)));
         assert_eq!(name(b"tBaK\0\0\0\0\0\0\0\0"), Some(("TAK", false)));
         assert_eq!(name(b"RIFF\0\0\0\0AVI LIST"), None);
