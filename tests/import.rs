@@ -538,8 +538,11 @@ fn wavs_in_every_layout_recorders_write_import_whole() {
         let bytes = std::fs::read(&plain).unwrap();
         std::fs::remove_file(&plain).unwrap();
         for fmt_len in [20, 16] {
-            std::fs::write(path(&format!("{name}_fmt{fmt_len}.wav")), with_fmt_len(&bytes, fmt_len))
-                .unwrap();
+            std::fs::write(
+                path(&format!("{name}_fmt{fmt_len}.wav")),
+                with_fmt_len(&bytes, fmt_len),
+            )
+            .unwrap();
         }
     }
     ffmpeg(&[
