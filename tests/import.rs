@@ -597,6 +597,120 @@ fn wavs_in_every_layout_recorders_write_import_whole() {
     }
 }
 
+/// An ID3v2.4 tag whose extended header has the "tag is an update" flag (flag data length $00,
+/// as the spec says), then a title frame and padding, in front of `mp3` (its own tag removed).
+fn with_id3v24_update_tag(mp3: &[u8]) -> Vec<u8> {
+    let syncsafe = |n: usize| {
+        [(n >> 21) as u8 & 0x7f, (n >> 14) as u8 & 0x7f, (n >> 7) as u8 & 0x7f, n as u8 & 0x7f]
+    };
+    let audio = if mp3.starts_with(b"ID3") {
+        let size = mp3[6..10].iter().fold(0usize, |a, &b| a << 7 | b as usize);
+        &mp3[10 + size..]
+    } else {
+        mp3
+    };
+    let mut body = Vec::new();
+    body.extend(syncsafe(7)); // extended header size, itself included
+    body.extend([1, 0x40, 0]); // one flag byte: "tag is an update", with no data
+    let title = b"\x03Discovery call";
+    body.extend(b"TIT2");
+    body.extend(syncsafe(title.len()));
+    body.extend([0, 0]);
+    body.extend(title);
+    body.extend([0; 64]); // padding
+    let mut out = b"ID3\x04\x00\x40".to_vec(); // v2.4, flags: extended header
+    out.extend(syncsafe(body.len()));
+    out.extend(body);
+    out.extend(audio);
+    out
+}
+
+/// Containers recorders, phones and audiobook tools write, each imported (also from a folder:
+/// their extensions are known) with the duration of the samples ffmpeg decodes (within 20 ms):
+/// an MP3 led by an ID3v2.4 tag with an extended header (its "update" flag used to hide the
+/// whole file), a FLAC with an embedded cover picture, AAC-LC in an .m4b with chapters (a
+/// chapter text track) and AAC in 3GP and 3G2.
+#[test]
+fn recorder_phone_and_audiobook_containers_import_whole() {
+    let t = TempLib::new();
+    let dir = t.folder("containers");
+    let speech = fixture("speech.wav");
+    let path = |name: &str| dir.join(name);
+    let mp3 = std::fs::read(fixture("mp3_44k_stereo.mp3")).unwrap();
+    std::fs::write(path("id3v24_update.mp3"), with_id3v24_update_tag(&mp3)).unwrap();
+    let cover = t.folder("art").join("cover.png");
+    ffmpeg(&[
+        "-f".as_ref(),
+        "lavfi".as_ref(),
+        "-i".as_ref(),
+        "testsrc=size=300x300".as_ref(),
+        "-frames:v".as_ref(),
+        "1".as_ref(),
+        cover.as_os_str(),
+    ]);
+    ffmpeg(&[
+        "-i".as_ref(),
+        speech.as_os_str(),
+        "-i".as_ref(),
+        cover.as_os_str(),
+        "-map".as_ref(),
+        "0".as_ref(),
+        "-map".as_ref(),
+        "1".as_ref(),
+        "-c:a".as_ref(),
+        "flac".as_ref(),
+        "-disposition:v".as_ref(),
+        "attached_pic".as_ref(),
+        path("cover.flac").as_os_str(),
+    ]);
+    let chapters = t.folder("meta").join("chapters.txt");
+    std::fs::write(
+        &chapters,
+        ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=3000\ntitle=Opening\n\
+         [CHAPTER]\nTIMEBASE=1/1000\nSTART=3000\nEND=6000\ntitle=Discovery\n",
+    )
+    .unwrap();
+    ffmpeg(&[
+        "-i".as_ref(),
+        speech.as_os_str(),
+        "-i".as_ref(),
+        chapters.as_os_str(),
+        "-map_metadata".as_ref(),
+        "1".as_ref(),
+        "-c:a".as_ref(),
+        "aac".as_ref(),
+        path("book.m4b").as_os_str(),
+    ]);
+    for name in ["phone.3gp", "phone.3g2"] {
+        ffmpeg(&[
+            "-i".as_ref(),
+            speech.as_os_str(),
+            "-ar".as_ref(),
+            "16000".as_ref(),
+            "-c:a".as_ref(),
+            "aac".as_ref(),
+            path(name).as_os_str(),
+        ]);
+    }
+    let mut lib = t.open();
+    let report = run_import(&mut lib, &[dir.clone()]);
+    for name in ["id3v24_update.mp3", "cover.flac", "book.m4b", "phone.3gp", "phone.3g2"] {
+        let file = path(name);
+        if let Some(r) = report.files.iter().find(|r| r.path == file)
+            && let Outcome::Failed { error, .. } = &r.outcome
+        {
+            panic!("{name} was refused: {error}");
+        }
+        let rec = recordings::get(lib.conn(), imported_id(&report, &file)).unwrap();
+        let expected = (ffprobe_duration(&file) * 1000.0).round() as i64;
+        assert!(
+            (rec.duration_ms - expected).abs() <= 20,
+            "{name}: {} ms imported, ffmpeg decodes {expected} ms",
+            rec.duration_ms
+        );
+    }
+}
+
 /// A seek into a long IMA ADPCM WAV lands on the audio at the target (symphonia multiplied a
 /// frame count by the block size, landing far past the data): the player's seek and the
 /// parallel import both rely on it.

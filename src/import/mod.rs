@@ -26,7 +26,7 @@ use crate::library::{Library, LibraryError};
 /// File extensions picked up when walking a folder. A file named explicitly is always tried.
 pub const AUDIO_EXTENSIONS: &[&str] = &[
     "wav", "wave", "mp3", "m4a", "mp4", "aac", "flac", "ogg", "oga", "opus", "mka", "mkv", "webm",
-    "aif", "aiff", "aifc", "caf",
+    "aif", "aiff", "aifc", "caf", "m4b", "3gp", "3g2",
 ];
 
 #[derive(Debug, thiserror::Error)]
