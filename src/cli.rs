@@ -462,7 +462,7 @@ fn cmd_play(library: Option<&std::path::Path>, a: PlayArgs) -> Result<()> {
         Ok(id) if !std::path::Path::new(&a.target).exists() => {
             let lib = open(library)?;
             let rec = recordings::get(lib.conn(), id)?;
-            (PathBuf::from(rec.path), PlayerOptions::within(rec.duration_ms, from_ms, to_ms))
+            (rec.file, PlayerOptions::within(rec.duration_ms, from_ms, to_ms))
         }
         _ => (PathBuf::from(&a.target), PlayerOptions { from_ms, to_ms, ..Default::default() }),
     };

@@ -806,3 +806,36 @@ fn a_gsm_wav_is_refused_naming_its_codec() {
     assert!(ok, "ffmpeg wrote GSM 6.10");
     assert_rejected(&gsm, "audio.unsupported_codec", "unsupported codec GSM 6.10");
 }
+
+/// A file whose name is not UTF-8 (written onto a share by another system) is stored exactly:
+/// it can be opened and relinked afterwards, is found again by its path, and is shown with
+/// U+FFFD for the odd bytes; `import --json` stays valid JSON.
+#[test]
+fn a_file_named_in_another_encoding_is_stored_exactly_and_shown_lossily() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = TempLib::new();
+    let dir = t.folder("share");
+    let odd = dir.join(std::ffi::OsStr::from_bytes(b"call_\xe9t\xe9.wav"));
+    std::fs::copy(fixture("alaw_8k.wav"), &odd).unwrap();
+    let mut lib = t.open();
+    let report = run_import(&mut lib, &[dir.clone()]);
+    let id = imported_id(&report, &odd);
+    let rec = recordings::get(lib.conn(), id).unwrap();
+    assert_eq!(rec.file, odd, "stored exactly");
+    assert!(rec.path.ends_with("call_\u{fffd}t\u{fffd}.wav"), "shown lossily: {}", rec.path);
+    assert!(gamefilm::audio::Source::open(&rec.file).is_ok(), "opened from the stored path");
+    let again = run_import(&mut lib, &[odd.clone()]);
+    assert!(
+        matches!(again.files[0].outcome, Outcome::AlreadyImported { id: same } if same == id),
+        "found again by its exact path: {:?}",
+        again.files[0].outcome
+    );
+    // Moved to another odd name: relinked to it, exactly.
+    let moved = dir.join(std::ffi::OsStr::from_bytes(b"moved_\xfc.wav"));
+    std::fs::rename(&odd, &moved).unwrap();
+    let relinked = run_import(&mut lib, &[moved.clone()]);
+    assert!(matches!(relinked.files[0].outcome, Outcome::Relinked { .. }));
+    assert_eq!(recordings::get(lib.conn(), id).unwrap().file, moved);
+    let json = serde_json::to_string(&relinked).expect("the report serialises");
+    assert!(json.contains("moved_\u{fffd}.wav"), "{json}");
+}

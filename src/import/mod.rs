@@ -72,10 +72,18 @@ pub enum Outcome {
     Imported { id: i64, duration_ms: i64 },
     /// Known content found at a new path (the old one is gone): the recording now points here.
     #[serde(rename_all = "camelCase")]
-    Relinked { id: i64, old_path: PathBuf },
+    Relinked {
+        id: i64,
+        #[serde(serialize_with = "lossy_path")]
+        old_path: PathBuf,
+    },
     /// The same content is already in the library at another path that still exists.
     #[serde(rename_all = "camelCase")]
-    Duplicate { id: i64, existing_path: PathBuf },
+    Duplicate {
+        id: i64,
+        #[serde(serialize_with = "lossy_path")]
+        existing_path: PathBuf,
+    },
     /// This very file was imported before.
     AlreadyImported { id: i64 },
     /// Not imported; nothing was written for it.
@@ -90,8 +98,14 @@ fn as_display<S: serde::Serializer>(e: &ImportError, s: S) -> Result<S::Ok, S::E
     s.collect_str(e)
 }
 
+fn lossy_path<S: serde::Serializer>(p: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&p.to_string_lossy())
+}
+
 #[derive(Debug, Serialize)]
 pub struct FileResult {
+    /// Shown lossily in JSON (a name that is not UTF-8 cannot be JSON text).
+    #[serde(serialize_with = "lossy_path")]
     pub path: PathBuf,
     #[serde(flatten)]
     pub outcome: Outcome,

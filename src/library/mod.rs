@@ -23,6 +23,7 @@ pub mod reels;
 pub mod reviews;
 mod rows;
 pub mod search;
+pub mod stored_path;
 mod validate;
 
 use std::path::{Path, PathBuf};

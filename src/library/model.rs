@@ -128,7 +128,12 @@ impl std::fmt::Display for NoteKind {
 #[ts(export)]
 pub struct Recording {
     pub id: i64,
+    /// The file, as shown (lossily, if its name is not UTF-8).
     pub path: String,
+    /// The file, exactly: what to open.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub file: std::path::PathBuf,
     /// blake3 of the file's bytes, hex.
     pub content_hash: String,
     pub size_bytes: i64,

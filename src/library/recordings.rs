@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::rows::recording_not_found;
+use super::stored_path::StoredPath;
 use super::{
     CallView, Library, LibraryError, NoteKind, Recording, RecordingPage, RecordingSummary, Result,
     Waveform, fts, notes, reviews, validate,
@@ -53,7 +54,7 @@ pub fn insert(conn: &Connection, rec: &NewRecording<'_>) -> Result<i64> {
              imported_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
         params![
-            path_text(rec.path),
+            StoredPath::of(rec.path),
             &rec.hash[..],
             rec.size_bytes as i64,
             rec.mtime_ms,
@@ -84,7 +85,7 @@ pub fn insert(conn: &Connection, rec: &NewRecording<'_>) -> Result<i64> {
 pub fn relink(conn: &Connection, id: i64, path: &Path, mtime_ms: Option<i64>) -> Result<()> {
     conn.execute(
         "UPDATE recordings SET path = ?2, file_mtime = ?3, updated_at = ?4 WHERE id = ?1",
-        params![id, path_text(path), mtime_ms, crate::timefmt::now_ms()],
+        params![id, StoredPath::of(path), mtime_ms, crate::timefmt::now_ms()],
     )?;
     Ok(())
 }
@@ -93,7 +94,7 @@ pub fn relink(conn: &Connection, id: i64, path: &Path, mtime_ms: Option<i64>) ->
 pub fn find_by_hash(conn: &Connection, hash: &ContentHash) -> Result<Option<(i64, PathBuf)>> {
     Ok(conn
         .query_row("SELECT id, path FROM recordings WHERE content_hash = ?1", [&hash[..]], |r| {
-            Ok((r.get(0)?, PathBuf::from(r.get::<_, String>(1)?)))
+            Ok((r.get(0)?, r.get::<_, StoredPath>(1)?.0))
         })
         .optional()?)
 }
@@ -103,7 +104,7 @@ pub fn find_by_path(conn: &Connection, path: &Path) -> Result<Option<(i64, Vec<u
     Ok(conn
         .query_row(
             "SELECT id, content_hash FROM recordings WHERE path = ?1",
-            [path_text(path)],
+            [StoredPath::of(path)],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?)
@@ -129,9 +130,11 @@ const RECORDING_COLUMNS: &str = "r.id, r.path, r.content_hash, r.size_bytes, r.c
 
 fn recording_from_row(r: &Row<'_>) -> rusqlite::Result<Recording> {
     let hash: Vec<u8> = r.get(2)?;
+    let file: StoredPath = r.get(1)?;
     Ok(Recording {
         id: r.get(0)?,
-        path: r.get(1)?,
+        path: file.display(),
+        file: file.0,
         content_hash: hash.iter().map(|b| format!("{b:02x}")).collect(),
         size_bytes: r.get(3)?,
         container: r.get(4)?,
@@ -319,7 +322,7 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<RecordingSummary>> 
             positives,
             improvements,
             reviewed: positives + improvements > 0,
-            path: r.get(9)?,
+            path: r.get::<_, StoredPath>(9)?.display(),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -503,11 +506,6 @@ pub fn load_peaks(conn: &Connection, id: i64) -> Result<Peaks> {
         return Err(LibraryError::NotFound { what: "peaks of recording", id: id.to_string() });
     }
     Ok(Peaks { channels: rec.channels as usize, levels })
-}
-
-/// Paths are stored as text; a non-UTF-8 path is stored lossily (rare on the platforms we ship).
-pub(crate) fn path_text(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
 }
 
 /// The names of everyone who is a rep on some call, alphabetically.

@@ -17,6 +17,7 @@ use rusqlite::{
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::stored_path::StoredPath;
 use super::{Library, LibraryError, NoteKind, Result, notes, recordings};
 use crate::reel::model::{Clip, SEPARATOR_MS};
 use crate::timefmt::format_ms;
@@ -109,7 +110,8 @@ fn planned(conn: &Connection, filter: &str, args: Vec<Value>) -> Result<Vec<Clip
         Ok(Clip {
             note_id: r.get(0)?,
             recording_id: r.get(1)?,
-            path: r.get(2)?,
+            path: r.get::<_, StoredPath>(2)?.display(),
+            file: r.get::<_, StoredPath>(2)?.0,
             title: r.get(3)?,
             rep: r.get(4)?,
             call_time: r.get(5)?,
@@ -365,7 +367,8 @@ pub fn clips_for_render(conn: &Connection, reel_id: i64) -> Result<Vec<Clip>> {
         Ok(Clip {
             note_id: note.unwrap_or_default(),
             recording_id: r.get(1)?,
-            path: r.get(2)?,
+            path: r.get::<_, StoredPath>(2)?.display(),
+            file: r.get::<_, StoredPath>(2)?.0,
             title: r.get(3)?,
             rep: r.get(4)?,
             call_time: r.get(5)?,

@@ -98,7 +98,12 @@ impl ReelFormat {
 pub struct Clip {
     pub note_id: String,
     pub recording_id: i64,
+    /// The recording's file, as shown (lossily, if its name is not UTF-8).
     pub path: String,
+    /// The file, exactly: what the render opens.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub file: PathBuf,
     pub title: String,
     pub rep: Option<String>,
     pub call_time: i64,

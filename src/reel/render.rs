@@ -159,7 +159,7 @@ impl<'a> Decoded<'a> {
             rayon::spawn(move || {
                 let prepared = catch_panic(|| prepare(&clip)).unwrap_or_else(|message| {
                     Err(AudioError::Corrupt {
-                        path: PathBuf::from(&clip.path),
+                        path: clip.file.clone(),
                         reason: format!(
                             "the decoder crashed ({message}); the file is probably damaged"
                         ),
@@ -173,13 +173,13 @@ impl<'a> Decoded<'a> {
         let clip = &self.clips[index];
         let result = self.pending.pop_front().and_then(|rx| rx.recv().ok()).unwrap_or_else(|| {
             Err(AudioError::Corrupt {
-                path: PathBuf::from(&clip.path),
+                path: clip.file.clone(),
                 reason: "decoding the clip stopped unexpectedly".into(),
             })
         });
         result.map_err(|source| ReelError::Clip {
             index: index + 1,
-            path: PathBuf::from(&clip.path),
+            path: clip.file.clone(),
             source,
         })
     }
@@ -388,7 +388,7 @@ fn prepare(clip: &Clip) -> Result<Prepared, AudioError> {
 /// source before conversion: resampling changes nothing audible, and a mono 8 kHz call is an
 /// eleventh of the samples to measure (a mono source counts as dual mono, as it will play).
 fn decode_clip(clip: &Clip) -> Result<(Vec<f32>, Option<f64>), AudioError> {
-    let path = Path::new(&clip.path);
+    let path = clip.file.as_path();
     let (mut source, setup) = Source::open(path)?;
     let rate = setup.params.sample_rate.unwrap_or(REEL_RATE);
     let frame = |ms: i64| (ms.max(0) as f64 * rate as f64 / 1000.0).round() as u64;
