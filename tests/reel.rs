@@ -412,7 +412,7 @@ fn a_failed_mp3_render_leaves_no_file_and_names_the_clip() {
     let lib = library(&t);
     let mut clips = reels::plan(lib.conn(), &week()).unwrap();
     let gone = t.dir.path().join("moved-away.wav");
-    clips[1].path = gone.to_string_lossy().into_owned();
+    clips[1].file = gone.clone();
     let out = t.folder("out");
     let opts = options(&out, ReelFormat::Mp3, "Week 47");
     let result = reel::render(&clips, &opts, &Job::silent());

@@ -3,7 +3,11 @@
 /**
  * Everything the library knows about one recording.
  */
-export type Recording = { id: number, path: string, 
+export type Recording = { id: number, 
+/**
+ * The file, as shown (lossily, if its name is not UTF-8).
+ */
+path: string, 
 /**
  * blake3 of the file's bytes, hex.
  */
