@@ -532,7 +532,7 @@ fn wavs_in_every_layout_recorders_write_import_whole() {
         let plain = path(&format!("{name}.tmp.wav"));
         let args = ["-ar", "8000", "-ac", "1", "-c:a", codec];
         let mut all: Vec<&std::ffi::OsStr> = vec!["-i".as_ref(), speech.as_os_str()];
-        all.extend(args.iter().map(|a| std::ffi::OsStr::new(a)));
+        all.extend(args.iter().map(std::ffi::OsStr::new));
         all.push(plain.as_os_str());
         ffmpeg(&all);
         let bytes = std::fs::read(&plain).unwrap();
@@ -693,7 +693,7 @@ fn recorder_phone_and_audiobook_containers_import_whole() {
         ]);
     }
     let mut lib = t.open();
-    let report = run_import(&mut lib, &[dir.clone()]);
+    let report = run_import(&mut lib, std::slice::from_ref(&dir));
     for name in ["id3v24_update.mp3", "cover.flac", "book.m4b", "phone.3gp", "phone.3g2"] {
         let file = path(name);
         if let Some(r) = report.files.iter().find(|r| r.path == file)
@@ -818,13 +818,13 @@ fn a_file_named_in_another_encoding_is_stored_exactly_and_shown_lossily() {
     let odd = dir.join(std::ffi::OsStr::from_bytes(b"call_\xe9t\xe9.wav"));
     std::fs::copy(fixture("alaw_8k.wav"), &odd).unwrap();
     let mut lib = t.open();
-    let report = run_import(&mut lib, &[dir.clone()]);
+    let report = run_import(&mut lib, std::slice::from_ref(&dir));
     let id = imported_id(&report, &odd);
     let rec = recordings::get(lib.conn(), id).unwrap();
     assert_eq!(rec.file, odd, "stored exactly");
     assert!(rec.path.ends_with("call_\u{fffd}t\u{fffd}.wav"), "shown lossily: {}", rec.path);
     assert!(gamefilm::audio::Source::open(&rec.file).is_ok(), "opened from the stored path");
-    let again = run_import(&mut lib, &[odd.clone()]);
+    let again = run_import(&mut lib, std::slice::from_ref(&odd));
     assert!(
         matches!(again.files[0].outcome, Outcome::AlreadyImported { id: same } if same == id),
         "found again by its exact path: {:?}",
@@ -833,7 +833,7 @@ fn a_file_named_in_another_encoding_is_stored_exactly_and_shown_lossily() {
     // Moved to another odd name: relinked to it, exactly.
     let moved = dir.join(std::ffi::OsStr::from_bytes(b"moved_\xfc.wav"));
     std::fs::rename(&odd, &moved).unwrap();
-    let relinked = run_import(&mut lib, &[moved.clone()]);
+    let relinked = run_import(&mut lib, std::slice::from_ref(&moved));
     assert!(matches!(relinked.files[0].outcome, Outcome::Relinked { .. }));
     assert_eq!(recordings::get(lib.conn(), id).unwrap().file, moved);
     let json = serde_json::to_string(&relinked).expect("the report serialises");
