@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sudo=()
 [[ $(id -u) -eq 0 ]] || sudo=(sudo -n)
-deb=$(scripts/package.sh --debug | tail -1)
+deb=$(scripts/package.sh --debug | tee /dev/stderr | tail -1)
 echo "== $deb"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"; "${sudo[@]}" dpkg -r gamefilm >/dev/null 2>&1 || true' EXIT
