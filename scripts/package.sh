@@ -62,5 +62,5 @@ PY
 CARGO_TARGET_DIR=$stage ui/node_modules/.bin/tauri bundle --ci --bundles deb \
   --config "$stage/package.conf.json" "${bundle_flags[@]}"
 deb=$(ls "$stage/$bundle_dir"/bundle/deb/*.deb)
-lintian --fail-on error --no-tag-display-limit "$deb"
+lintian --fail-on error --tag-display-limit 0 "$deb"
 echo "$deb"
