@@ -21,6 +21,43 @@ use gamefilm::timefmt::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
+/// `println!` for the command's output. A reader that went away (`gamefilm list | head`) ends
+/// the command quietly with SIGPIPE's status, as other command-line tools do, not with a panic.
+macro_rules! say {
+    () => {
+        say_fmt(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        say_fmt(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!`, the same way.
+macro_rules! say_part {
+    ($($arg:tt)*) => {
+        say_fmt(format_args!($($arg)*))
+    };
+}
+
+/// The exit status of a process killed by SIGPIPE (128 + 13).
+const BROKEN_PIPE_STATUS: i32 = 141;
+
+fn say_fmt(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args) {
+        stdout_failed(e);
+    }
+}
+
+/// Output could not be written: a closed pipe ends quietly; anything else says why.
+fn stdout_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(BROKEN_PIPE_STATUS);
+    }
+    eprintln!("gamefilm: cannot write the output: {e}");
+    std::process::exit(74);
+}
+
 #[derive(Parser)]
 #[command(
     name = "gamefilm",
@@ -335,8 +372,10 @@ fn open(path: Option<&std::path::Path>) -> Result<Library> {
 
 fn print_json(v: &impl serde::Serialize) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, v)?;
-    writeln!(out)?;
+    let written = serde_json::to_writer_pretty(&mut out, v).map_err(std::io::Error::from);
+    if let Err(e) = written.and_then(|()| writeln!(out)) {
+        stdout_failed(e);
+    }
     Ok(())
 }
 
@@ -380,15 +419,21 @@ fn cmd_list(lib: &Library, a: ListArgs) -> Result<()> {
         return print_json(&rows);
     }
     if rows.is_empty() {
-        println!("No recordings. Import some with: gamefilm import FOLDER");
+        say!("No recordings. Import some with: gamefilm import FOLDER");
         return Ok(());
     }
-    println!(
+    say!(
         "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  title",
-        "id", "date", "length", "rep", "counterpart", "+", "Δ"
+        "id",
+        "date",
+        "length",
+        "rep",
+        "counterpart",
+        "+",
+        "Δ"
     );
     for r in rows {
-        println!(
+        say!(
             "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  {}",
             r.id,
             format_date_ms(r.call_time),
@@ -409,9 +454,9 @@ fn cmd_show(lib: &Library, a: ShowArgs) -> Result<()> {
     if a.json {
         return print_json(&serde_json::json!({ "recording": rec, "notes": notes }));
     }
-    println!("#{} {}", rec.id, rec.title);
-    println!("  file:        {}", rec.path);
-    println!(
+    say!("#{} {}", rec.id, rec.title);
+    say!("  file:        {}", rec.path);
+    say!(
         "  audio:       {} in {}, {} Hz, {} ch, {}",
         rec.codec,
         rec.container,
@@ -419,15 +464,12 @@ fn cmd_show(lib: &Library, a: ShowArgs) -> Result<()> {
         rec.channels,
         format_ms(rec.duration_ms)
     );
-    println!("  call time:   {}", format_date_ms(rec.call_time));
-    println!("  rep:         {}", rec.rep.as_deref().unwrap_or("-"));
-    println!("  counterpart: {}", rec.counterpart.as_deref().unwrap_or("-"));
-    println!("  outcome:     {}", rec.outcome.as_deref().unwrap_or("-"));
-    println!(
-        "  tags:        {}",
-        if rec.tags.is_empty() { "-".into() } else { rec.tags.join(", ") }
-    );
-    println!("  notes:       {}", notes.len());
+    say!("  call time:   {}", format_date_ms(rec.call_time));
+    say!("  rep:         {}", rec.rep.as_deref().unwrap_or("-"));
+    say!("  counterpart: {}", rec.counterpart.as_deref().unwrap_or("-"));
+    say!("  outcome:     {}", rec.outcome.as_deref().unwrap_or("-"));
+    say!("  tags:        {}", if rec.tags.is_empty() { "-".into() } else { rec.tags.join(", ") });
+    say!("  notes:       {}", notes.len());
     for n in &notes {
         print_note(n);
     }
@@ -447,7 +489,7 @@ fn cmd_set(lib: &mut Library, a: SetArgs) -> Result<()> {
     if a.json {
         print_json(&rec)
     } else {
-        println!("Updated #{} {}", rec.id, rec.title);
+        say!("Updated #{} {}", rec.id, rec.title);
         Ok(())
     }
 }
@@ -503,14 +545,14 @@ fn cmd_reel(lib: &mut Library, a: ReelArgs) -> Result<()> {
             "chapters": rendered.chapters,
         }));
     }
-    println!(
+    say!(
         "{} clips, {} → {}",
         rendered.chapters.len(),
         format_ms(rendered.duration_ms),
         rendered.audio.display()
     );
-    println!("review page: {}", rendered.html.display());
-    println!("saved as reel {reel_id}");
+    say!("review page: {}", rendered.html.display());
+    say!("saved as reel {reel_id}");
     Ok(())
 }
 
@@ -550,7 +592,7 @@ fn cmd_peaks(lib: &Library, a: PeaksArgs) -> Result<()> {
     }
     for (t, c) in rows {
         let cells: Vec<String> = c.iter().map(|[lo, hi]| format!("{lo:+.4} {hi:+.4}")).collect();
-        println!("{:>12}  {}", format_ms(t), cells.join("   "));
+        say!("{:>12}  {}", format_ms(t), cells.join("   "));
     }
     Ok(())
 }
@@ -605,7 +647,7 @@ fn print_note(n: &Note) {
     };
     let mark = if n.kind == NoteKind::Positive { "+" } else { "Δ" };
     let deleted = if n.deleted_at.is_some() { " (deleted)" } else { "" };
-    println!("  {mark} {when:<21} {:<12} {}  [{}]{deleted}", n.kind.as_str(), n.text, n.id);
+    say!("  {mark} {when:<21} {:<12} {}  [{}]{deleted}", n.kind.as_str(), n.text, n.id);
 }
 
 fn cmd_note(lib: &mut Library, cmd: NoteCommand) -> Result<()> {
@@ -637,11 +679,11 @@ fn cmd_note(lib: &mut Library, cmd: NoteCommand) -> Result<()> {
         }
         NoteCommand::Rm { id } => {
             let note = notes::delete(lib, &id)?;
-            println!("Deleted note {} (undo with: gamefilm note undo {})", note.id, note.id);
+            say!("Deleted note {} (undo with: gamefilm note undo {})", note.id, note.id);
         }
         NoteCommand::Undo { id } => {
             let note = notes::undo_delete(lib, id.as_deref())?;
-            print!("Restored:");
+            say_part!("Restored:");
             print_note(&note);
         }
         NoteCommand::List { recording, deleted, json } => {
@@ -678,12 +720,12 @@ fn cmd_search(lib: &Library, a: SearchArgs) -> Result<()> {
         return print_json(&page);
     }
     if page.hits.is_empty() {
-        println!("No matches.");
+        say!("No matches.");
     }
     for h in &page.hits {
         let date = format_date_ms(h.call_time);
         match &h.hit {
-            search::Hit::Note { note, recording_title } => println!(
+            search::Hit::Note { note, recording_title } => say!(
                 "{date}  #{:<5} {:>9}  {:<11} {}  — {recording_title}  [{}]",
                 note.recording_id,
                 format_ms(note.start_ms),
@@ -691,14 +733,14 @@ fn cmd_search(lib: &Library, a: SearchArgs) -> Result<()> {
                 note.text,
                 note.id
             ),
-            search::Hit::Recording { recording_id, title, counterpart } => println!(
+            search::Hit::Recording { recording_id, title, counterpart } => say!(
                 "{date}  #{recording_id:<5} recording  {title}{}",
                 counterpart.as_deref().map(|c| format!(" ({c})")).unwrap_or_default()
             ),
         }
     }
     if page.has_more {
-        println!("… more on --page {}", a.page + 1);
+        say!("… more on --page {}", a.page + 1);
     }
     Ok(())
 }
@@ -737,7 +779,7 @@ fn import_progress(bar: &ProgressBar, lines: bool) -> Job<ImportEvent> {
             );
             if lines {
                 let line = file_line(&path, &result);
-                if bar.is_hidden() { println!("{line}") } else { bar.println(line) }
+                if bar.is_hidden() { say!("{line}") } else { bar.println(line) }
             }
         }
     })
@@ -761,7 +803,7 @@ fn cmd_import(lib: &mut Library, a: ImportArgs) -> Result<ExitCode> {
     if json {
         print_json(&report)?;
     } else {
-        println!(
+        say!(
             "{} imported, {} relinked, {} duplicates, {} failed",
             report.imported(),
             report.relinked(),
@@ -770,7 +812,7 @@ fn cmd_import(lib: &mut Library, a: ImportArgs) -> Result<ExitCode> {
         );
         for r in &report.files {
             if let Outcome::Failed { error, .. } = &r.outcome {
-                println!("  failed: {error}");
+                say!("  failed: {error}");
             }
         }
     }

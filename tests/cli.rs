@@ -302,3 +302,34 @@ fn an_error_says_its_cause_once() {
     assert!(stderr.contains("gone.wav"), "{stderr}");
     assert_eq!(stderr.matches("os error 2").count(), 1, "the cause is said once: {stderr}");
 }
+
+/// `gamefilm list | head -1`: the reader goes away before the output is written. The command
+/// ends quietly with SIGPIPE's status (141), as other tools do, not with a panic; and the JSON
+/// output the same way.
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let t = TempLib::new();
+    let lib = t.path();
+    let calls = t.folder("calls");
+    for name in ["a.wav", "b.wav"] {
+        std::fs::copy(fixture("alaw_8k.wav"), calls.join(name)).unwrap();
+    }
+    std::fs::copy(fixture("mp3_8k_mono.mp3"), calls.join("c.mp3")).unwrap();
+    ok(&gamefilm(&lib, &["import", calls.to_str().unwrap()]));
+    for args in [&["list"][..], &["list", "--json"], &["import", calls.to_str().unwrap()]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_gamefilm"))
+            .arg("--library")
+            .arg(&lib)
+            .args(args)
+            .env_remove("GAMEFILM_LIBRARY")
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(141), "{args:?}: {stderr}");
+    }
+}
