@@ -40,14 +40,13 @@ done
 # Depends: what the binaries link, as dpkg-shlibdeps finds it (it wants a debian/control).
 printf 'Source: gamefilm\n\nPackage: gamefilm\nArchitecture: any\n' > "$stage/shlibs/debian/control"
 depends=$(cd "$stage/shlibs" && dpkg-shlibdeps -O -e"$stage/$bundle_dir/gamefilm-app" \
-  -e"$stage/$bundle_dir/gamefilm" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+  -e"$stage/$bundle_dir/gamefilm" | sed -n 's/^shlibs:Depends=//p')
 [[ -n $depends ]] || { echo "dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 
 gzip -9n < packaging/changelog > "$stage/doc/changelog.gz"
-python3 - "$stage" "$depends" "$root" <<'PY'
+python3 - "$stage" "$depends" "$root" "$stage/$bundle_dir" <<'PY'
 import json, sys
-stage, depends, root = sys.argv[1:4]
-bin_dir = f"{stage}/{'debug' if __import__('os').path.isdir(f'{stage}/debug') else 'release'}"
+stage, depends, root, bin_dir = sys.argv[1:5]
 config = {"bundle": {"linux": {"deb": {
     "depends": [d.strip() for d in depends.split(",") if d.strip()],
     "files": {

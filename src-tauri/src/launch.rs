@@ -10,20 +10,11 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
-use ts_rs::TS;
 
-/// The Tauri event name for [`OpenFiles`].
+/// The Tauri event (no payload) that says files are waiting in [`PendingOpens`]: a second launch
+/// brought them.
 pub const OPEN_FILES: &str = "open-files";
-
-/// Files given to a second launch of the app: import them (once) and open the call.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct OpenFiles {
-    pub paths: Vec<String>,
-}
 
 /// A command line, read.
 #[derive(Debug, Default, PartialEq)]
@@ -72,13 +63,22 @@ pub fn instance_id(identifier: &str, library: &Path) -> String {
     format!("{identifier}.library_{}", &hash.to_hex()[..16])
 }
 
-/// Files waiting for the window to ask for them (the first launch's, before the UI is up).
+/// Files waiting for the window to take them: the first launch's (before the UI is up) and
+/// every later launch's. One queue, so a second launch that arrives before the UI listens is
+/// not lost: the UI takes the queue when it starts and whenever [`OPEN_FILES`] says so.
 #[derive(Clone, Default)]
 pub struct PendingOpens(Arc<Mutex<Vec<String>>>);
 
 impl PendingOpens {
     pub fn new(files: &[PathBuf]) -> PendingOpens {
-        PendingOpens(Arc::new(Mutex::new(files.iter().map(|f| text(f)).collect())))
+        let pending = PendingOpens::default();
+        pending.push(files);
+        pending
+    }
+
+    fn push(&self, files: &[PathBuf]) {
+        let mut queue = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        queue.extend(files.iter().map(|f| f.to_string_lossy().into_owned()));
     }
 
     /// The waiting files, once.
@@ -87,12 +87,8 @@ impl PendingOpens {
     }
 }
 
-fn text(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
-}
-
 /// What the running window does with a second launch on its library: brings itself forward
-/// and, if files came with it, tells the UI to open them.
+/// and, if files came with it, queues them and tells the UI to take them.
 pub fn second_launch(app: &AppHandle, argv: Vec<String>, cwd: String) {
     let launch = Launch::parse(argv.into_iter().skip(1).map(OsString::from), Path::new(&cwd));
     if let Some(window) = app.get_webview_window("main") {
@@ -101,8 +97,8 @@ pub fn second_launch(app: &AppHandle, argv: Vec<String>, cwd: String) {
         let _ = window.set_focus();
     }
     if !launch.files.is_empty() {
-        let paths = launch.files.iter().map(|f| text(f)).collect();
-        let _ = app.emit(OPEN_FILES, OpenFiles { paths });
+        app.state::<PendingOpens>().push(&launch.files);
+        let _ = app.emit(OPEN_FILES, ());
     }
 }
 

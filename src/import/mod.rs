@@ -188,7 +188,7 @@ pub struct ImportSummary {
     pub failed: u32,
     pub cancelled: bool,
     /// The recording each file is now (imported, relinked or already in the library), in the
-    /// order the files were finished: what to open after an *Open with Gamefilm*.
+    /// report's order (by path): what to open after an *Open with Gamefilm*.
     pub recordings: Vec<i64>,
 }
 

@@ -107,11 +107,12 @@ fn planned(conn: &Connection, filter: &str, args: Vec<Value>) -> Result<Vec<Clip
     let rows = stmt.query_map(params_from_iter(args), |r| {
         let kind: String = r.get(6)?;
         let (start_ms, end_ms) = clip_span(r.get(8)?, r.get(9)?, r.get(10)?);
+        let file: StoredPath = r.get(2)?;
         Ok(Clip {
             note_id: r.get(0)?,
             recording_id: r.get(1)?,
-            path: r.get::<_, StoredPath>(2)?.display(),
-            file: r.get::<_, StoredPath>(2)?.0,
+            path: file.display(),
+            file: file.0,
             title: r.get(3)?,
             rep: r.get(4)?,
             call_time: r.get(5)?,
@@ -364,11 +365,12 @@ pub fn clips_for_render(conn: &Connection, reel_id: i64) -> Result<Vec<Clip>> {
         let note: Option<String> = r.get(0)?;
         let kind: Option<String> = r.get(6)?;
         let text: Option<String> = r.get(7)?;
+        let file: StoredPath = r.get(2)?;
         Ok(Clip {
             note_id: note.unwrap_or_default(),
             recording_id: r.get(1)?,
-            path: r.get::<_, StoredPath>(2)?.display(),
-            file: r.get::<_, StoredPath>(2)?.0,
+            path: file.display(),
+            file: file.0,
             title: r.get(3)?,
             rep: r.get(4)?,
             call_time: r.get(5)?,

@@ -65,8 +65,9 @@ pub async fn import_start(
     Ok(report?.summary())
 }
 
-/// The files the app was started with (*Open with Gamefilm*), once: the window imports them and
-/// opens the call. Later launches' files arrive as the `open-files` event instead.
+/// The files given to the app (*Open with Gamefilm*) that the window has not taken yet: the
+/// first launch's, and a second launch's (announced by the `open-files` event). The window
+/// imports them and opens the call.
 #[tauri::command]
 pub async fn import_launch_files(pending: State<'_, PendingOpens>) -> AppResult<Vec<String>> {
     Ok(pending.take())

@@ -153,8 +153,6 @@ pub(super) struct Shared {
     /// Source time of the frame handed to the device last: where a restart that must not
     /// replay anything (speed, channel, skip silence) picks up.
     pub(super) queued_us: AtomicI64,
-    /// Frames the device holds ahead of what is heard, measured on its first fill.
-    pub(super) device_depth: AtomicU64,
     pub(super) played_frames: AtomicU64,
     pub(super) underruns: AtomicU64,
     /// The last frame of the stream has been heard.

@@ -289,7 +289,6 @@ impl CallbackState {
         }
         let elapsed = (now.duration_since(first).as_secs_f64() * self.rate as f64) as u64;
         self.depth = p.requested.saturating_sub(elapsed);
-        self.shared.device_depth.store(self.depth, Ordering::Release);
         p.done = true;
         false
     }

@@ -21,7 +21,6 @@ import type { LibraryInfo } from "./bindings/LibraryInfo";
 import type { LibraryChanged } from "./bindings/LibraryChanged";
 import type { ListFilter } from "./bindings/ListFilter";
 import type { Note } from "./bindings/Note";
-import type { OpenFiles } from "./bindings/OpenFiles";
 import type { NewNote } from "./bindings/NewNote";
 import type { NoteEdit } from "./bindings/NoteEdit";
 import type { PlayerEvent } from "./bindings/PlayerEvent";
@@ -126,17 +125,18 @@ export function importStart(paths: string[], onEvent: (e: ImportEvent) => void):
 export const importCancel = () => call<void>("import_cancel");
 
 /**
- * The files the app was started with (*Open with Gamefilm*), once; an empty list otherwise. Files
- * given to a later launch arrive through `onOpenFiles`.
+ * The files given to the app (*Open with Gamefilm*) not taken yet, each once: the first launch's,
+ * and those of a later launch on this library (announced by `onOpenFiles`).
  */
 export const importLaunchFiles = () => call<string[]>("import_launch_files");
 
 /**
- * Files given to a second launch of the app on this library (the running window gets them
- * instead of a second window opening). Resolves to the function that stops listening.
+ * A second launch of the app on this library brought files (the running window gets them instead
+ * of a second window opening): take them with `importLaunchFiles`. Resolves to the function that
+ * stops listening.
  */
-export async function onOpenFiles(handler: (e: OpenFiles) => void): Promise<() => void> {
-  return listen<OpenFiles>("open-files", (event) => handler(event.payload));
+export async function onOpenFiles(handler: () => void): Promise<() => void> {
+  return listen("open-files", () => handler());
 }
 
 // Player

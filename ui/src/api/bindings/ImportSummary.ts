@@ -6,6 +6,6 @@
 export type ImportSummary = { imported: number, relinked: number, duplicates: number, failed: number, cancelled: boolean, 
 /**
  * The recording each file is now (imported, relinked or already in the library), in the
- * order the files were finished: what to open after an *Open with Gamefilm*.
+ * report's order (by path): what to open after an *Open with Gamefilm*.
  */
 recordings: Array<number>, };
