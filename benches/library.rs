@@ -1,7 +1,8 @@
 //! Library benchmark at team scale: generates (once, cached under target/bench/) a library of
 //! 100,000 recordings and 1,000,000 notes, then measures the queries the app lives on:
-//! full-text search top-50, the 200 most recent calls of one rep with per-kind note counts, and
-//! a single note insert. Prints medians and p95 next to the targets. Not a test: no assertion.
+//! full-text search top-50, the 200 most recent calls of one rep with per-kind note counts,
+//! progress of one rep and of the team over 52 weeks, the Due / Overdue board over 10,000 next
+//! steps, and a single note insert. Prints medians and p95 next to the targets. Not a test: no assertion.
 //!
 //! `cargo bench --bench library` (or `make bench-library`). `GAMEFILM_BENCH_SCALE=0.1` for a
 //! quicker, smaller run.
@@ -10,13 +11,18 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use gamefilm::library::notes::{self, NewNote};
+use gamefilm::library::progress::{self, ProgressQuery};
 use gamefilm::library::recordings::{self, ListFilter};
 use gamefilm::library::search::{self, SearchQuery};
-use gamefilm::library::{Library, NoteKind};
+use gamefilm::library::steps;
+use gamefilm::library::{Library, NoteKind, Scope};
 use rusqlite::params;
 
-const GENERATOR_VERSION: u32 = 3;
-const REPS: usize = 50;
+const GENERATOR_VERSION: u32 = 4;
+/// A team of ten reps (DESIGN.md: ten reps make 100,000 calls a year) and their coach.
+const REPS: usize = 10;
+/// Next steps in the library, for the first screen's Due / Overdue board.
+const STEPS: usize = 10_000;
 
 /// Words of coaching notes, most frequent first; drawn with a Zipf-like skew so that common
 /// words ("pricing") match a large share of notes, as in real libraries.
@@ -125,8 +131,13 @@ fn generate(path: &PathBuf, n_recordings: usize, n_notes: usize) {
     let now = gamefilm::timefmt::now_ms();
     lib.write(|tx| {
         for r in 0..REPS {
-            tx.execute("INSERT INTO people (name) VALUES (?1)", [format!("Rep {r:02}")])?;
+            tx.execute(
+                "INSERT INTO people (id, name, role) VALUES (?1, ?2, 'rep')",
+                params![r as i64 + 1, format!("Rep {r:02}")],
+            )?;
         }
+        let coach = REPS as i64 + 1;
+        tx.execute("INSERT INTO people (id, name, role) VALUES (?1, 'Coach', 'coach')", [coach])?;
         let mut rec = tx.prepare(
             "INSERT INTO recordings (path, content_hash, size_bytes, container, codec, sample_rate,
                 channels, frames, duration_ms, title, call_time, rep_id, counterpart, imported_at, updated_at)
@@ -151,8 +162,9 @@ fn generate(path: &PathBuf, n_recordings: usize, n_notes: usize) {
             peaks.execute([tx.last_insert_rowid()])?;
         }
         let mut note = tx.prepare(
-            "INSERT INTO notes (uuid, recording_id, start_ms, kind, text, author, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'coach', ?6, ?6)",
+            "INSERT INTO notes (uuid, recording_id, start_ms, kind, text, author, author_id,
+                 created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'Coach', ?7, ?6, ?6)",
         )?;
         for i in 0..n_notes {
             let words = rng.usize(4..14);
@@ -167,6 +179,53 @@ fn generate(path: &PathBuf, n_recordings: usize, n_notes: usize) {
                 if rng.u8(..10) < 7 { "positive" } else { "improvement" },
                 text.join(" "),
                 now - year_ms + (i as i64 * year_ms / n_notes as i64),
+                coach,
+            ])?;
+        }
+        // Outcomes on most calls, a coach review (one focus area) on half of them, some
+        // closing the previous one.
+        let outcomes = ["meeting-booked", "next-step", "not-interested", "no-answer", "other"];
+        let mut outcome = tx.prepare("UPDATE recordings SET outcome = ?2 WHERE id = ?1")?;
+        let mut review = tx.prepare(
+            "INSERT INTO reviews (uuid, recording_id, author, author_id, kind, focus_area, text,
+                 closes_review_id, created_at, updated_at)
+             VALUES (?1, ?2, 'Coach', ?3, 'coach', ?4, '', ?5, ?6, ?6)",
+        )?;
+        let areas = ["opening", "discovery", "value", "objection handling", "next step", "listening"];
+        for id in 1..=n_recordings as i64 {
+            if rng.u8(..10) < 8 {
+                outcome.execute(params![id, outcomes[rng.usize(..outcomes.len())]])?;
+            }
+            if rng.bool() {
+                let closes = (id > 100 && rng.u8(..4) == 0).then(|| id - 100);
+                let closes: Option<i64> = closes.and_then(|c| {
+                    tx.query_row("SELECT id FROM reviews WHERE recording_id = ?1", [c], |r| r.get(0)).ok()
+                });
+                review.execute(params![
+                    format!("{:032x}", rng.u128(..)),
+                    id,
+                    coach,
+                    areas[rng.usize(..areas.len())],
+                    closes,
+                    now,
+                ])?;
+            }
+        }
+        let mut step = tx.prepare(
+            "INSERT INTO next_steps (uuid, owner_id, author_id, text, due_date, state, done_on,
+                 created_at, updated_at)
+             VALUES (?1, ?2, ?3, 'Follow up on the pricing question', date('now', ?4 || ' days'),
+                 ?5, CASE WHEN ?5 = 'done' THEN date('now', ?4 || ' days') END, ?6, ?6)",
+        )?;
+        for _ in 0..STEPS {
+            let state = if rng.u8(..10) < 7 { "done" } else { "open" };
+            step.execute(params![
+                format!("{:032x}", rng.u128(..)),
+                rng.i64(1..=REPS as i64),
+                coach,
+                rng.i64(-300..60).to_string(),
+                state,
+                now,
             ])?;
         }
         Ok(())
@@ -242,7 +301,7 @@ fn main() {
     {
         let q = SearchQuery { text: word.into(), limit: 50, ..Default::default() };
         measure(&format!("search top-50, {what} ({word:?})"), 20.0, 30, |_| {
-            let page = search::search(lib.conn(), &q).unwrap();
+            let page = search::search(lib.conn(), Scope::Coach, &q).unwrap();
             std::hint::black_box(page);
         });
     }
@@ -253,7 +312,7 @@ fn main() {
         ..Default::default()
     };
     measure("search top-50, common word, one rep", 20.0, 30, |_| {
-        std::hint::black_box(search::search(lib.conn(), &q).unwrap());
+        std::hint::black_box(search::search(lib.conn(), Scope::Coach, &q).unwrap());
     });
     measure("200 most recent calls of one rep with per-kind note counts", 20.0, 30, |i| {
         let f = ListFilter {
@@ -261,10 +320,25 @@ fn main() {
             limit: Some(200),
             ..Default::default()
         };
-        let rows = recordings::list(lib.conn(), &f).unwrap();
+        let rows = recordings::list(lib.conn(), Scope::Coach, &f).unwrap();
         std::hint::black_box(rows);
     });
+    // The coaching loop: progress over a year, and the first screen's board.
+    let coach = gamefilm::library::people::named(lib.conn(), "as", "Coach").unwrap();
+    let year = ProgressQuery { rep: Some("Rep 03".into()), weeks: 52 };
+    measure("progress: one rep, 52 weeks", 100.0, 10, |_| {
+        std::hint::black_box(progress::progress(lib.conn(), &coach, &year).unwrap());
+    });
+    let team = ProgressQuery { rep: None, weeks: 52 };
+    measure(&format!("progress: the team of {REPS}, 52 weeks"), 100.0, 10, |_| {
+        std::hint::black_box(progress::progress(lib.conn(), &coach, &team).unwrap());
+    });
+    measure(&format!("first screen: Due / Overdue board, {STEPS} steps"), 20.0, 30, |_| {
+        std::hint::black_box(steps::due_board(lib.conn(), coach.scope()).unwrap());
+    });
+
     let mut rng = fastrand::Rng::with_seed(11);
+    let coach = gamefilm::library::people::current_or_user(&mut lib, None, "bench").unwrap().0;
     measure("single note insert (one transaction, FTS indexed)", 2.0, 200, |_| {
         let new = NewNote {
             recording_id: rng.i64(1..=n_rec as i64),
@@ -272,8 +346,7 @@ fn main() {
             end_ms: None,
             kind: NoteKind::Positive,
             text: "Benchmark note about pricing and next steps".into(),
-            author: "bench".into(),
         };
-        std::hint::black_box(notes::create(&mut lib, &new).unwrap());
+        std::hint::black_box(notes::create(&mut lib, &coach, &new).unwrap());
     });
 }

@@ -11,10 +11,14 @@ use gamefilm::audio::player::{ChannelMode, Player, PlayerEvent, PlayerOptions};
 use gamefilm::import::{self, FileDone, ImportEvent, ImportOptions, Outcome};
 use gamefilm::jobs::Job;
 use gamefilm::library::notes::{self, NewNote, NoteEdit};
+use gamefilm::library::progress::{self, ProgressQuery};
 use gamefilm::library::recordings::{self, ListFilter, MetaEdit};
 use gamefilm::library::reels::{self, IfEmpty, ReelQuery};
 use gamefilm::library::search::{self, SearchOrder, SearchQuery};
-use gamefilm::library::{LIBRARY_ENV, Library, Note, NoteKind};
+use gamefilm::library::steps::{self, NewStep, Step, StepFilter, StepState};
+use gamefilm::library::{
+    LIBRARY_ENV, Library, Note, NoteKind, Person, Role, focus, people, reviews,
+};
 use gamefilm::reel::{self, ReelFormat, RenderEvent, RenderOptions};
 use gamefilm::timefmt::{
     format_date_ms, format_ms, now_ms, parse_date_ms, parse_offset_ms, parse_range_ms,
@@ -68,6 +72,9 @@ struct Cli {
     /// The library file [default: ~/.local/share/gamefilm/library.sqlite]
     #[arg(long, global = true, env = LIBRARY_ENV, value_name = "PATH")]
     library: Option<PathBuf>,
+    /// Act as this person of the library [default: the library's default person]
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    as_name: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -85,8 +92,23 @@ enum Command {
     Note(NoteCommand),
     /// Full-text search over notes, titles and counterparts
     Search(SearchArgs),
-    /// Edit a recording's metadata ("" clears a field)
+    /// Edit the metadata of one or more recordings ("" clears a field)
     Set(SetArgs),
+    /// The library's people: who coaches, who is coached, who is using it
+    #[command(subcommand)]
+    People(PeopleCommand),
+    /// Mark a call reviewed (as a coach): one focus area and a short summary
+    Review(ReviewArgs),
+    /// Write your self-assessment of a call (as a rep): the one thing to improve, and your words
+    Assess(AssessArgs),
+    /// The focus areas a review names one of
+    #[command(subcommand)]
+    Focus(FocusCommand),
+    /// Next steps: add, list, mark done, export to a calendar
+    #[command(subcommand)]
+    Steps(StepsCommand),
+    /// Per rep and week: calls reviewed, notes, focus area, steps done on time, hit rate
+    Progress(ProgressArgs),
     /// Play a recording (by id) or any audio file
     Play(PlayArgs),
     /// Render a highlight reel: audio, review page, chapters, manifest
@@ -124,6 +146,12 @@ struct ListArgs {
     /// Hide calls shorter than this (e.g. 30s)
     #[arg(long, value_name = "TIME")]
     min_duration: Option<String>,
+    /// Only calls with this outcome
+    #[arg(long, value_name = "OUTCOME")]
+    outcome: Option<String>,
+    /// Only calls no coach has marked reviewed
+    #[arg(long)]
+    unreviewed: bool,
     #[arg(long, default_value_t = 200)]
     limit: i64,
     #[arg(long, default_value_t = 0)]
@@ -144,13 +172,15 @@ struct ShowArgs {
 
 #[derive(Args)]
 struct SetArgs {
-    id: i64,
+    #[arg(required = true, num_args = 1..)]
+    ids: Vec<i64>,
     #[arg(long)]
     title: Option<String>,
     #[arg(long)]
     rep: Option<String>,
     #[arg(long)]
     counterpart: Option<String>,
+    /// meeting-booked, next-step, not-interested, no-answer (voicemail too) or other
     #[arg(long)]
     outcome: Option<String>,
     /// Add a tag (repeatable)
@@ -221,6 +251,148 @@ struct PeaksArgs {
 }
 
 #[derive(Subcommand)]
+enum PeopleCommand {
+    /// Add a person: gamefilm people add Dana --role rep
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Make them the library's default person too
+        #[arg(long = "default")]
+        make_default: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the people, the default person marked
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make someone the library's default person (who the app and the CLI act as)
+    Default { name: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Coach,
+    Rep,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Coach => Role::Coach,
+            RoleArg::Rep => Role::Rep,
+        }
+    }
+}
+
+#[derive(Args)]
+struct ReviewArgs {
+    id: i64,
+    /// The one focus area (see: gamefilm focus list)
+    #[arg(long, value_name = "AREA")]
+    focus: String,
+    #[arg(long, default_value = "")]
+    summary: String,
+    /// Close the rep's previous focus area: achieved
+    #[arg(long)]
+    close_previous: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct AssessArgs {
+    id: i64,
+    /// The one thing to improve (a focus area)
+    #[arg(long, value_name = "AREA")]
+    focus: String,
+    #[arg(num_args = 0..)]
+    text: Vec<String>,
+    /// Keep it as a private draft; without it the assessment is submitted
+    #[arg(long)]
+    draft: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum FocusCommand {
+    /// Add a focus area to the list
+    Add { name: String },
+    /// List the focus areas
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum StepsCommand {
+    /// Add a next step: gamefilm steps add --owner Dana --due 2026-12-01 "Send the pricing"
+    Add {
+        #[arg(long, value_name = "NAME")]
+        owner: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        due: String,
+        /// The call it is about
+        #[arg(long, value_name = "ID")]
+        call: Option<i64>,
+        /// The moment of the call
+        #[arg(long, value_name = "TIME", requires = "call")]
+        at: Option<String>,
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List next steps, soonest due first
+    List {
+        /// Open steps due before today only
+        #[arg(long)]
+        overdue: bool,
+        /// Open steps only
+        #[arg(long)]
+        open: bool,
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark a step done today
+    Done {
+        id: String,
+        /// What came of it
+        #[arg(long)]
+        outcome: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Drop a step (no longer worth doing)
+    Drop { id: String },
+    /// Export one step, or every open step, as an iCalendar file
+    Ics {
+        id: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct ProgressArgs {
+    #[arg(long, value_name = "NAME")]
+    rep: Option<String>,
+    #[arg(long, default_value_t = 12)]
+    weeks: u32,
+    /// CSV, one row per rep and week
+    #[arg(long, conflicts_with = "json")]
+    csv: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
 enum NoteCommand {
     /// Add a note: gamefilm note add 12 --at 1:23[-1:40] --kind positive "Great discovery question"
     Add {
@@ -230,8 +402,9 @@ enum NoteCommand {
         at: String,
         #[arg(long, value_enum)]
         kind: KindArg,
-        #[arg(long, env = "USER", default_value = "coach")]
-        author: String,
+        /// Write as this person (the same as the global --as)
+        #[arg(long, value_name = "NAME")]
+        author: Option<String>,
         #[arg(required = true, num_args = 1..)]
         text: Vec<String>,
         #[arg(long)]
@@ -370,6 +543,44 @@ fn open(path: Option<&std::path::Path>) -> Result<Library> {
     Ok(Library::open(&path)?)
 }
 
+/// The open library and who is using it.
+struct Ctx {
+    lib: Library,
+    as_name: Option<String>,
+}
+
+impl Ctx {
+    /// Who reads: `--as`, else the default person; a library nobody was introduced to reads as
+    /// a coach would (everything but drafts).
+    fn viewer(&self) -> Result<Person> {
+        Ok(people::current(self.lib.conn(), self.as_name.as_deref())?.unwrap_or_else(|| Person {
+            id: String::new(),
+            name: user_name(),
+            role: Role::Coach,
+            key: -1,
+        }))
+    }
+
+    /// Who writes: `--as`, else the default person, else (a library with nobody chosen) a coach
+    /// named after `$USER`, added and made the default, which is said.
+    fn actor(&mut self) -> Result<Person> {
+        let (p, added) =
+            people::current_or_user(&mut self.lib, self.as_name.as_deref(), &user_name())?;
+        if added {
+            eprintln!(
+                "Added {} as a coach and made them this library's default person (pick another with --as NAME, or: gamefilm people default NAME)",
+                p.name
+            );
+        }
+        Ok(p)
+    }
+}
+
+/// The login name, the name a first CLI write adds its coach under.
+fn user_name() -> String {
+    std::env::var("USER").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| "Coach".into())
+}
+
 fn print_json(v: &impl serde::Serialize) -> Result<()> {
     let mut out = std::io::stdout().lock();
     let written = serde_json::to_writer_pretty(&mut out, v).map_err(std::io::Error::from);
@@ -388,23 +599,34 @@ fn date_opt(s: &Option<String>) -> Result<Option<i64>> {
 /// without touching the library.
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     let library = cli.library.as_deref();
+    let as_name = cli.as_name;
+    let ctx = |lib: Library| Ctx { lib, as_name: as_name.clone() };
     match cli.command {
         // The one command whose exit code reports a partial failure.
         Command::Import(a) => return cmd_import(&mut open(library)?, a),
-        Command::List(a) => cmd_list(&open(library)?, a)?,
-        Command::Show(a) => cmd_show(&open(library)?, a)?,
-        Command::Note(c) => cmd_note(&mut open(library)?, c)?,
-        Command::Search(a) => cmd_search(&open(library)?, a)?,
-        Command::Set(a) => cmd_set(&mut open(library)?, a)?,
+        Command::List(a) => cmd_list(&ctx(open(library)?), a)?,
+        Command::Show(a) => cmd_show(&ctx(open(library)?), a)?,
+        Command::Note(c) => cmd_note(&mut ctx(open(library)?), c)?,
+        Command::Search(a) => cmd_search(&ctx(open(library)?), a)?,
+        Command::Set(a) => cmd_set(&mut ctx(open(library)?), a)?,
+        Command::People(c) => cmd_people(&mut open(library)?, c)?,
+        Command::Review(a) => cmd_review(&mut ctx(open(library)?), a)?,
+        Command::Assess(a) => cmd_assess(&mut ctx(open(library)?), a)?,
+        Command::Focus(c) => cmd_focus(&mut ctx(open(library)?), c)?,
+        Command::Steps(c) => cmd_steps(&mut ctx(open(library)?), c)?,
+        Command::Progress(a) => cmd_progress(&ctx(open(library)?), a)?,
         Command::Play(a) => cmd_play(library, a)?,
-        Command::Reel(a) => cmd_reel(&mut open(library)?, a)?,
+        Command::Reel(a) => cmd_reel(&mut ctx(open(library)?), a)?,
         Command::Peaks(a) => cmd_peaks(&open(library)?, a)?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn cmd_list(lib: &Library, a: ListArgs) -> Result<()> {
+fn cmd_list(ctx: &Ctx, a: ListArgs) -> Result<()> {
+    let lib = &ctx.lib;
     let filter = ListFilter {
+        outcome: a.outcome.as_deref().map(str::parse).transpose()?,
+        unreviewed_only: a.unreviewed,
         rep: a.rep,
         since: date_opt(&a.since)?,
         until: date_opt(&a.until)?,
@@ -414,7 +636,7 @@ fn cmd_list(lib: &Library, a: ListArgs) -> Result<()> {
         offset: a.offset,
         ..Default::default()
     };
-    let rows = recordings::list(lib.conn(), &filter)?;
+    let rows = recordings::list(lib.conn(), ctx.viewer()?.scope(), &filter)?;
     if a.json {
         return print_json(&rows);
     }
@@ -423,18 +645,20 @@ fn cmd_list(lib: &Library, a: ListArgs) -> Result<()> {
         return Ok(());
     }
     say!(
-        "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  title",
+        "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  {:<8}  {:<14}  title",
         "id",
         "date",
         "length",
         "rep",
         "counterpart",
         "+",
-        "Δ"
+        "Δ",
+        "reviewed",
+        "outcome"
     );
     for r in rows {
         say!(
-            "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  {}",
+            "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  {:<8}  {:<14}  {}",
             r.id,
             format_date_ms(r.call_time),
             format_ms(r.duration_ms),
@@ -442,17 +666,32 @@ fn cmd_list(lib: &Library, a: ListArgs) -> Result<()> {
             clip(r.counterpart.as_deref().unwrap_or("-"), 18),
             r.positives,
             r.improvements,
+            if r.reviewed { "yes" } else { "-" },
+            r.outcome.map(|o| o.as_str()).unwrap_or("-"),
             r.title
         );
     }
     Ok(())
 }
 
-fn cmd_show(lib: &Library, a: ShowArgs) -> Result<()> {
-    let rec = recordings::get(lib.conn(), a.id)?;
-    let notes = notes::list(lib.conn(), a.id, a.deleted)?;
+fn cmd_show(ctx: &Ctx, a: ShowArgs) -> Result<()> {
+    let lib = &ctx.lib;
+    let viewer = ctx.viewer()?;
+    let view = recordings::call_view(lib.conn(), &viewer, a.id)?;
+    let rec = view.recording;
+    let notes =
+        if a.deleted { notes::list(lib.conn(), viewer.scope(), a.id, true)? } else { view.notes };
     if a.json {
-        return print_json(&serde_json::json!({ "recording": rec, "notes": notes }));
+        return print_json(&serde_json::json!({
+            "recording": rec,
+            "notes": notes,
+            "replies": view.replies,
+            "review": view.review,
+            "selfAssessment": view.self_assessment,
+            "reviewed": view.reviewed,
+            "revealed": view.revealed,
+            "assessFirst": view.assess_first,
+        }));
     }
     say!("#{} {}", rec.id, rec.title);
     say!("  file:        {}", rec.path);
@@ -467,8 +706,34 @@ fn cmd_show(lib: &Library, a: ShowArgs) -> Result<()> {
     say!("  call time:   {}", format_date_ms(rec.call_time));
     say!("  rep:         {}", rec.rep.as_deref().unwrap_or("-"));
     say!("  counterpart: {}", rec.counterpart.as_deref().unwrap_or("-"));
-    say!("  outcome:     {}", rec.outcome.as_deref().unwrap_or("-"));
+    say!("  outcome:     {}", rec.outcome.map(|o| o.as_str()).unwrap_or("-"));
     say!("  tags:        {}", if rec.tags.is_empty() { "-".into() } else { rec.tags.join(", ") });
+    match &view.review {
+        Some(r) => {
+            say!("  reviewed by: {} — focus: {}", r.author, r.focus_area);
+            if !r.summary.is_empty() {
+                say!("  summary:     {}", r.summary);
+            }
+            if r.kaizen_warning {
+                say!("  kaizen:      {} improvement notes — one step at a time", r.improvements);
+            }
+        }
+        None if view.reviewed => say!("  reviewed:    yes (assess it first to see the review)"),
+        None => say!("  reviewed:    not yet"),
+    }
+    if let Some(s) = &view.self_assessment {
+        let state = if s.submitted_at.is_some() { "submitted" } else { "draft" };
+        say!("  self-assessment ({state}) by {} — focus: {}", s.author, s.focus_area);
+        if !s.text.is_empty() {
+            say!("               {}", s.text);
+        }
+    }
+    if view.assess_first {
+        say!(
+            "  assess first: gamefilm assess {} --focus AREA \"what you would do differently\"",
+            rec.id
+        );
+    }
     say!("  notes:       {}", notes.len());
     for n in &notes {
         print_note(n);
@@ -476,7 +741,9 @@ fn cmd_show(lib: &Library, a: ShowArgs) -> Result<()> {
     Ok(())
 }
 
-fn cmd_set(lib: &mut Library, a: SetArgs) -> Result<()> {
+fn cmd_set(ctx: &mut Ctx, a: SetArgs) -> Result<()> {
+    ctx.actor()?.require_coach("a call's details are")?;
+    let lib = &mut ctx.lib;
     let edit = MetaEdit {
         title: a.title,
         rep: a.rep,
@@ -485,13 +752,14 @@ fn cmd_set(lib: &mut Library, a: SetArgs) -> Result<()> {
         add_tags: a.tags,
         remove_tags: a.untags,
     };
-    let rec = recordings::update_meta(lib, a.id, &edit)?;
+    let recs = recordings::update_meta_many(lib, &a.ids, &edit)?;
     if a.json {
-        print_json(&rec)
-    } else {
-        say!("Updated #{} {}", rec.id, rec.title);
-        Ok(())
+        return if recs.len() == 1 { print_json(&recs[0]) } else { print_json(&recs) };
     }
+    for rec in recs {
+        say!("Updated #{} {}", rec.id, rec.title);
+    }
+    Ok(())
 }
 
 /// Plays a recording by id, or any file by path; a number that names an existing file is the
@@ -518,7 +786,9 @@ fn cmd_play(library: Option<&std::path::Path>, a: PlayArgs) -> Result<()> {
 }
 
 /// Plans and saves the reel (as the app does), then renders it named after its title.
-fn cmd_reel(lib: &mut Library, a: ReelArgs) -> Result<()> {
+fn cmd_reel(ctx: &mut Ctx, a: ReelArgs) -> Result<()> {
+    let scope = ctx.actor()?.scope();
+    let lib = &mut ctx.lib;
     let q = ReelQuery {
         since_ms: Some(parse_date_ms(&a.since, now_ms())?),
         until_ms: date_opt(&a.until)?,
@@ -526,7 +796,7 @@ fn cmd_reel(lib: &mut Library, a: ReelArgs) -> Result<()> {
         kinds: vec![a.kind.into()],
         note_ids: a.add_notes,
     };
-    let saved = reels::create(lib, &a.title, &q, IfEmpty::Refuse)?;
+    let saved = reels::create(lib, scope, &a.title, &q, IfEmpty::Refuse)?;
     let clips = reels::clips_for_render(lib.conn(), saved.id)?;
     let bar = ProgressBar::new(clips.len() as u64);
     let opts = RenderOptions::new(a.out, a.format.into(), &saved.title, saved.created_at);
@@ -650,19 +920,33 @@ fn print_note(n: &Note) {
     say!("  {mark} {when:<21} {:<12} {}  [{}]{deleted}", n.kind.as_str(), n.text, n.id);
 }
 
-fn cmd_note(lib: &mut Library, cmd: NoteCommand) -> Result<()> {
+fn cmd_note(ctx: &mut Ctx, cmd: NoteCommand) -> Result<()> {
+    if let NoteCommand::Add { author: Some(author), .. } = &cmd {
+        ctx.as_name = Some(author.clone());
+    }
+    if let NoteCommand::List { recording, deleted, json } = cmd {
+        let list = notes::list(ctx.lib.conn(), ctx.viewer()?.scope(), recording, deleted)?;
+        if json {
+            print_json(&list)?;
+        } else {
+            list.iter().for_each(print_note);
+        }
+        return Ok(());
+    }
+    let me = ctx.actor()?;
+    let lib = &mut ctx.lib;
     match cmd {
-        NoteCommand::Add { recording, at, kind, author, text, json } => {
+        NoteCommand::Add { recording, at, kind, author: _, text, json } => {
             let (start_ms, end_ms) = parse_range_ms(&at)?;
             let note = notes::create(
                 lib,
+                &me,
                 &NewNote {
                     recording_id: recording,
                     start_ms,
                     end_ms,
                     kind: kind.into(),
                     text: text.join(" "),
-                    author,
                 },
             )?;
             if json { print_json(&note)? } else { print_note(&note) }
@@ -674,31 +958,25 @@ fn cmd_note(lib: &mut Library, cmd: NoteCommand) -> Result<()> {
                 edit.start_ms = Some(s);
                 edit.end_ms = Some(e);
             }
-            let note = notes::edit(lib, &id, &edit)?;
+            let note = notes::edit(lib, &me, &id, &edit)?;
             if json { print_json(&note)? } else { print_note(&note) }
         }
         NoteCommand::Rm { id } => {
-            let note = notes::delete(lib, &id)?;
+            let note = notes::delete(lib, &me, &id)?;
             say!("Deleted note {} (undo with: gamefilm note undo {})", note.id, note.id);
         }
         NoteCommand::Undo { id } => {
-            let note = notes::undo_delete(lib, id.as_deref())?;
+            let note = notes::undo_delete(lib, &me, id.as_deref())?;
             say_part!("Restored:");
             print_note(&note);
         }
-        NoteCommand::List { recording, deleted, json } => {
-            let list = notes::list(lib.conn(), recording, deleted)?;
-            if json {
-                print_json(&list)?;
-            } else {
-                list.iter().for_each(print_note);
-            }
-        }
+        NoteCommand::List { .. } => unreachable!("listed above"),
     }
     Ok(())
 }
 
-fn cmd_search(lib: &Library, a: SearchArgs) -> Result<()> {
+fn cmd_search(ctx: &Ctx, a: SearchArgs) -> Result<()> {
+    let lib = &ctx.lib;
     if a.page == 0 {
         bail!("--page: pages count from 1");
     }
@@ -715,7 +993,7 @@ fn cmd_search(lib: &Library, a: SearchArgs) -> Result<()> {
         limit: a.limit,
         offset: (a.page - 1) * a.limit,
     };
-    let page = search::search(lib.conn(), &q)?;
+    let page = search::search(lib.conn(), ctx.viewer()?.scope(), &q)?;
     if a.json {
         return print_json(&page);
     }
@@ -817,4 +1095,243 @@ fn cmd_import(lib: &mut Library, a: ImportArgs) -> Result<ExitCode> {
         }
     }
     Ok(if report.failed() > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn cmd_people(lib: &mut Library, cmd: PeopleCommand) -> Result<()> {
+    match cmd {
+        PeopleCommand::Add { name, role, make_default, json } => {
+            let p = people::add(lib, &name, role.into())?;
+            if make_default {
+                people::set_default(lib, &p.name)?;
+            }
+            if json {
+                return print_json(&p);
+            }
+            say!(
+                "Added {} ({}){}",
+                p.name,
+                p.role,
+                if make_default { ", the default person" } else { "" }
+            );
+        }
+        PeopleCommand::List { json } => {
+            let list = people::list(lib.conn())?;
+            let default = people::default_person(lib.conn())?.map(|p| p.id);
+            if json {
+                let rows: Vec<_> = list
+                    .iter()
+                    .map(|p| {
+                        serde_json::json!({
+                            "id": p.id, "name": p.name, "role": p.role,
+                            "default": default.as_deref() == Some(p.id.as_str()),
+                        })
+                    })
+                    .collect();
+                return print_json(&rows);
+            }
+            if list.is_empty() {
+                say!("Nobody yet. Add someone with: gamefilm people add NAME --role coach|rep");
+            }
+            for p in &list {
+                let mark =
+                    if default.as_deref() == Some(p.id.as_str()) { "  (default)" } else { "" };
+                say!("{:<24} {}{mark}", p.name, p.role);
+            }
+        }
+        PeopleCommand::Default { name } => {
+            let p = people::set_default(lib, &name)?;
+            say!("{} ({}) is now this library's default person", p.name, p.role);
+        }
+    }
+    Ok(())
+}
+
+fn cmd_review(ctx: &mut Ctx, a: ReviewArgs) -> Result<()> {
+    let me = ctx.actor()?;
+    let review =
+        reviews::mark_reviewed(&mut ctx.lib, &me, a.id, &a.focus, &a.summary, a.close_previous)?;
+    if a.json {
+        return print_json(&review);
+    }
+    say!("Reviewed #{} — focus: {}", a.id, review.focus_area);
+    if let Some(closed) = &review.closed_focus_area {
+        say!("Closed the previous focus area: {closed}");
+    }
+    if review.kaizen_warning {
+        say!(
+            "Kaizen: {} improvement notes on this call — consider keeping only the one that matters most",
+            review.improvements
+        );
+    }
+    Ok(())
+}
+
+fn cmd_assess(ctx: &mut Ctx, a: AssessArgs) -> Result<()> {
+    let me = ctx.actor()?;
+    let text = a.text.join(" ");
+    let assessment = reviews::save_assessment(&mut ctx.lib, &me, a.id, &a.focus, &text, !a.draft)?;
+    if a.json {
+        return print_json(&assessment);
+    }
+    if assessment.submitted_at.is_none() {
+        say!(
+            "Saved your draft self-assessment of #{} (submit it by running assess again without --draft)",
+            a.id
+        );
+    } else if reviews::revealed(ctx.lib.conn(), me.scope(), a.id)? {
+        say!("Submitted. The coach's notes are revealed: gamefilm show {}", a.id);
+    } else {
+        say!("Submitted. The coach's notes appear once the coach marks the call reviewed.");
+    }
+    Ok(())
+}
+
+fn cmd_focus(ctx: &mut Ctx, cmd: FocusCommand) -> Result<()> {
+    match cmd {
+        FocusCommand::Add { name } => {
+            ctx.actor()?.require_coach("the list of focus areas is")?;
+            let f = focus::add(&mut ctx.lib, &name)?;
+            say!("Added the focus area '{}'", f.name);
+        }
+        FocusCommand::List { json } => {
+            let list = focus::list(ctx.lib.conn())?;
+            if json {
+                return print_json(&list);
+            }
+            for f in list {
+                say!("{}", f.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_step(s: &Step) {
+    let state = match s.state {
+        StepState::Open => "open",
+        StepState::Done => "done",
+        StepState::Dropped => "dropped",
+    };
+    let call = match (s.recording_id, s.at_ms) {
+        (Some(id), Some(at)) => format!("  (call #{id} at {})", format_ms(at)),
+        (Some(id), None) => format!("  (call #{id})"),
+        _ => String::new(),
+    };
+    say!("{}  {:<8} {:<16} {}{call}  [{}]", s.due_date, state, s.owner, s.text, s.id);
+}
+
+fn cmd_steps(ctx: &mut Ctx, cmd: StepsCommand) -> Result<()> {
+    match cmd {
+        StepsCommand::Add { owner, due, call, at, text, json } => {
+            let me = ctx.actor()?;
+            let new = NewStep {
+                owner,
+                due_date: due,
+                text: text.join(" "),
+                recording_id: call,
+                at_ms: at.as_deref().map(parse_offset_ms).transpose()?,
+            };
+            let step = steps::add(&mut ctx.lib, &me, &new)?;
+            if json {
+                return print_json(&step);
+            }
+            print_step(&step);
+        }
+        StepsCommand::List { overdue, open, owner, json } => {
+            let filter = StepFilter { owner, overdue, open, recording_id: None };
+            let list = steps::list(ctx.lib.conn(), ctx.viewer()?.scope(), &filter)?;
+            if json {
+                return print_json(&list);
+            }
+            if list.is_empty() {
+                say!("No next steps{}.", if overdue { " overdue" } else { "" });
+            }
+            list.iter().for_each(print_step);
+        }
+        StepsCommand::Done { id, outcome, json } => {
+            let me = ctx.actor()?;
+            let step =
+                steps::set_state(&mut ctx.lib, &me, &id, StepState::Done, outcome.as_deref())?;
+            if json {
+                return print_json(&step);
+            }
+            print_step(&step);
+        }
+        StepsCommand::Drop { id } => {
+            let me = ctx.actor()?;
+            let step = steps::set_state(&mut ctx.lib, &me, &id, StepState::Dropped, None)?;
+            print_step(&step);
+        }
+        StepsCommand::Ics { id, out } => {
+            let scope = ctx.viewer()?.scope();
+            let list = match id {
+                Some(id) => vec![steps::get(ctx.lib.conn(), scope, &id)?],
+                None => steps::list(
+                    ctx.lib.conn(),
+                    scope,
+                    &StepFilter { open: true, ..Default::default() },
+                )?,
+            };
+            if list.is_empty() {
+                bail!("no open next steps to export");
+            }
+            steps::write_ics(&list, &out)?;
+            say!(
+                "{} next step{} → {}",
+                list.len(),
+                if list.len() == 1 { "" } else { "s" },
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn cmd_progress(ctx: &Ctx, a: ProgressArgs) -> Result<()> {
+    let viewer = ctx.viewer()?;
+    let p =
+        progress::progress(ctx.lib.conn(), &viewer, &ProgressQuery { rep: a.rep, weeks: a.weeks })?;
+    if a.json {
+        return print_json(&p);
+    }
+    if a.csv {
+        say_part!("{}", progress::to_csv(&p)?);
+        return Ok(());
+    }
+    if p.reps.is_empty() {
+        say!("No reps yet. Add one with: gamefilm people add NAME --role rep");
+        return Ok(());
+    }
+    say!(
+        "{:<16} {:<9} {:>5} {:>8} {:>4} {:>4}  {:<20} {:>10} {:>8}",
+        "rep",
+        "week",
+        "calls",
+        "reviewed",
+        "+",
+        "Δ",
+        "focus",
+        "steps",
+        "hit rate"
+    );
+    for r in &p.rows {
+        let focus = match &r.focus_area {
+            Some(f) if r.focus_closed => format!("{f} ✓"),
+            Some(f) => f.clone(),
+            None => "-".into(),
+        };
+        say!(
+            "{:<16} {:<9} {:>5} {:>8} {:>4} {:>4}  {:<20} {:>10} {:>8}",
+            clip(&r.rep, 16),
+            r.week,
+            r.calls,
+            r.reviewed,
+            r.positives,
+            r.improvements,
+            clip(&focus, 20),
+            format!("{}/{}", r.steps_done_on_time, r.steps_due),
+            r.hit_rate.map(|h| format!("{:.0}%", h * 100.0)).unwrap_or_else(|| "-".into())
+        );
+    }
+    Ok(())
 }

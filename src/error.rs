@@ -61,6 +61,12 @@ error_codes! {
     LibraryNotFound = "library.not_found",
     /// A field the library refuses (too long, empty, out of range).
     LibraryInvalid = "library.invalid",
+    /// The current person's role may not do this (a review by a rep, an assessment by a coach).
+    LibraryNotAllowed = "library.not_allowed",
+    /// A name (`--as`, an owner) that is not one of the library's people.
+    LibraryUnknownPerson = "library.unknown_person",
+    /// An export (a calendar file, a CSV) could not be written; nothing was left at the target.
+    LibraryExport = "library.export",
     LibraryDatabase = "library.database",
     /// The disk holding the library is full; the change was not saved, nothing else was lost.
     LibraryDiskFull = "library.disk_full",

@@ -122,7 +122,7 @@ fn a_coach_imports_notes_searches_and_edits_from_the_command_line() {
             "--counterpart",
             "Acme Corp",
             "--outcome",
-            "won",
+            "meeting-booked",
             "--tag",
             "renewal",
         ],
@@ -154,26 +154,7 @@ fn a_coach_imports_notes_searches_and_edits_from_the_command_line() {
 
 /// Writes a mono 16-bit WAV of `seconds` of a sine at `freq`.
 fn write_wav(path: &Path, freq: f32, seconds: u32) {
-    let rate = 22_050u32;
-    let n = rate * seconds;
-    let mut data = Vec::with_capacity(44 + 2 * n as usize);
-    data.extend_from_slice(b"RIFF");
-    data.extend_from_slice(&(36 + 2 * n).to_le_bytes());
-    data.extend_from_slice(b"WAVEfmt ");
-    data.extend_from_slice(&16u32.to_le_bytes());
-    data.extend_from_slice(&1u16.to_le_bytes());
-    data.extend_from_slice(&1u16.to_le_bytes());
-    data.extend_from_slice(&rate.to_le_bytes());
-    data.extend_from_slice(&(rate * 2).to_le_bytes());
-    data.extend_from_slice(&2u16.to_le_bytes());
-    data.extend_from_slice(&16u16.to_le_bytes());
-    data.extend_from_slice(b"data");
-    data.extend_from_slice(&(2 * n).to_le_bytes());
-    for i in 0..n {
-        let v = (2.0 * std::f32::consts::PI * freq * i as f32 / rate as f32).sin() * 0.5;
-        data.extend_from_slice(&((v * 32767.0) as i16).to_le_bytes());
-    }
-    std::fs::write(path, data).unwrap();
+    write_tone_wav(path, freq, seconds)
 }
 
 #[test]
@@ -332,4 +313,147 @@ fn output_into_a_closed_pipe_ends_quietly() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert_eq!(out.status.code(), Some(141), "{args:?}: {stderr}");
     }
+}
+
+fn fails(out: &Output) -> String {
+    assert!(!out.status.success(), "should have failed: {}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn the_coaching_loop_from_the_command_line() {
+    let t = TempLib::new();
+    let lib = t.path();
+    let calls = t.folder("calls");
+    write_wav(&calls.join("one.wav"), 440.0, 3);
+    write_wav(&calls.join("two.wav"), 550.0, 3);
+    ok(&gamefilm(&lib, &["import", calls.to_str().unwrap()]));
+
+    // A first write with nobody chosen adds a coach named after $USER, and says so.
+    let out = Command::new(env!("CARGO_BIN_EXE_gamefilm"))
+        .args(["--library", lib.to_str().unwrap(), "focus", "add", "Pricing"])
+        .env("USER", "kim")
+        .output()
+        .unwrap();
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Added kim as a coach"));
+
+    ok(&gamefilm(&lib, &["people", "add", "Dana", "--role", "rep"]));
+    assert!(
+        fails(&gamefilm(&lib, &["people", "add", "dana", "--role", "coach"])).contains("already")
+    );
+    let unknown = fails(&gamefilm(&lib, &["--as", "Zed", "list"]));
+    assert!(unknown.contains("nobody named 'Zed'") && unknown.contains("Dana (rep)"), "{unknown}");
+    ok(&gamefilm(&lib, &["set", "1", "2", "--rep", "Dana", "--outcome", "next-step"]));
+    assert!(
+        fails(&gamefilm(&lib, &["set", "1", "--outcome", "won"]))
+            .contains("outcome: unknown outcome 'won'")
+    );
+    let listed = json(&gamefilm(&lib, &["list", "--outcome", "next-step", "--json"]));
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+
+    // The coach's note and review; --author stays an alias of --as for note add.
+    ok(&gamefilm(
+        &lib,
+        &[
+            "note",
+            "add",
+            "1",
+            "--at",
+            "0:01",
+            "--kind",
+            "improvement",
+            "--author",
+            "kim",
+            "Zebra pitch too early",
+        ],
+    ));
+    assert!(
+        fails(&gamefilm(&lib, &["--as", "Dana", "review", "1", "--focus", "discovery"]))
+            .contains("as: a review is written by a coach")
+    );
+    assert!(fails(&gamefilm(&lib, &["review", "1", "--focus", ""])).contains("focus:"));
+    assert!(
+        fails(&gamefilm(&lib, &["review", "1", "--focus", "juggling"]))
+            .contains("not a focus area")
+    );
+    let review = json(&gamefilm(
+        &lib,
+        &["review", "1", "--focus", "discovery", "--summary", "Ask first", "--json"],
+    ));
+    assert_eq!(review["focusArea"], "discovery");
+
+    // Blind: Dana's show has neither the coach's note nor the review until she submits.
+    let blind = json(&gamefilm(&lib, &["--as", "Dana", "show", "1", "--json"]));
+    assert_eq!(blind["notes"].as_array().unwrap().len(), 0);
+    assert!(blind["review"].is_null() && blind["selfAssessment"].is_null());
+    assert_eq!(blind["assessFirst"], true);
+    assert!(!ok(&gamefilm(&lib, &["--as", "Dana", "search", "zebra"])).contains("Zebra"));
+    assert!(
+        fails(&gamefilm(&lib, &["assess", "1", "--focus", "listening", "x"]))
+            .contains("as: a self-assessment is written by a rep")
+    );
+    ok(&gamefilm(
+        &lib,
+        &["--as", "Dana", "assess", "1", "--focus", "listening", "I", "pitched", "early"],
+    ));
+    let seen = json(&gamefilm(&lib, &["--as", "Dana", "show", "1", "--json"]));
+    assert_eq!(seen["notes"][0]["text"], "Zebra pitch too early");
+    assert_eq!(seen["review"]["focusArea"], "discovery");
+    assert_eq!(seen["selfAssessment"]["text"], "I pitched early");
+
+    // Next steps: bad input is named, the overdue one is listed, done, exported.
+    assert!(
+        fails(&gamefilm(&lib, &["steps", "add", "--owner", "Dana", "--due", "soon", "x"]))
+            .contains("due: 'soon' is not a date")
+    );
+    assert!(
+        fails(&gamefilm(&lib, &["steps", "add", "--owner", "Zed", "--due", "2026-01-01", "x"]))
+            .contains("owner: nobody named 'Zed'")
+    );
+    let step = json(&gamefilm(
+        &lib,
+        &[
+            "steps",
+            "add",
+            "--owner",
+            "Dana",
+            "--due",
+            "2020-01-06",
+            "--call",
+            "1",
+            "--at",
+            "0:02",
+            "--json",
+            "Send",
+            "the",
+            "recap",
+        ],
+    ));
+    let step_id = step["id"].as_str().unwrap().to_string();
+    let overdue = json(&gamefilm(&lib, &["steps", "list", "--overdue", "--json"]));
+    assert_eq!(overdue[0]["text"], "Send the recap");
+    assert_eq!(overdue[0]["atMs"], 2000);
+    let ics = t.folder("out").join("step.ics");
+    ok(&gamefilm(&lib, &["steps", "ics", &step_id, "--out", ics.to_str().unwrap()]));
+    let text = std::fs::read_to_string(&ics).unwrap();
+    assert!(
+        text.contains("DTSTART;VALUE=DATE:20200106") && text.contains("BEGIN:VALARM"),
+        "{text}"
+    );
+    ok(&gamefilm(&lib, &["--as", "Dana", "steps", "done", &step_id[..8]]));
+    assert!(
+        json(&gamefilm(&lib, &["steps", "list", "--overdue", "--json"]))
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // Progress, as CSV.
+    let csv = ok(&gamefilm(&lib, &["progress", "--rep", "Dana", "--weeks", "2", "--csv"]));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[2].starts_with("Dana,") && lines[2].contains(",discovery,"), "{csv}");
+    let people = json(&gamefilm(&lib, &["people", "list", "--json"]));
+    assert_eq!(people.as_array().unwrap().len(), 2);
 }

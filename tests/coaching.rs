@@ -39,9 +39,14 @@ fn the_list_sorts_by_every_column_and_pages_stay_in_order() {
     add(&mut lib, flac, 100, NoteKind::Positive, "one");
     add(&mut lib, flac, 200, NoteKind::Positive, "two");
     add(&mut lib, mp3, 300, NoteKind::Improvement, "three");
+    // "Reviewed" is a coach's review, which needs no notes: the WAV has none and is reviewed.
+    let coach = coach(&mut lib);
+    for id in [flac, mp3] {
+        reviews::mark_reviewed(&mut lib, &coach, id, "discovery", "", false).unwrap();
+    }
     let sorted = |sort, descending| {
         let f = ListFilter { sort, descending: Some(descending), ..Default::default() };
-        ids(&recordings::list(lib.conn(), &f).unwrap())
+        ids(&recordings::list(lib.conn(), Scope::Coach, &f).unwrap())
     };
     // The WAV (4 s) is the shortest; the other two hold the same 7.9 s of speech.
     assert_eq!(sorted(SortKey::Duration, false)[0], wav);
@@ -52,6 +57,7 @@ fn the_list_sorts_by_every_column_and_pages_stay_in_order() {
     assert_eq!(sorted(SortKey::Positives, true)[0], flac);
     assert_eq!(sorted(SortKey::Improvements, true)[0], mp3);
     assert_eq!(sorted(SortKey::Reviewed, false)[0], wav, "the unreviewed call first");
+    assert_eq!(sorted(SortKey::Reviewed, true)[2], wav);
 
     // Pages of one row, in the duration order, concatenate to the whole order.
     let whole = sorted(SortKey::Duration, true);
@@ -64,7 +70,7 @@ fn the_list_sorts_by_every_column_and_pages_stay_in_order() {
                 offset,
                 ..Default::default()
             };
-            ids(&recordings::list(lib.conn(), &f).unwrap())
+            ids(&recordings::list(lib.conn(), Scope::Coach, &f).unwrap())
         })
         .collect();
     assert_eq!(paged, whole);
@@ -77,7 +83,11 @@ fn the_list_filters_by_kind_reviewed_state_and_note_text_and_counts_the_whole_ma
     let (mut lib, [flac, wav, mp3]) = three_calls(&t);
     add(&mut lib, flac, 100, NoteKind::Positive, "Great pricing discovery");
     let gone = add(&mut lib, mp3, 300, NoteKind::Improvement, "Talked over the prospect");
-    let page = |lib: &Library, f: ListFilter| recordings::page(lib.conn(), &f).unwrap();
+    let page =
+        |lib: &Library, f: ListFilter| recordings::page(lib.conn(), Scope::Coach, &f).unwrap();
+    // Reviewed means a coach review exists, never that a note exists: the WAV has no notes.
+    let coach = coach(&mut lib);
+    reviews::mark_reviewed(&mut lib, &coach, wav, "opening", "", false).unwrap();
 
     let all = page(&lib, ListFilter { limit: Some(2), ..Default::default() });
     assert_eq!((all.rows.len(), all.total), (2, 3), "total counts beyond the page");
@@ -85,12 +95,14 @@ fn the_list_filters_by_kind_reviewed_state_and_note_text_and_counts_the_whole_ma
     let positive = page(&lib, ListFilter { kind: Some(NoteKind::Positive), ..Default::default() });
     assert_eq!(ids(&positive.rows), [flac]);
     assert_eq!(positive.total, 1);
-    assert!(positive.rows[0].reviewed);
+    assert!(!positive.rows[0].reviewed, "notes alone do not make a call reviewed");
 
     let mut unreviewed =
         ids(&page(&lib, ListFilter { unreviewed_only: true, ..Default::default() }).rows);
     unreviewed.sort();
-    assert_eq!(unreviewed, [wav]);
+    let mut expected = vec![flac, mp3];
+    expected.sort();
+    assert_eq!(unreviewed, expected);
 
     let by_note = page(&lib, ListFilter { search: Some("pricing".into()), ..Default::default() });
     assert_eq!(ids(&by_note.rows), [flac], "note text is searched too");
@@ -100,14 +112,10 @@ fn the_list_filters_by_kind_reviewed_state_and_note_text_and_counts_the_whole_ma
         "facet tokens (kind, rep) are not words of the note"
     );
 
-    // A deleted note no longer counts as a review or a match.
-    notes::delete(&mut lib, &gone).unwrap();
-    let mut unreviewed =
-        ids(&page(&lib, ListFilter { unreviewed_only: true, ..Default::default() }).rows);
-    unreviewed.sort();
-    let mut expected = vec![wav, mp3];
-    expected.sort();
-    assert_eq!(unreviewed, expected);
+    // A withdrawn review no longer counts; a deleted note no longer matches.
+    reviews::withdraw(&mut lib, &coach, wav).unwrap();
+    assert_eq!(page(&lib, ListFilter { unreviewed_only: true, ..Default::default() }).total, 3);
+    as_coach::delete(&mut lib, &gone).unwrap();
     assert_eq!(
         page(&lib, ListFilter { search: Some("prospect".into()), ..Default::default() }).total,
         0
@@ -173,53 +181,69 @@ fn waveform_columns_match_an_independent_decode() {
 fn a_rep_replies_marks_notes_seen_and_saves_one_self_assessment_per_call() {
     let t = TempLib::new();
     let (mut lib, [flac, _, _]) = three_calls(&t);
+    let coach = coach(&mut lib);
+    let dana = person(&mut lib, "Dana", Role::Rep);
+    recordings::update_meta(
+        &mut lib,
+        flac,
+        &MetaEdit { rep: Some("Dana".into()), ..Default::default() },
+    )
+    .unwrap();
     let n = add(&mut lib, flac, 1200, NoteKind::Improvement, "Let the prospect finish");
-    let first = notes::mark_seen(&mut lib, &n).unwrap().seen_by_rep_at.expect("seen");
+    reviews::mark_reviewed(&mut lib, &coach, flac, "listening", "", false).unwrap();
+
+    assert!(reviews::self_assessment(lib.conn(), &dana, flac).unwrap().is_none());
+    reviews::save_assessment(&mut lib, &dana, flac, "listening", "I talk too fast", true).unwrap();
+    reviews::save_assessment(&mut lib, &dana, flac, "Listening", "Pause after questions", true)
+        .unwrap();
+    assert!(matches!(
+        reviews::save_assessment(&mut lib, &dana, flac, " ", "x", true),
+        Err(LibraryError::Invalid { field: "focus", .. })
+    ));
+    assert_eq!(
+        lib.conn()
+            .query_row("SELECT count(*) FROM reviews WHERE kind = 'self'", [], |r| r
+                .get::<_, i64>(0))
+            .unwrap(),
+        1,
+        "saving again keeps one self-assessment, with its revisions"
+    );
+
+    let first = notes::mark_seen(&mut lib, &dana, &n).unwrap().seen_by_rep_at.expect("seen");
     std::thread::sleep(std::time::Duration::from_millis(5));
     assert_eq!(
-        notes::mark_seen(&mut lib, &n).unwrap().seen_by_rep_at,
+        notes::mark_seen(&mut lib, &dana, &n).unwrap().seen_by_rep_at,
         Some(first),
         "the first replay counts"
     );
 
-    let r = notes::reply(&mut lib, &n, "Dana", "Agreed, I rushed it").unwrap();
+    let r = notes::reply(&mut lib, &dana, &n, "Agreed, I rushed it").unwrap();
     assert_eq!(r.note_id, n);
+    assert_eq!(r.author, "Dana");
     assert!(matches!(
-        notes::reply(&mut lib, &n, "Dana", "   "),
+        notes::reply(&mut lib, &dana, &n, "   "),
         Err(LibraryError::Invalid { field: "text", .. })
     ));
     assert!(matches!(
-        notes::reply(&mut lib, "ffffffff", "Dana", "x"),
+        notes::reply(&mut lib, &dana, "ffffffff", "x"),
         Err(LibraryError::NotFound { .. })
     ));
-
-    let none = reviews::latest_self(lib.conn(), flac).unwrap();
-    assert!(none.is_none());
-    reviews::save_self(&mut lib, flac, "Dana", "Listening", "I talk too fast").unwrap();
-    reviews::save_self(&mut lib, flac, "Dana", "Active listening", "Pause after questions")
-        .unwrap();
-    assert!(matches!(
-        reviews::save_self(&mut lib, flac, "Dana", " ", "x"),
-        Err(LibraryError::Invalid { field: "focusArea", .. })
-    ));
-    assert_eq!(count(&lib, "reviews"), 1, "saving again replaces the rep's self-assessment");
 
     // All of it survives reopening, and the call view carries it.
     drop(lib);
     let lib = t.open();
-    let view = recordings::call_view(lib.conn(), flac).unwrap();
+    let view = recordings::call_view(lib.conn(), &dana, flac).unwrap();
     assert_eq!(view.notes.len(), 1);
     assert_eq!(view.notes[0].seen_by_rep_at, Some(first));
     assert_eq!(view.replies.len(), 1);
     assert_eq!(view.replies[0].text, "Agreed, I rushed it");
-    let review = view.self_review.expect("self-assessment");
+    let review = view.self_assessment.expect("self-assessment");
     assert_eq!(
         (review.focus_area.as_str(), review.text.as_str()),
-        ("Active listening", "Pause after questions")
+        ("listening", "Pause after questions")
     );
-    assert_eq!(
-        recordings::reps(lib.conn()).unwrap(),
-        Vec::<String>::new(),
-        "fixture tags name reps only for the MP3 stereo and M4A files"
-    );
+    assert_eq!(review.revisions.len(), 2);
+    assert!(!review.revisions[0].after_reveal && review.revisions[1].after_reveal);
+    assert_eq!(review.revisions[0].text, "I talk too fast", "the first submitted text stays");
+    assert_eq!(recordings::reps(lib.conn()).unwrap(), ["Dana"]);
 }

@@ -83,9 +83,8 @@ fn note(lib: &mut Library, rec: i64, i: i64) -> Result<String, LibraryError> {
         end_ms: None,
         kind: NoteKind::Positive,
         text: format!("note {i} {}", "x".repeat(200)),
-        author: "Coach".into(),
     };
-    notes::create(lib, &new).map(|n| n.id)
+    as_coach::create(lib, &new).map(|n| n.id)
 }
 
 #[test]
@@ -132,7 +131,7 @@ fn a_full_disk_is_said_plainly_and_costs_nothing_saved() {
     assert_eq!(count(&lib, "recordings"), 1);
 
     // A reel exported to the full disk: refused, nothing at the target, no partial file.
-    let clips = reels::plan(lib.conn(), &ReelQuery::default()).unwrap();
+    let clips = reels::plan(lib.conn(), Scope::Coach, &ReelQuery::default()).unwrap();
     let out = disk.dir.join("out");
     let opts = RenderOptions::new(out.clone(), ReelFormat::Mp3, "Full", 0);
     match reel::render(&clips, &opts, &Job::silent()) {

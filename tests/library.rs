@@ -72,6 +72,7 @@ fn migrates_an_older_library_after_backing_it_up_and_keeps_its_data() {
     // The old note is searchable: migration 2 indexed existing rows.
     let hits = gamefilm::library::search::search(
         lib.conn(),
+        Scope::Coach,
         &gamefilm::library::search::SearchQuery {
             text: "rapport".into(),
             limit: 10,

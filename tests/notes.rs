@@ -35,7 +35,7 @@ fn note(
     kind: NoteKind,
     text: &str,
 ) -> NewNote {
-    NewNote { recording_id, start_ms, end_ms, kind, text: text.into(), author: "coach".into() }
+    NewNote { recording_id, start_ms, end_ms, kind, text: text.into() }
 }
 
 fn field_of(e: LibraryError) -> &'static str {
@@ -49,22 +49,24 @@ fn field_of(e: LibraryError) -> &'static str {
 fn notes_are_added_edited_deleted_restored_and_listed_in_time_order() {
     let t = TempLib::new();
     let (mut lib, a, _) = library_with_calls(&t);
-    let later = notes::create(
+    let later = as_coach::create(
         &mut lib,
         &note(a, 5_000, None, NoteKind::Improvement, "Let the prospect finish"),
     )
     .unwrap();
-    let first =
-        notes::create(&mut lib, &note(a, 1_000, Some(2_500), NoteKind::Positive, "Great opener"))
-            .unwrap();
+    let first = as_coach::create(
+        &mut lib,
+        &note(a, 1_000, Some(2_500), NoteKind::Positive, "Great opener"),
+    )
+    .unwrap();
     assert_eq!(first.id.len(), 36, "a UUID");
-    let listed = notes::list(lib.conn(), a, false).unwrap();
+    let listed = notes::list(lib.conn(), Scope::Coach, a, false).unwrap();
     assert_eq!(
         listed.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(),
         [first.id.as_str(), later.id.as_str()]
     );
 
-    let edited = notes::edit(
+    let edited = as_coach::edit(
         &mut lib,
         &later.id,
         &NoteEdit {
@@ -82,21 +84,21 @@ fn notes_are_added_edited_deleted_restored_and_listed_in_time_order() {
     assert!(edited.updated_at >= edited.created_at);
 
     // A unique prefix finds a note too.
-    notes::delete(&mut lib, &first.id[..13]).unwrap();
-    assert_eq!(notes::list(lib.conn(), a, false).unwrap().len(), 1);
-    assert_eq!(notes::list(lib.conn(), a, true).unwrap().len(), 2);
-    let restored = notes::undo_delete(&mut lib, None).unwrap();
+    as_coach::delete(&mut lib, &first.id[..13]).unwrap();
+    assert_eq!(notes::list(lib.conn(), Scope::Coach, a, false).unwrap().len(), 1);
+    assert_eq!(notes::list(lib.conn(), Scope::Coach, a, true).unwrap().len(), 2);
+    let restored = as_coach::undo_delete(&mut lib, None).unwrap();
     assert_eq!(restored.id, first.id);
     assert_eq!(restored.deleted_at, None);
-    assert_eq!(notes::list(lib.conn(), a, false).unwrap().len(), 2);
-    assert!(notes::undo_delete(&mut lib, None).is_err(), "nothing left to undo");
+    assert_eq!(notes::list(lib.conn(), Scope::Coach, a, false).unwrap().len(), 2);
+    assert!(as_coach::undo_delete(&mut lib, None).is_err(), "nothing left to undo");
 }
 
 #[test]
 fn notes_survive_reopening_the_library() {
     let t = TempLib::new();
     let (mut lib, a, _) = library_with_calls(&t);
-    let n = notes::create(&mut lib, &note(a, 100, None, NoteKind::Positive, "Kept")).unwrap();
+    let n = as_coach::create(&mut lib, &note(a, 100, None, NoteKind::Positive, "Kept")).unwrap();
     drop(lib);
     let lib = t.open();
     assert_eq!(notes::get(lib.conn(), &n.id).unwrap(), n);
@@ -107,24 +109,27 @@ fn validation_errors_name_the_field_and_the_reason() {
     let t = TempLib::new();
     let (mut lib, a, _) = library_with_calls(&t);
     let dur = recordings::get(lib.conn(), a).unwrap().duration_ms;
-    let e = notes::create(&mut lib, &note(a, dur + 1, None, NoteKind::Positive, "x")).unwrap_err();
+    let e =
+        as_coach::create(&mut lib, &note(a, dur + 1, None, NoteKind::Positive, "x")).unwrap_err();
     assert!(e.to_string().contains("outside the recording"), "{e}");
     assert_eq!(field_of(e), "start");
-    let e =
-        notes::create(&mut lib, &note(a, 2_000, Some(1_000), NoteKind::Positive, "x")).unwrap_err();
+    let e = as_coach::create(&mut lib, &note(a, 2_000, Some(1_000), NoteKind::Positive, "x"))
+        .unwrap_err();
     assert!(e.to_string().contains("not after the start"), "{e}");
     assert_eq!(field_of(e), "end");
-    let e = notes::create(&mut lib, &note(a, 1_000, Some(dur + 500), NoteKind::Positive, "x"))
+    let e = as_coach::create(&mut lib, &note(a, 1_000, Some(dur + 500), NoteKind::Positive, "x"))
         .unwrap_err();
     assert_eq!(field_of(e), "end");
-    let e = notes::create(&mut lib, &note(a, 1_000, None, NoteKind::Positive, "   ")).unwrap_err();
+    let e =
+        as_coach::create(&mut lib, &note(a, 1_000, None, NoteKind::Positive, "   ")).unwrap_err();
     assert_eq!(field_of(e), "text");
     let long = "a".repeat(MAX_TEXT_CHARS + 1);
-    let e = notes::create(&mut lib, &note(a, 1_000, None, NoteKind::Positive, &long)).unwrap_err();
+    let e =
+        as_coach::create(&mut lib, &note(a, 1_000, None, NoteKind::Positive, &long)).unwrap_err();
     assert!(e.to_string().contains("10000"), "{e}");
     assert_eq!(field_of(e), "text");
     assert!(
-        notes::create(
+        as_coach::create(
             &mut lib,
             &note(a, 1_000, None, NoteKind::Positive, &"é".repeat(MAX_TEXT_CHARS))
         )
@@ -133,7 +138,7 @@ fn validation_errors_name_the_field_and_the_reason() {
     let e = "praise".parse::<NoteKind>().unwrap_err();
     assert!(e.to_string().contains("unknown note kind 'praise'"), "{e}");
     assert_eq!(field_of(e), "kind");
-    let e = notes::create(&mut lib, &note(9_999, 0, None, NoteKind::Positive, "x")).unwrap_err();
+    let e = as_coach::create(&mut lib, &note(9_999, 0, None, NoteKind::Positive, "x")).unwrap_err();
     assert!(matches!(e, LibraryError::NotFound { what: "recording", .. }), "{e}");
     // Nothing invalid was written.
     assert_eq!(count(&lib, "notes"), 1);
@@ -146,14 +151,14 @@ fn metadata_is_editable_and_filters_the_list() {
     let edit = MetaEdit {
         rep: Some("Jordan".into()),
         counterpart: Some("Initech".into()),
-        outcome: Some("won".into()),
+        outcome: Some("meeting booked".into()),
         add_tags: vec!["renewal".into(), "q3".into()],
         ..Default::default()
     };
     let rec = recordings::update_meta(&mut lib, a, &edit).unwrap();
     assert_eq!(rec.rep.as_deref(), Some("Jordan"));
     assert_eq!(rec.counterpart.as_deref(), Some("Initech"));
-    assert_eq!(rec.outcome.as_deref(), Some("won"));
+    assert_eq!(rec.outcome, Some(gamefilm::library::CallOutcome::MeetingBooked));
     assert_eq!(rec.tags, ["q3", "renewal"]);
     let rec = recordings::update_meta(
         &mut lib,
@@ -168,26 +173,29 @@ fn metadata_is_editable_and_filters_the_list() {
     assert_eq!(rec.outcome, None, "an empty value clears the field");
     assert_eq!(rec.tags, ["renewal"]);
 
-    notes::create(&mut lib, &note(a, 0, None, NoteKind::Positive, "p1")).unwrap();
-    notes::create(&mut lib, &note(a, 10, None, NoteKind::Positive, "p2")).unwrap();
-    notes::create(&mut lib, &note(a, 20, None, NoteKind::Improvement, "i1")).unwrap();
+    as_coach::create(&mut lib, &note(a, 0, None, NoteKind::Positive, "p1")).unwrap();
+    as_coach::create(&mut lib, &note(a, 10, None, NoteKind::Positive, "p2")).unwrap();
+    as_coach::create(&mut lib, &note(a, 20, None, NoteKind::Improvement, "i1")).unwrap();
     let jordan = recordings::list(
         lib.conn(),
+        Scope::Coach,
         &ListFilter { rep: Some("jordan".into()), ..Default::default() },
     )
     .unwrap();
     assert_eq!(jordan.len(), 1);
     assert_eq!((jordan[0].id, jordan[0].positives, jordan[0].improvements), (a, 2, 1));
-    let all = recordings::list(lib.conn(), &ListFilter::default()).unwrap();
+    let all = recordings::list(lib.conn(), Scope::Coach, &ListFilter::default()).unwrap();
     assert_eq!(all.len(), 2);
     let long = recordings::list(
         lib.conn(),
+        Scope::Coach,
         &ListFilter { min_duration_ms: Some(5_000), ..Default::default() },
     )
     .unwrap();
     assert_eq!(long.iter().map(|r| r.id).collect::<Vec<_>>(), [a], "the 4 s call is hidden");
     let by_name = recordings::list(
         lib.conn(),
+        Scope::Coach,
         &ListFilter { search: Some("initech".into()), ..Default::default() },
     )
     .unwrap();
@@ -195,6 +203,7 @@ fn metadata_is_editable_and_filters_the_list() {
     assert!(
         recordings::list(
             lib.conn(),
+            Scope::Coach,
             &ListFilter { rep: Some("nobody".into()), ..Default::default() }
         )
         .unwrap()
@@ -223,34 +232,36 @@ fn search_finds_notes_titles_and_counterparts_with_filters_and_pages() {
         &MetaEdit { rep: Some("Riley".into()), ..Default::default() },
     )
     .unwrap();
-    notes::create(
+    as_coach::create(
         &mut lib,
         &note(a, 100, None, NoteKind::Positive, "Handled the pricing objection calmly"),
     )
     .unwrap();
-    notes::create(
+    as_coach::create(
         &mut lib,
         &note(a, 200, None, NoteKind::Improvement, "Jumped to pricing too early"),
     )
     .unwrap();
-    let gone = notes::create(
+    let gone = as_coach::create(
         &mut lib,
         &note(b, 300, None, NoteKind::Positive, "Pricing anchor was strong"),
     )
     .unwrap();
-    notes::create(&mut lib, &note(b, 400, None, NoteKind::Positive, "Warm goodbye")).unwrap();
+    as_coach::create(&mut lib, &note(b, 400, None, NoteKind::Positive, "Warm goodbye")).unwrap();
 
     let q = |text: &str| SearchQuery { text: text.into(), limit: 50, ..Default::default() };
-    let page = search::search(lib.conn(), &q("pricing")).unwrap();
+    let page = search::search(lib.conn(), Scope::Coach, &q("pricing")).unwrap();
     let notes_hit = page.hits.iter().filter(|h| matches!(h.hit, Hit::Note { .. })).count();
     let recs_hit = page.hits.iter().filter(|h| matches!(h.hit, Hit::Recording { .. })).count();
     assert_eq!((notes_hit, recs_hit), (3, 1), "{page:#?}");
 
     // Whole words by default; a trailing * matches a prefix.
-    assert_eq!(search::search(lib.conn(), &q("objec")).unwrap().hits.len(), 0);
-    assert_eq!(search::search(lib.conn(), &q("objec*")).unwrap().hits.len(), 1);
+    assert_eq!(search::search(lib.conn(), Scope::Coach, &q("objec")).unwrap().hits.len(), 0);
+    assert_eq!(search::search(lib.conn(), Scope::Coach, &q("objec*")).unwrap().hits.len(), 1);
     // Filters.
-    let only = |lib: &Library, f: SearchQuery| search::search(lib.conn(), &f).unwrap().hits.len();
+    let only = |lib: &Library, f: SearchQuery| {
+        search::search(lib.conn(), Scope::Coach, &f).unwrap().hits.len()
+    };
     let by_rep =
         |lib: &Library, rep: &str| only(lib, SearchQuery { rep: Some(rep.into()), ..q("pricing") });
     assert_eq!(only(&lib, SearchQuery { kind: Some(NoteKind::Improvement), ..q("pricing") }), 1);
@@ -267,23 +278,34 @@ fn search_finds_notes_titles_and_counterparts_with_filters_and_pages() {
     assert_eq!(by_rep(&lib, "Riley"), 0);
     assert_eq!(by_rep(&lib, "Nobody"), 0);
     // Deleted notes are not found.
-    notes::delete(&mut lib, &gone.id).unwrap();
+    as_coach::delete(&mut lib, &gone.id).unwrap();
     assert_eq!(only(&lib, q("anchor")), 0);
     // Pages.
-    let p1 = search::search(lib.conn(), &SearchQuery { limit: 2, ..q("pricing") }).unwrap();
-    let p2 =
-        search::search(lib.conn(), &SearchQuery { limit: 2, offset: 2, ..q("pricing") }).unwrap();
+    let p1 = search::search(lib.conn(), Scope::Coach, &SearchQuery { limit: 2, ..q("pricing") })
+        .unwrap();
+    let p2 = search::search(
+        lib.conn(),
+        Scope::Coach,
+        &SearchQuery { limit: 2, offset: 2, ..q("pricing") },
+    )
+    .unwrap();
     assert_eq!((p1.hits.len(), p1.has_more, p2.hits.len(), p2.has_more), (2, true, 1, false));
     assert!(p1.hits.iter().all(|h| !p2.hits.contains(h)));
     // Ranked: the note that says "pricing" and little else ranks above the longer one; recent
     // order is by call time.
-    let ranked = search::search(lib.conn(), &q("pricing")).unwrap();
+    let ranked = search::search(lib.conn(), Scope::Coach, &q("pricing")).unwrap();
     assert!(ranked.hits.windows(2).all(|w| w[0].score <= w[1].score));
-    let recent =
-        search::search(lib.conn(), &SearchQuery { order: SearchOrder::Recent, ..q("pricing") })
-            .unwrap();
+    let recent = search::search(
+        lib.conn(),
+        Scope::Coach,
+        &SearchQuery { order: SearchOrder::Recent, ..q("pricing") },
+    )
+    .unwrap();
     assert!(recent.hits.windows(2).all(|w| w[0].call_time >= w[1].call_time));
-    assert!(search::search(lib.conn(), &q("\"*")).is_err(), "no words: a clear error");
+    assert!(
+        search::search(lib.conn(), Scope::Coach, &q("\"*")).is_err(),
+        "no words: a clear error"
+    );
 }
 
 /// The window sends only what changed: an absent `endMs` keeps the end, `null` removes it.

@@ -9,7 +9,7 @@ use std::process::Command;
 use base64::Engine;
 use common::*;
 use gamefilm::jobs::{CancelFlag, Job};
-use gamefilm::library::notes::{self, NewNote};
+use gamefilm::library::notes::NewNote;
 use gamefilm::library::reels::{self, ReelQuery};
 use gamefilm::library::{Library, NoteKind};
 use gamefilm::reel::{
@@ -45,14 +45,14 @@ fn week() -> ReelQuery {
 fn improvements_are_left_out_unless_added_one_by_one() {
     let t = TempLib::new();
     let lib = library(&t);
-    let clips = reels::plan(lib.conn(), &week()).unwrap();
+    let clips = reels::plan(lib.conn(), Scope::Coach, &week()).unwrap();
     assert_eq!(clips.len(), 3);
     assert!(clips.iter().all(|c| c.kind == NoteKind::Positive));
     let improvement: String = lib
         .conn()
         .query_row("SELECT uuid FROM notes WHERE kind = 'improvement'", [], |r| r.get(0))
         .unwrap();
-    let clip = reels::clip_of_note(lib.conn(), &improvement).unwrap();
+    let clip = reels::clip_of_note(lib.conn(), Scope::Coach, &improvement).unwrap();
     assert_eq!((clip.start_ms, clip.end_ms, clip.kind), (500, 1_500, NoteKind::Improvement));
 }
 
@@ -68,7 +68,7 @@ fn options(out: &Path, format: ReelFormat, title: &str) -> RenderOptions {
 }
 
 fn render_titled(t: &TempLib, lib: &Library, format: ReelFormat, title: &str) -> reel::Rendered {
-    let clips = reels::plan(lib.conn(), &week()).unwrap();
+    let clips = reels::plan(lib.conn(), Scope::Coach, &week()).unwrap();
     let opts = options(&t.folder("out"), format, title);
     reel::render(&clips, &opts, &Job::silent()).unwrap()
 }
@@ -310,7 +310,7 @@ fn hostile_note_text_shows_literally_in_chromium_and_runs_nothing() {
 fn the_mp3_review_page_embeds_the_mp3_and_is_a_fraction_of_the_wav_page() {
     let t = TempLib::new();
     let lib = library(&t);
-    let clips = reels::plan(lib.conn(), &week()).unwrap();
+    let clips = reels::plan(lib.conn(), Scope::Coach, &week()).unwrap();
     let mut pages = Vec::new();
     for format in [ReelFormat::Wav, ReelFormat::Mp3] {
         let out = t.folder(&format!("out-{}", format.extension()));
@@ -342,7 +342,7 @@ fn the_mp3_review_page_embeds_the_mp3_and_is_a_fraction_of_the_wav_page() {
 fn assert_cancel_leaves_nothing(format: ReelFormat) {
     let t = TempLib::new();
     let lib = library(&t);
-    let clips = reels::plan(lib.conn(), &week()).unwrap();
+    let clips = reels::plan(lib.conn(), Scope::Coach, &week()).unwrap();
     let out = t.folder("out");
     let cancel = CancelFlag::default();
     let opts = options(&out, format, "Week 47");
@@ -386,7 +386,7 @@ fn the_next_render_removes_partial_files_a_killed_render_left() {
     let fresh = write(".reel.mp3.partial-999998", std::time::Duration::ZERO);
     let other = write(".other.mp3.partial-999999", old);
     let mine = write("notes.txt", old);
-    let clips = reels::plan(lib.conn(), &week()).unwrap();
+    let clips = reels::plan(lib.conn(), Scope::Coach, &week()).unwrap();
     reel::render(&clips, &options(&out, ReelFormat::Mp3, "Week 47"), &Job::silent()).unwrap();
     for path in &stale {
         assert!(!path.exists(), "{} was left", path.display());
@@ -410,7 +410,7 @@ fn a_cancelled_mp3_render_leaves_no_file_at_the_target() {
 fn a_failed_mp3_render_leaves_no_file_and_names_the_clip() {
     let t = TempLib::new();
     let lib = library(&t);
-    let mut clips = reels::plan(lib.conn(), &week()).unwrap();
+    let mut clips = reels::plan(lib.conn(), Scope::Coach, &week()).unwrap();
     let gone = t.dir.path().join("moved-away.wav");
     clips[1].file = gone.clone();
     let out = t.folder("out");
@@ -434,7 +434,7 @@ fn a_render_killed_midway_leaves_no_file_at_the_target() {
         .query_row("SELECT id FROM recordings WHERE path LIKE '%.wav'", [], |r| r.get(0))
         .unwrap();
     for i in 0..150 {
-        notes::create(
+        as_coach::create(
             &mut lib,
             &NewNote {
                 recording_id: rec,
@@ -442,7 +442,6 @@ fn a_render_killed_midway_leaves_no_file_at_the_target() {
                 end_ms: Some(3_900),
                 kind: NoteKind::Positive,
                 text: format!("clip {i}"),
-                author: "c".into(),
             },
         )
         .unwrap();

@@ -9,7 +9,6 @@ use std::process::Command;
 
 use common::*;
 use gamefilm::jobs::Job;
-use gamefilm::library::notes;
 use gamefilm::library::reels::{self, IfEmpty, MAX_CLIP_MS, ReelDetail, ReelQuery, RemovedClip};
 use gamefilm::library::{Library, LibraryError, Note, NoteKind};
 use gamefilm::reel::{self, ReelFormat, RenderOptions, SEPARATOR_MS};
@@ -76,7 +75,7 @@ fn last_7_days() -> ReelQuery {
 
 /// A reel saved from the default plan (positives of the last 7 days).
 fn planned_reel(w: &mut Week) -> i64 {
-    let clips = reels::plan(w.lib.conn(), &last_7_days()).unwrap();
+    let clips = reels::plan(w.lib.conn(), Scope::Coach, &last_7_days()).unwrap();
     reels::save(&mut w.lib, "Week 47", &clips).unwrap()
 }
 
@@ -143,7 +142,7 @@ fn an_improvement_goes_in_only_when_added_on_purpose() {
     let id = planned_reel(&mut w);
     let planned = reels::get(w.lib.conn(), id).unwrap();
     assert!(planned.clips.iter().all(|c| c.kind == Some(NoteKind::Positive)));
-    let d = reels::add_note(&mut w.lib, id, &w.improvement.id, Some(1)).unwrap();
+    let d = reels::add_note(&mut w.lib, Scope::Coach, id, &w.improvement.id, Some(1)).unwrap();
     assert_eq!(
         spans(&d),
         vec![
@@ -155,7 +154,7 @@ fn an_improvement_goes_in_only_when_added_on_purpose() {
     assert_eq!(d.clips[1].kind, Some(NoteKind::Improvement));
     assert_eq!(d.clips[1].text.as_deref(), Some("Rushed the intro"));
     // Planning still leaves improvements out; the saved reel renders with it.
-    let replanned = reels::plan(w.lib.conn(), &last_7_days()).unwrap();
+    let replanned = reels::plan(w.lib.conn(), Scope::Coach, &last_7_days()).unwrap();
     assert!(replanned.iter().all(|c| c.kind == NoteKind::Positive));
     assert_eq!(replanned.len(), 2);
     let clips = reels::clips_for_render(w.lib.conn(), id).unwrap();
@@ -168,13 +167,13 @@ fn an_added_point_note_is_padded_as_planning_pads_it() {
     let t = TempLib::new();
     let mut w = week(&t);
     let id = planned_reel(&mut w);
-    let d = reels::add_note(&mut w.lib, id, &w.long_point.id, None).unwrap();
+    let d = reels::add_note(&mut w.lib, Scope::Coach, id, &w.long_point.id, None).unwrap();
     let last = d.clips.last().unwrap();
     assert_eq!((last.position, last.recording_id), (2, w.long));
     assert_eq!((last.start_ms, last.end_ms), (115_000, 130_000));
     assert_eq!(last.recording_duration_ms, 360_000);
     // A note id may be given by an unambiguous prefix, as everywhere else.
-    let again = reels::add_note(&mut w.lib, id, &w.long_point.id[..8], Some(0));
+    let again = reels::add_note(&mut w.lib, Scope::Coach, id, &w.long_point.id[..8], Some(0));
     assert_eq!(invalid_field(again.unwrap_err()), "note", "the note is already in the reel");
 }
 
@@ -183,8 +182,8 @@ fn moving_and_removing_clips_round_trip_and_keep_positions_dense() {
     let t = TempLib::new();
     let mut w = week(&t);
     let id = planned_reel(&mut w);
-    reels::add_note(&mut w.lib, id, &w.improvement.id, None).unwrap();
-    reels::add_note(&mut w.lib, id, &w.long_point.id, None).unwrap();
+    reels::add_note(&mut w.lib, Scope::Coach, id, &w.improvement.id, None).unwrap();
+    reels::add_note(&mut w.lib, Scope::Coach, id, &w.long_point.id, None).unwrap();
     let original = spans(&reels::get(w.lib.conn(), id).unwrap());
     let names = |d: &ReelDetail| spans(d).into_iter().map(|s| s.0).collect::<Vec<_>>();
     let ids: Vec<String> = original.iter().map(|s| s.0.clone()).collect();
@@ -203,7 +202,7 @@ fn moving_and_removing_clips_round_trip_and_keep_positions_dense() {
     assert_eq!(names(&d), order(&[0, 1, 3]));
     assert_eq!(stored_positions(&w.lib, id), [0, 1, 2]);
     // The removed note can be put back where it was.
-    let d = reels::add_note(&mut w.lib, id, &ids[2], Some(2)).unwrap();
+    let d = reels::add_note(&mut w.lib, Scope::Coach, id, &ids[2], Some(2)).unwrap();
     assert_eq!(spans(&d), original);
     assert_eq!(stored_positions(&w.lib, id), [0, 1, 2, 3]);
 
@@ -234,7 +233,7 @@ fn positions_stay_dense_through_any_sequence_of_edits() {
             0 | 1 => {
                 let note = &all[rng.usize(0..all.len())];
                 let pos = rng.usize(0..n + 2);
-                let r = reels::add_note(&mut w.lib, id, note, Some(pos));
+                let r = reels::add_note(&mut w.lib, Scope::Coach, id, note, Some(pos));
                 if !model.contains(note) && pos <= n {
                     model.insert(pos, note.clone());
                 }
@@ -276,7 +275,7 @@ fn a_trim_round_trips_and_renders_as_trimmed() {
     let t = TempLib::new();
     let mut w = week(&t);
     let id = planned_reel(&mut w);
-    reels::add_note(&mut w.lib, id, &w.long_point.id, None).unwrap();
+    reels::add_note(&mut w.lib, Scope::Coach, id, &w.long_point.id, None).unwrap();
     let d = reels::trim_clip(&mut w.lib, id, 0, 1_250, 4_000).unwrap();
     assert_eq!((d.clips[0].start_ms, d.clips[0].end_ms), (1_250, 4_000));
     // To the very edges of the recording, and exactly the 5-minute limit.
@@ -320,7 +319,7 @@ fn invalid_trims_are_refused_and_change_nothing() {
     let t = TempLib::new();
     let mut w = week(&t);
     let id = planned_reel(&mut w);
-    reels::add_note(&mut w.lib, id, &w.long_point.id, None).unwrap();
+    reels::add_note(&mut w.lib, Scope::Coach, id, &w.long_point.id, None).unwrap();
     let before = reels::get(w.lib.conn(), id).unwrap();
     let cases: [(usize, i64, i64, &str); 8] = [
         (1, -1, 2_000, "start"),        // before the recording
@@ -362,14 +361,17 @@ fn edits_name_what_is_wrong_and_change_nothing() {
     assert_eq!(missing(reels::move_clip(&mut w.lib, 999, 0, 1).unwrap_err()), "reel");
     assert_eq!(missing(reels::delete(&mut w.lib, 999).unwrap_err()), "reel");
     let unknown = "00000000-0000-4000-8000-000000000000";
-    assert_eq!(missing(reels::add_note(&mut w.lib, id, unknown, None).unwrap_err()), "note");
+    assert_eq!(
+        missing(reels::add_note(&mut w.lib, Scope::Coach, id, unknown, None).unwrap_err()),
+        "note"
+    );
 
-    let e = reels::add_note(&mut w.lib, id, &w.improvement.id, Some(3)).unwrap_err();
+    let e = reels::add_note(&mut w.lib, Scope::Coach, id, &w.improvement.id, Some(3)).unwrap_err();
     assert_eq!(invalid_field(e), "position");
-    let e = reels::add_note(&mut w.lib, id, &w.positives[0].id, None).unwrap_err();
+    let e = reels::add_note(&mut w.lib, Scope::Coach, id, &w.positives[0].id, None).unwrap_err();
     assert_eq!(invalid_field(e), "note");
-    notes::delete(&mut w.lib, &w.improvement.id).unwrap();
-    let e = reels::add_note(&mut w.lib, id, &w.improvement.id, None).unwrap_err();
+    as_coach::delete(&mut w.lib, &w.improvement.id).unwrap();
+    let e = reels::add_note(&mut w.lib, Scope::Coach, id, &w.improvement.id, None).unwrap_err();
     assert_eq!(invalid_field(e), "note");
     assert_eq!(invalid_field(reels::move_clip(&mut w.lib, id, 2, 0).unwrap_err()), "from");
     assert_eq!(invalid_field(reels::move_clip(&mut w.lib, id, 0, 2).unwrap_err()), "to");
@@ -385,11 +387,11 @@ fn a_clip_stays_when_its_note_is_deleted_and_says_so() {
     let t = TempLib::new();
     let mut w = week(&t);
     let id = planned_reel(&mut w);
-    notes::delete(&mut w.lib, &w.positives[1].id).unwrap();
+    as_coach::delete(&mut w.lib, &w.positives[1].id).unwrap();
     let d = reels::get(w.lib.conn(), id).unwrap();
     assert_eq!(d.clips.len(), 2);
     assert!(!d.clips[0].note_deleted && d.clips[1].note_deleted);
-    notes::undo_delete(&mut w.lib, Some(&w.positives[1].id)).unwrap();
+    as_coach::undo_delete(&mut w.lib, Some(&w.positives[1].id)).unwrap();
     assert!(!reels::get(w.lib.conn(), id).unwrap().clips[1].note_deleted);
 }
 
@@ -469,7 +471,7 @@ fn a_new_reel_is_planned_and_saved_in_one_step_with_notes_added_by_id() {
     let t = TempLib::new();
     let mut w = week(&t);
     let q = ReelQuery { note_ids: vec![w.improvement.id.clone()], ..last_7_days() };
-    let reel = reels::create(&mut w.lib, "  Week 47 ", &q, IfEmpty::Refuse).unwrap();
+    let reel = reels::create(&mut w.lib, Scope::Coach, "  Week 47 ", &q, IfEmpty::Refuse).unwrap();
     assert_eq!(reel.title, "Week 47");
     let ids: Vec<_> = reel.clips.iter().map(|c| c.note_id.clone().unwrap()).collect();
     let expected = [&w.positives[0].id, &w.positives[1].id, &w.improvement.id].map(String::clone);
@@ -484,14 +486,15 @@ fn an_empty_plan_is_saved_for_the_app_and_refused_for_the_cli() {
     let mut w = week(&t);
     let nobody = ReelQuery { rep: Some("Nobody".into()), ..last_7_days() };
     let before = reels::list(w.lib.conn()).unwrap().len();
-    let err = reels::create(&mut w.lib, "Empty", &nobody, IfEmpty::Refuse).unwrap_err();
+    let err =
+        reels::create(&mut w.lib, Scope::Coach, "Empty", &nobody, IfEmpty::Refuse).unwrap_err();
     assert_eq!(invalid_field(err), "notes");
     assert_eq!(reels::list(w.lib.conn()).unwrap().len(), before, "nothing saved");
-    let empty = reels::create(&mut w.lib, "Empty", &nobody, IfEmpty::Save).unwrap();
+    let empty = reels::create(&mut w.lib, Scope::Coach, "Empty", &nobody, IfEmpty::Save).unwrap();
     assert!(empty.clips.is_empty());
     // A blank rep means every rep, as the window sends it.
     let blank = ReelQuery { rep: Some("  ".into()), ..last_7_days() };
-    assert_eq!(reels::plan(w.lib.conn(), &blank).unwrap().len(), 2);
+    assert_eq!(reels::plan(w.lib.conn(), Scope::Coach, &blank).unwrap().len(), 2);
 }
 
 #[test]

@@ -14,9 +14,15 @@ pub enum ChangeSource {
     /// Recordings were added or relinked.
     Import,
     Notes,
-    /// Replies and self-assessments.
+    /// Replies, reviews and self-assessments.
     Reviews,
     Reels,
+    /// People, and who is using the library.
+    People,
+    /// Next steps.
+    Steps,
+    /// Recordings' details (outcome, rep, tags).
+    Recordings,
 }
 
 /// Sent after every write to the library, once per command (an import: once at its end).

@@ -13,7 +13,7 @@ use launch::{Launch, PendingOpens};
 use state::{Jobs, LibraryService, PlayerService};
 
 pub fn run() {
-    use commands::{import, library, notes, player, reels};
+    use commands::{coaching, import, library, notes, player, reels};
     let launch = Launch::current();
     let library = LibraryService::open(launch.library);
     let context = tauri::generate_context!();
@@ -49,7 +49,26 @@ pub fn run() {
             notes::notes_restore,
             notes::notes_mark_seen,
             notes::replies_create,
-            notes::reviews_save_self,
+            coaching::people_list,
+            coaching::people_current,
+            coaching::people_introduce,
+            coaching::people_switch,
+            coaching::focus_list,
+            coaching::focus_add,
+            coaching::reviews_mark,
+            coaching::reviews_withdraw,
+            coaching::assessments_save,
+            coaching::steps_board,
+            coaching::steps_list,
+            coaching::steps_add,
+            coaching::steps_set_state,
+            coaching::steps_delete,
+            coaching::steps_restore,
+            coaching::steps_export_ics,
+            coaching::recordings_set_outcome,
+            coaching::progress_get,
+            coaching::progress_export_csv,
+            coaching::files_pick_save,
             import::import_pick,
             import::import_start,
             import::import_cancel,

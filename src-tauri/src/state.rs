@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use gamefilm::audio::player::{Player, PlayerError};
 use gamefilm::error::ErrorCode;
 use gamefilm::jobs::Slot;
-use gamefilm::library::{Library, LibraryError};
+use gamefilm::library::{Library, LibraryError, Person, people};
 use tauri::{AppHandle, Emitter};
 
 use crate::error::{AppError, AppResult, internal};
@@ -73,6 +73,33 @@ impl LibraryService {
         f: impl FnOnce(&mut Library) -> Result<T, LibraryError> + Send + 'static,
     ) -> AppResult<T> {
         let out = self.run(f).await?;
+        self.changed(source);
+        Ok(out)
+    }
+
+    /// Runs `f` as the library's current person (its default person, whom the first run and the
+    /// switch choose); nobody chosen yet is a refusal the window answers with its first run.
+    pub async fn run_as<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Library, &Person) -> Result<T, LibraryError> + Send + 'static,
+    ) -> AppResult<T> {
+        self.run(move |l| {
+            let me = people::default_person(l.conn())?.ok_or_else(|| LibraryError::NotAllowed {
+                field: "as",
+                reason: "nobody is using this library yet: say who you are first".into(),
+            })?;
+            f(l, &me)
+        })
+        .await
+    }
+
+    /// Like [`run_as`](Self::run_as) for a write: when it succeeds, every view hears of it.
+    pub async fn write_as<T: Send + 'static>(
+        &self,
+        source: ChangeSource,
+        f: impl FnOnce(&mut Library, &Person) -> Result<T, LibraryError> + Send + 'static,
+    ) -> AppResult<T> {
+        let out = self.run_as(f).await?;
         self.changed(source);
         Ok(out)
     }

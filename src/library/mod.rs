@@ -12,17 +12,23 @@
 //! One `Library` is one connection; it is `Send` but not shared between threads. Readers that
 //! need their own connection open the same path again.
 
-// Who may import whom (no circles): `model`, `validate`, `fts` and `rows` are leaves;
-// `notes` and `reviews` use the leaves; `search` uses `notes`; `recordings` uses `notes` and
-// `reviews` (its call view); `reels` uses `notes` and `recordings`.
+// Who may import whom (no circles): `model`, `validate`, `fts`, `rows` and `people` are
+// leaves (`model` names the review types); `focus` uses the leaves; `notes` and `reviews` use
+// the leaves and `focus`; `steps` uses `notes`; `progress` uses `steps`; `search` uses `notes`;
+// `recordings` uses `notes` and `reviews` (its call view); `reels` uses `notes` and
+// `recordings`.
+pub mod focus;
 mod fts;
 pub mod model;
 pub mod notes;
+pub mod people;
+pub mod progress;
 pub mod recordings;
 pub mod reels;
 pub mod reviews;
 mod rows;
 pub mod search;
+pub mod steps;
 pub mod stored_path;
 mod validate;
 
@@ -32,6 +38,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use model::*;
+pub use people::{Person, Role, Scope};
+pub use reviews::{Review, SelfAssessment};
 
 /// The schema, one SQL file per version. Append only: a shipped migration is never edited.
 const MIGRATIONS: &[&str] = &[
@@ -39,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_search.sql"),
     include_str!("migrations/0003_coaching.sql"),
     include_str!("migrations/0004_reel_undo.sql"),
+    include_str!("migrations/0005_people_loop.sql"),
 ];
 
 /// The schema version this build writes.

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::reviews::{Review, SelfAssessment};
 use crate::error::{Coded, ErrorCode};
 
 /// Environment variable naming the library file, below `--library`, above the default.
@@ -42,6 +43,12 @@ pub enum LibraryError {
     Invalid { field: &'static str, reason: String },
     #[error("library database error: {0}")]
     Database(#[from] rusqlite::Error),
+    #[error("cannot write {path}: {source}")]
+    Export { path: PathBuf, source: std::io::Error },
+    #[error("{field}: {reason}")]
+    NotAllowed { field: &'static str, reason: String },
+    #[error("{field}: nobody named '{name}' in this library; the people are: {known}")]
+    UnknownPerson { field: &'static str, name: String, known: String },
     #[error(
         "the disk holding the library {path} is full: this change was not saved (everything saved \
          before is intact); free some space and try again"
@@ -64,6 +71,9 @@ impl LibraryError {
             LibraryError::Invalid { .. } => ErrorCode::LibraryInvalid,
             LibraryError::Database(_) => ErrorCode::LibraryDatabase,
             LibraryError::DiskFull { .. } => ErrorCode::LibraryDiskFull,
+            LibraryError::NotAllowed { .. } => ErrorCode::LibraryNotAllowed,
+            LibraryError::Export { .. } => ErrorCode::LibraryExport,
+            LibraryError::UnknownPerson { .. } => ErrorCode::LibraryUnknownPerson,
         }
     }
 
@@ -122,6 +132,75 @@ impl std::fmt::Display for NoteKind {
     }
 }
 
+/// How a call ended, from a fixed list so that a hit rate can be counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum CallOutcome {
+    MeetingBooked,
+    NextStep,
+    NotInterested,
+    /// Includes voicemail.
+    NoAnswer,
+    Other,
+}
+
+impl CallOutcome {
+    pub const ALL: [CallOutcome; 5] = [
+        CallOutcome::MeetingBooked,
+        CallOutcome::NextStep,
+        CallOutcome::NotInterested,
+        CallOutcome::NoAnswer,
+        CallOutcome::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallOutcome::MeetingBooked => "meeting-booked",
+            CallOutcome::NextStep => "next-step",
+            CallOutcome::NotInterested => "not-interested",
+            CallOutcome::NoAnswer => "no-answer",
+            CallOutcome::Other => "other",
+        }
+    }
+
+    /// The outcome as stored (triggers keep the column to the list).
+    pub(crate) fn from_column(s: &str) -> CallOutcome {
+        CallOutcome::ALL.into_iter().find(|o| o.as_str() == s).unwrap_or(CallOutcome::Other)
+    }
+
+    /// Counts as a hit in the hit rate.
+    pub fn is_hit(self) -> bool {
+        matches!(self, CallOutcome::MeetingBooked | CallOutcome::NextStep)
+    }
+}
+
+impl std::str::FromStr for CallOutcome {
+    type Err = LibraryError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let norm = s.trim().to_ascii_lowercase().replace([' ', '_'], "-");
+        match norm.as_str() {
+            "voicemail" => return Ok(CallOutcome::NoAnswer),
+            "booked" | "meeting" => return Ok(CallOutcome::MeetingBooked),
+            _ => {}
+        }
+        CallOutcome::ALL.into_iter().find(|o| o.as_str() == norm).ok_or_else(|| {
+            let all: Vec<&str> = CallOutcome::ALL.iter().map(|o| o.as_str()).collect();
+            LibraryError::invalid(
+                "outcome",
+                format!("unknown outcome '{}': use one of {}", s.trim(), all.join(", ")),
+            )
+        })
+    }
+}
+
+impl std::fmt::Display for CallOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Everything the library knows about one recording.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -149,7 +228,7 @@ pub struct Recording {
     pub call_time: i64,
     pub rep: Option<String>,
     pub counterpart: Option<String>,
-    pub outcome: Option<String>,
+    pub outcome: Option<CallOutcome>,
     pub tags: Vec<String>,
     pub imported_at: i64,
     pub updated_at: i64,
@@ -166,10 +245,10 @@ pub struct RecordingSummary {
     pub duration_ms: i64,
     pub rep: Option<String>,
     pub counterpart: Option<String>,
-    pub outcome: Option<String>,
+    pub outcome: Option<CallOutcome>,
     pub positives: i64,
     pub improvements: i64,
-    /// A coach has put at least one note on it.
+    /// A coach has marked it reviewed (a coach review exists).
     pub reviewed: bool,
     pub path: String,
 }
@@ -201,6 +280,8 @@ pub struct Note {
     pub deleted_at: Option<i64>,
     /// When the rep first replayed it.
     pub seen_by_rep_at: Option<i64>,
+    /// The author's person id (UUID); `None` only for rows written by hand.
+    pub author_id: Option<String>,
 }
 
 /// A reply to a note, usually the rep answering the coach.
@@ -215,28 +296,27 @@ pub struct Reply {
     pub created_at: i64,
 }
 
-/// The rep's self-assessment of a call: the one area they want to improve, and their words.
-/// Stored apart from the coach's notes (DESIGN.md, rule 3).
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SelfReview {
-    pub recording_id: i64,
-    pub author: String,
-    pub focus_area: String,
-    pub text: String,
-    pub updated_at: i64,
-}
-
 /// Everything the call view shows, read in one go.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct CallView {
     pub recording: Recording,
+    /// The notes the viewer may see (DESIGN.md, rule 3).
     pub notes: Vec<Note>,
     pub replies: Vec<Reply>,
-    pub self_review: Option<SelfReview>,
+    /// The coach's review, once the viewer may see it.
+    pub review: Option<Review>,
+    /// The viewer's own self-assessment (a rep), or the rep's submitted one (a coach).
+    pub self_assessment: Option<SelfAssessment>,
+    /// The call has a coach review ("reviewed"), whether or not the viewer may read it yet.
+    pub reviewed: bool,
+    /// The coach's notes and review are revealed to the viewer.
+    pub revealed: bool,
+    /// A rep opening a reviewed call they have not assessed: assess first.
+    pub assess_first: bool,
+    /// Improvement notes of the viewing coach on this call (the Kaizen nudge).
+    pub my_improvements: i64,
 }
 
 /// Waveform columns over `[from_ms, to_ms)`: for each column, for each channel, min then max

@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 pub use super::validate::MAX_TEXT_CHARS;
 
+use super::people::{Person, Role, Scope};
 use super::rows::{recording_duration_ms, require_recording};
 use super::{Library, LibraryError, Note, NoteKind, Reply, Result, validate};
 
@@ -24,7 +25,6 @@ pub struct NewNote {
     pub end_ms: Option<i64>,
     pub kind: NoteKind,
     pub text: String,
-    pub author: String,
 }
 
 /// Changes to a note; `None` leaves a field unchanged. `end_ms: Some(None)` makes it a point
@@ -53,8 +53,11 @@ mod present {
     }
 }
 
-const NOTE_COLUMNS: &str = "uuid, recording_id, start_ms, end_ms, kind, text, author, created_at,
-    updated_at, deleted_at, seen_by_rep_at";
+const NOTE_COLUMNS: &str = "notes.uuid, notes.recording_id, notes.start_ms, notes.end_ms,
+    notes.kind, notes.text,
+    coalesce((SELECT name FROM people WHERE people.id = notes.author_id), notes.author),
+    notes.created_at, notes.updated_at, notes.deleted_at, notes.seen_by_rep_at,
+    (SELECT uuid FROM people WHERE people.id = notes.author_id)";
 
 fn note_from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
     let kind: String = r.get(4)?;
@@ -70,6 +73,7 @@ fn note_from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
         updated_at: r.get(8)?,
         deleted_at: r.get(9)?,
         seen_by_rep_at: r.get(10)?,
+        author_id: r.get(11)?,
     })
 }
 
@@ -111,20 +115,31 @@ fn check_times(start_ms: i64, end_ms: Option<i64>, duration_ms: i64) -> Result<(
     Ok(())
 }
 
-/// Adds a note and returns it.
-pub fn create(lib: &mut Library, new: &NewNote) -> Result<Note> {
+/// Adds a note by `author` and returns it. A rep notes only their own calls.
+pub fn create(lib: &mut Library, author: &Person, new: &NewNote) -> Result<Note> {
     let text = check_text(&new.text)?;
-    let author = validate::required("author", &new.author, "a note needs an author")?;
     lib.write(|tx| {
         let duration_ms = recording_duration_ms(tx, new.recording_id)?;
+        require_visible_call(tx, author.scope(), new.recording_id)?;
         check_times(new.start_ms, new.end_ms, duration_ms)?;
         let uuid = uuid::Uuid::new_v4().to_string();
         let now = crate::timefmt::now_ms();
         tx.prepare_cached(
-            "INSERT INTO notes (uuid, recording_id, start_ms, end_ms, kind, text, author, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            "INSERT INTO notes (uuid, recording_id, start_ms, end_ms, kind, text, author, author_id,
+                 created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
         )?
-        .execute(params![uuid, new.recording_id, new.start_ms, new.end_ms, new.kind.as_str(), text, author, now])?;
+        .execute(params![
+            uuid,
+            new.recording_id,
+            new.start_ms,
+            new.end_ms,
+            new.kind.as_str(),
+            text,
+            author.name,
+            author.key,
+            now
+        ])?;
         get(tx, &uuid)
     })
 }
@@ -159,11 +174,11 @@ pub fn get(conn: &Connection, id: &str) -> Result<Note> {
     }
 }
 
-/// Applies `edit` and returns the note as it is now.
-pub fn edit(lib: &mut Library, id: &str, edit: &NoteEdit) -> Result<Note> {
+/// Applies `edit` by `actor` and returns the note as it is now.
+pub fn edit(lib: &mut Library, actor: &Person, id: &str, edit: &NoteEdit) -> Result<Note> {
     let text = edit.text.as_deref().map(check_text).transpose()?;
     lib.write(|tx| {
-        let note = get(tx, id)?;
+        let note = get_to_change(tx, actor, id)?;
         if note.deleted_at.is_some() {
             return Err(LibraryError::invalid("id", format!("note {} is deleted: undo the delete first", note.id)));
         }
@@ -182,9 +197,9 @@ pub fn edit(lib: &mut Library, id: &str, edit: &NoteEdit) -> Result<Note> {
 }
 
 /// Deletes a note; [`undo_delete`] brings it back.
-pub fn delete(lib: &mut Library, id: &str) -> Result<Note> {
+pub fn delete(lib: &mut Library, actor: &Person, id: &str) -> Result<Note> {
     lib.write(|tx| {
-        let note = get(tx, id)?;
+        let note = get_to_change(tx, actor, id)?;
         if note.deleted_at.is_some() {
             return Err(LibraryError::invalid(
                 "id",
@@ -192,23 +207,25 @@ pub fn delete(lib: &mut Library, id: &str) -> Result<Note> {
             ));
         }
         tx.execute(
-            "UPDATE notes SET deleted_at = ?2 WHERE uuid = ?1",
+            "UPDATE notes SET deleted_at = ?2, updated_at = ?2 WHERE uuid = ?1",
             params![note.id, crate::timefmt::now_ms()],
         )?;
         get(tx, &note.id)
     })
 }
 
-/// Restores the note `id`, or the most recently deleted note when `id` is `None`.
-pub fn undo_delete(lib: &mut Library, id: Option<&str>) -> Result<Note> {
+/// Restores the note `id`, or the most recently deleted note `actor` may change when `id` is
+/// `None`.
+pub fn undo_delete(lib: &mut Library, actor: &Person, id: Option<&str>) -> Result<Note> {
     lib.write(|tx| {
         let note = match id {
-            Some(id) => get(tx, id)?,
+            Some(id) => get_to_change(tx, actor, id)?,
             None => tx
                 .query_row(
                     &format!(
-                        "SELECT {NOTE_COLUMNS} FROM notes WHERE deleted_at IS NOT NULL
-                         ORDER BY deleted_at DESC, id DESC LIMIT 1"
+                        "SELECT {NOTE_COLUMNS} FROM notes WHERE deleted_at IS NOT NULL AND {}
+                         ORDER BY deleted_at DESC, id DESC LIMIT 1",
+                        may_change_sql(actor)
                     ),
                     [],
                     note_from_row,
@@ -222,61 +239,75 @@ pub fn undo_delete(lib: &mut Library, id: Option<&str>) -> Result<Note> {
         if note.deleted_at.is_none() {
             return Err(LibraryError::invalid("id", format!("note {} is not deleted", note.id)));
         }
-        tx.execute("UPDATE notes SET deleted_at = NULL WHERE uuid = ?1", [&note.id])?;
-        get(tx, &note.id)
-    })
-}
-
-/// A recording's notes in time order; deleted ones only when asked.
-pub fn list(conn: &Connection, recording_id: i64, include_deleted: bool) -> Result<Vec<Note>> {
-    require_recording(conn, recording_id)?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {NOTE_COLUMNS} FROM notes WHERE recording_id = ?1 AND (?2 OR deleted_at IS NULL)
-         ORDER BY start_ms, id"
-    ))?;
-    let notes = stmt.query_map(params![recording_id, include_deleted], note_from_row)?;
-    Ok(notes.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Marks a note as replayed by the rep; the first time counts, later calls change nothing.
-pub fn mark_seen(lib: &mut Library, id: &str) -> Result<Note> {
-    lib.write(|tx| {
-        let note = get(tx, id)?;
         tx.execute(
-            "UPDATE notes SET seen_by_rep_at = coalesce(seen_by_rep_at, ?2) WHERE uuid = ?1",
+            "UPDATE notes SET deleted_at = NULL, updated_at = ?2 WHERE uuid = ?1",
             params![note.id, crate::timefmt::now_ms()],
         )?;
         get(tx, &note.id)
     })
 }
 
-/// Adds a reply to a note and returns it.
-pub fn reply(lib: &mut Library, note_id: &str, author: &str, text: &str) -> Result<Reply> {
-    let text = check_text(text)?;
-    let author = validate::required("author", author, "a reply needs an author")?;
+/// A recording's notes that `scope` may see, in time order; deleted ones only when asked.
+pub fn list(
+    conn: &Connection,
+    scope: Scope,
+    recording_id: i64,
+    include_deleted: bool,
+) -> Result<Vec<Note>> {
+    require_visible_call(conn, scope, recording_id)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {NOTE_COLUMNS} FROM notes JOIN recordings r ON r.id = notes.recording_id
+         WHERE notes.recording_id = ?1 AND (?2 OR notes.deleted_at IS NULL) AND {}
+         ORDER BY notes.start_ms, notes.id",
+        scope.note_sql("notes", "r")
+    ))?;
+    let notes = stmt.query_map(params![recording_id, include_deleted], note_from_row)?;
+    Ok(notes.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Marks a note as replayed by the rep; the first time counts, later calls change nothing.
+pub fn mark_seen(lib: &mut Library, viewer: &Person, id: &str) -> Result<Note> {
     lib.write(|tx| {
-        let note = get(tx, note_id)?;
+        let note = get_visible(tx, viewer.scope(), id)?;
+        tx.execute(
+            "UPDATE notes SET seen_by_rep_at = ?2, updated_at = ?2
+             WHERE uuid = ?1 AND seen_by_rep_at IS NULL",
+            params![note.id, crate::timefmt::now_ms()],
+        )?;
+        get(tx, &note.id)
+    })
+}
+
+/// Adds a reply by `author` to a note they may see and returns it.
+pub fn reply(lib: &mut Library, author: &Person, note_id: &str, text: &str) -> Result<Reply> {
+    let text = check_text(text)?;
+    lib.write(|tx| {
+        let note = get_visible(tx, author.scope(), note_id)?;
         if note.deleted_at.is_some() {
             return Err(LibraryError::invalid("note", format!("note {} is deleted", note.id)));
         }
         let uuid = uuid::Uuid::new_v4().to_string();
         let now = crate::timefmt::now_ms();
         tx.execute(
-            "INSERT INTO note_replies (uuid, note_id, author, text, created_at, updated_at)
-             SELECT ?1, id, ?3, ?4, ?5, ?5 FROM notes WHERE uuid = ?2",
-            params![uuid, note.id, author, text, now],
+            "INSERT INTO note_replies (uuid, note_id, author, author_id, text, created_at, updated_at)
+             SELECT ?1, id, ?3, ?4, ?5, ?6, ?6 FROM notes WHERE uuid = ?2",
+            params![uuid, note.id, author.name, author.key, text, now],
         )?;
-        Ok(Reply { id: uuid, note_id: note.id, author: author.to_string(), text, created_at: now })
+        Ok(Reply { id: uuid, note_id: note.id, author: author.name.clone(), text, created_at: now })
     })
 }
 
-/// Every reply on a recording's notes, oldest first.
-pub fn replies(conn: &Connection, recording_id: i64) -> Result<Vec<Reply>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT r.uuid, n.uuid, r.author, r.text, r.created_at
-         FROM note_replies r JOIN notes n ON n.id = r.note_id
-         WHERE n.recording_id = ?1 ORDER BY r.created_at, r.id",
-    )?;
+/// Every reply on the notes of a recording that `scope` may see, oldest first.
+pub fn replies(conn: &Connection, scope: Scope, recording_id: i64) -> Result<Vec<Reply>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT re.uuid, n.uuid, coalesce(p.name, re.author), re.text, re.created_at
+         FROM note_replies re JOIN notes n ON n.id = re.note_id
+         JOIN recordings r ON r.id = n.recording_id
+         LEFT JOIN people p ON p.id = re.author_id
+         WHERE n.recording_id = ?1 AND re.deleted_at IS NULL AND {}
+         ORDER BY re.created_at, re.id",
+        scope.note_sql("n", "r")
+    ))?;
     let rows = stmt.query_map([recording_id], |r| {
         Ok(Reply {
             id: r.get(0)?,
@@ -287,4 +318,47 @@ pub fn replies(conn: &Connection, recording_id: i64) -> Result<Vec<Reply>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Ok when `scope` may see recording `id`; else, to that scope, it is not in the library.
+pub(crate) fn require_visible_call(conn: &Connection, scope: Scope, id: i64) -> Result<()> {
+    require_recording(conn, id)?;
+    let sql = format!("SELECT {} FROM recordings r WHERE r.id = ?1", scope.recording_sql("r"));
+    let visible: bool = conn.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?;
+    if visible { Ok(()) } else { Err(super::rows::recording_not_found(id)) }
+}
+
+/// The note `id` if `scope` may see it; to a rep, a coach's draft note is not in the library.
+pub fn get_visible(conn: &Connection, scope: Scope, id: &str) -> Result<Note> {
+    let note = get(conn, id)?;
+    let sql = format!(
+        "SELECT {} FROM notes n JOIN recordings r ON r.id = n.recording_id WHERE n.uuid = ?1",
+        scope.note_sql("n", "r")
+    );
+    let visible: bool = conn.prepare_cached(&sql)?.query_row([&note.id], |r| r.get(0))?;
+    if visible {
+        Ok(note)
+    } else {
+        Err(LibraryError::NotFound { what: "note", id: id.trim().to_string() })
+    }
+}
+
+/// An SQL condition on `notes`: the notes `actor` may change. A coach any note; a rep their own.
+fn may_change_sql(actor: &Person) -> String {
+    match actor.role {
+        Role::Coach => "1".into(),
+        Role::Rep => format!("notes.author_id = {}", actor.key),
+    }
+}
+
+/// The note `id` if `actor` may change it: a rep changes only their own notes.
+fn get_to_change(conn: &Connection, actor: &Person, id: &str) -> Result<Note> {
+    let note = get_visible(conn, actor.scope(), id)?;
+    if actor.role == Role::Rep && note.author_id.as_deref() != Some(actor.id.as_str()) {
+        return Err(LibraryError::NotAllowed {
+            field: "as",
+            reason: format!("{} is a rep and may change only their own notes", actor.name),
+        });
+    }
+    Ok(note)
 }

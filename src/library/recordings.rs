@@ -7,11 +7,12 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::people::{self, Person, Role, Scope};
 use super::rows::recording_not_found;
 use super::stored_path::StoredPath;
 use super::{
-    CallView, Library, LibraryError, NoteKind, Recording, RecordingPage, RecordingSummary, Result,
-    Waveform, fts, notes, reviews, validate,
+    CallOutcome, CallView, Library, LibraryError, NoteKind, Recording, RecordingPage,
+    RecordingSummary, Result, Waveform, fts, notes, reviews, validate,
 };
 use crate::audio::peaks::{PeakLevel, Peaks};
 use crate::audio::{StreamInfo, Tags};
@@ -44,15 +45,15 @@ pub fn insert(conn: &Connection, rec: &NewRecording<'_>) -> Result<i64> {
         .or(rec.mtime_ms)
         .unwrap_or(now);
     // Call recorders commonly tag the agent as the artist: it is the best first guess of the rep.
-    let rep_id = match rec.tags.artist.as_deref() {
-        Some(name) => Some(person_id(conn, name)?),
+    let rep_id = match rec.tags.artist.as_deref().filter(|a| !a.trim().is_empty()) {
+        Some(name) => Some(people::rep_key(conn, &clip_name(name))?),
         None => None,
     };
     conn.execute(
         "INSERT INTO recordings (path, content_hash, size_bytes, file_mtime, container, codec,
              sample_rate, channels, frames, duration_ms, title, artist, call_time, rep_id,
-             imported_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+             imported_at, updated_at, uuid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
         params![
             StoredPath::of(rec.path),
             &rec.hash[..],
@@ -69,6 +70,7 @@ pub fn insert(conn: &Connection, rec: &NewRecording<'_>) -> Result<i64> {
             call_time,
             rep_id,
             now,
+            uuid::Uuid::new_v4().to_string(),
         ],
     )?;
     let id = conn.last_insert_rowid();
@@ -148,7 +150,7 @@ fn recording_from_row(r: &Row<'_>) -> rusqlite::Result<Recording> {
         call_time: r.get(12)?,
         rep: r.get(13)?,
         counterpart: r.get(14)?,
-        outcome: r.get(15)?,
+        outcome: r.get::<_, Option<String>>(15)?.as_deref().map(CallOutcome::from_column),
         tags: Vec::new(),
         imported_at: r.get(16)?,
         updated_at: r.get(17)?,
@@ -165,7 +167,9 @@ pub fn get(conn: &Connection, id: i64) -> Result<Recording> {
         .optional()?
         .ok_or_else(|| recording_not_found(id))?;
     let mut stmt =
-        conn.prepare_cached("SELECT tag FROM recording_tags WHERE recording_id = ?1 ORDER BY tag")?;
+        conn.prepare_cached(
+            "SELECT tag FROM recording_tags WHERE recording_id = ?1 AND deleted_at IS NULL ORDER BY tag",
+        )?;
     rec.tags = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     Ok(rec)
 }
@@ -207,9 +211,12 @@ pub struct ListFilter {
     /// Only calls with at least one note of this kind.
     #[ts(optional)]
     pub kind: Option<NoteKind>,
-    /// Only calls nobody has put a note on yet.
+    /// Only calls no coach has marked reviewed yet.
     #[ts(as = "Option<bool>", optional)]
     pub unreviewed_only: bool,
+    /// Only calls with this outcome.
+    #[ts(optional)]
+    pub outcome: Option<CallOutcome>,
     #[ts(as = "Option<SortKey>", optional)]
     pub sort: SortKey,
     /// Largest first. The default order (date, descending) is the most recent call first.
@@ -221,13 +228,31 @@ pub struct ListFilter {
     pub offset: i64,
 }
 
-const LIVE_NOTES: &str = "FROM notes n WHERE n.recording_id = r.id AND n.deleted_at IS NULL";
+/// The live notes of recording `r` that `scope` may see, as an SQL `FROM … WHERE …` tail.
+fn live_notes(scope: Scope, r: &str) -> String {
+    format!(
+        "FROM notes n WHERE n.recording_id = {r}.id AND n.deleted_at IS NULL AND {}",
+        scope.note_sql("n", r)
+    )
+}
+
+/// An SQL condition: recording `r` has a coach review.
+fn reviewed_sql(r: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM reviews cr WHERE cr.recording_id = {r}.id AND cr.kind = 'coach'
+            AND cr.deleted_at IS NULL)"
+    )
+}
 
 /// The WHERE clause of a filter and its arguments, shared by [`list`] and [`count`]. Only the
 /// filters in use go into the SQL, so that the planner can pick the rep/time index.
-fn filter_sql(f: &ListFilter) -> Result<(String, Vec<rusqlite::types::Value>)> {
+fn filter_sql(scope: Scope, f: &ListFilter) -> Result<(String, Vec<rusqlite::types::Value>)> {
     use rusqlite::types::Value;
-    let mut clauses: Vec<String> = Vec::new();
+    let mut clauses: Vec<String> = vec!["r.deleted_at IS NULL".into()];
+    if let Some(me) = scope.rep() {
+        clauses.push(format!("r.rep_id = {me}"));
+    }
+    let live_notes = live_notes(scope, "r");
     let mut args: Vec<Value> = Vec::new();
     if let Some(rep) = f.rep.as_deref().filter(|r| !r.trim().is_empty()) {
         clauses.push("r.rep_id = (SELECT id FROM people WHERE name = ?)".into());
@@ -246,37 +271,45 @@ fn filter_sql(f: &ListFilter) -> Result<(String, Vec<rusqlite::types::Value>)> {
         args.push(Value::Integer(min));
     }
     if let Some(kind) = f.kind {
-        clauses.push(format!("EXISTS (SELECT 1 {LIVE_NOTES} AND n.kind = ?)"));
+        clauses.push(format!("EXISTS (SELECT 1 {live_notes} AND n.kind = ?)"));
         args.push(Value::Text(kind.as_str().into()));
     }
     if f.unreviewed_only {
-        clauses.push(format!("NOT EXISTS (SELECT 1 {LIVE_NOTES})"));
+        clauses.push(format!("NOT {}", reviewed_sql("r")));
+    }
+    if let Some(outcome) = f.outcome {
+        clauses.push("r.outcome = ?".into());
+        args.push(Value::Text(outcome.as_str().into()));
     }
     if let Some(q) = f.search.as_deref().filter(|q| !q.trim().is_empty()) {
         let fts = fts::query(q)?;
-        clauses.push(
+        // A rep's search matches only notes they may see: a word of a coach's draft note must
+        // not find the call.
+        clauses.push(format!(
             "(r.id IN (SELECT rowid FROM recordings_fts WHERE recordings_fts MATCH ?)
-              OR r.id IN (SELECT n.recording_id FROM notes n WHERE n.deleted_at IS NULL AND n.id IN
-                  (SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?)))"
-                .into(),
-        );
+              OR r.id IN (SELECT n.recording_id FROM notes n JOIN recordings nr
+                  ON nr.id = n.recording_id WHERE n.deleted_at IS NULL AND {} AND n.id IN
+                  (SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?)))",
+            scope.note_sql("n", "nr")
+        ));
         args.push(Value::Text(fts.clone()));
-        args.push(Value::Text(fts::notes_match(&fts, None, None)));
+        args.push(Value::Text(fts::notes_match(&fts, scope.rep(), None)));
     }
-    let sql =
-        if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    let sql = format!("WHERE {}", clauses.join(" AND "));
     Ok((sql, args))
 }
 
-/// Recordings in the filter's order (most recent call first by default), with per-kind note
-/// counts computed for the page only unless the order needs them.
-pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<RecordingSummary>> {
+/// The recordings `scope` may see, in the filter's order (most recent call first by default),
+/// with per-kind counts of the notes the scope may see, computed for the page only unless the
+/// order needs them.
+pub fn list(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<RecordingSummary>> {
     use rusqlite::types::Value;
-    let (filter, mut args) = filter_sql(f)?;
+    let (filter, mut args) = filter_sql(scope, f)?;
     let descending = f.descending.unwrap_or(matches!(f.sort, SortKey::Date));
     let dir = if descending { "DESC" } else { "ASC" };
-    let positives = format!("(SELECT count(*) {LIVE_NOTES} AND n.kind = 'positive')");
-    let improvements = format!("(SELECT count(*) {LIVE_NOTES} AND n.kind = 'improvement')");
+    let live_r = live_notes(scope, "r");
+    let positives = format!("(SELECT count(*) {live_r} AND n.kind = 'positive')");
+    let improvements = format!("(SELECT count(*) {live_r} AND n.kind = 'improvement')");
     let key = match f.sort {
         SortKey::Date => format!("r.call_time {dir}"),
         SortKey::Rep => format!(
@@ -287,8 +320,9 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<RecordingSummary>> 
         SortKey::Duration => format!("r.duration_ms {dir}"),
         SortKey::Positives => format!("{positives} {dir}"),
         SortKey::Improvements => format!("{improvements} {dir}"),
-        SortKey::Reviewed => format!("EXISTS (SELECT 1 {LIVE_NOTES}) {dir}"),
+        SortKey::Reviewed => format!("{} {dir}", reviewed_sql("r")),
     };
+    let live_page = live_notes(scope, "pr");
     args.push(Value::Integer(f.limit.unwrap_or(-1)));
     args.push(Value::Integer(f.offset.max(0)));
     let sql = format!(
@@ -299,13 +333,12 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<RecordingSummary>> 
                   ORDER BY {key}, r.call_time DESC, r.id DESC LIMIT ? OFFSET ?) r)
          SELECT page.id, page.title, page.call_time, page.duration_ms, p.name, page.counterpart,
             page.outcome,
-            (SELECT count(*) FROM notes n WHERE n.recording_id = page.id AND n.kind = 'positive'
-                AND n.deleted_at IS NULL),
-            (SELECT count(*) FROM notes n WHERE n.recording_id = page.id AND n.kind = 'improvement'
-                AND n.deleted_at IS NULL),
-            page.path
-         FROM page LEFT JOIN people p ON p.id = page.rep_id
-         ORDER BY page.ord"
+            (SELECT count(*) {live_page} AND n.kind = 'positive'),
+            (SELECT count(*) {live_page} AND n.kind = 'improvement'),
+            page.path, {}
+         FROM page JOIN recordings pr ON pr.id = page.id LEFT JOIN people p ON p.id = page.rep_id
+         ORDER BY page.ord",
+        reviewed_sql("pr")
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
@@ -318,26 +351,26 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<RecordingSummary>> 
             duration_ms: r.get(3)?,
             rep: r.get(4)?,
             counterpart: r.get(5)?,
-            outcome: r.get(6)?,
+            outcome: r.get::<_, Option<String>>(6)?.as_deref().map(CallOutcome::from_column),
             positives,
             improvements,
-            reviewed: positives + improvements > 0,
+            reviewed: r.get(10)?,
             path: r.get::<_, StoredPath>(9)?.display(),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// How many recordings the filter matches (limit and offset ignored).
-pub fn count(conn: &Connection, f: &ListFilter) -> Result<i64> {
-    let (filter, args) = filter_sql(f)?;
+/// How many recordings the filter matches in `scope` (limit and offset ignored).
+pub fn count(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<i64> {
+    let (filter, args) = filter_sql(scope, f)?;
     let sql = format!("SELECT count(*) FROM recordings r {filter}");
     Ok(conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(args), |r| r.get(0))?)
 }
 
 /// One page of the list and the size of the whole filtered list.
-pub fn page(conn: &Connection, f: &ListFilter) -> Result<RecordingPage> {
-    Ok(RecordingPage { rows: list(conn, f)?, total: count(conn, f)? })
+pub fn page(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<RecordingPage> {
+    Ok(RecordingPage { rows: list(conn, scope, f)?, total: count(conn, scope, f)? })
 }
 
 /// Most columns a waveform request may ask for.
@@ -408,14 +441,42 @@ pub fn waveform(
     Ok(Waveform { channels: rec.channels, columns, from_ms, to_ms, values })
 }
 
-/// The recording, its live notes, their replies and the latest self-assessment.
-pub fn call_view(conn: &Connection, id: i64) -> Result<CallView> {
+/// The recording as `viewer` may see it: its notes, their replies, the coach's review and the
+/// self-assessment, each only when the blind rule lets them through (DESIGN.md, rule 3).
+pub fn call_view(conn: &Connection, viewer: &Person, id: i64) -> Result<CallView> {
+    let scope = viewer.scope();
+    notes::require_visible_call(conn, scope, id)?;
+    let recording = get(conn, id)?;
+    let reviewed: bool = conn.query_row(
+        &format!("SELECT {} FROM recordings r WHERE r.id = ?1", reviewed_sql("r")),
+        [id],
+        |r| r.get(0),
+    )?;
+    let revealed = reviews::revealed(conn, scope, id)?;
+    let self_assessment = reviews::self_assessment(conn, viewer, id)?;
+    let assess_first = viewer.role == Role::Rep
+        && reviewed
+        && self_assessment.as_ref().is_none_or(|a| a.submitted_at.is_none());
     Ok(CallView {
-        recording: get(conn, id)?,
-        notes: notes::list(conn, id, false)?,
-        replies: notes::replies(conn, id)?,
-        self_review: reviews::latest_self(conn, id)?,
+        recording,
+        notes: notes::list(conn, scope, id, false)?,
+        replies: notes::replies(conn, scope, id)?,
+        review: reviews::coach_review(conn, scope, id)?,
+        self_assessment,
+        reviewed,
+        revealed,
+        assess_first,
+        my_improvements: match viewer.role {
+            Role::Coach => reviews::improvements_by(conn, viewer, id)?,
+            Role::Rep => 0,
+        },
     })
+}
+
+/// One recording, if `scope` may see it.
+pub fn get_scoped(conn: &Connection, scope: Scope, id: i64) -> Result<Recording> {
+    notes::require_visible_call(conn, scope, id)?;
+    get(conn, id)
 }
 
 /// Metadata edits; `None` leaves a field as it is, `Some("")` clears it.
@@ -441,7 +502,20 @@ fn clean(field: &'static str, v: &str) -> Result<Option<String>> {
 
 /// Applies `edit` to recording `id` in one transaction and returns the result.
 pub fn update_meta(lib: &mut Library, id: i64, edit: &MetaEdit) -> Result<Recording> {
-    lib.write(|tx| {
+    Ok(update_meta_many(lib, &[id], edit)?.remove(0))
+}
+
+/// Applies `edit` to every recording of `ids` in one transaction: all of them change, or none
+/// (an unknown id or a bad value names itself and nothing is written).
+pub fn update_meta_many(lib: &mut Library, ids: &[i64], edit: &MetaEdit) -> Result<Vec<Recording>> {
+    if ids.is_empty() {
+        return Err(LibraryError::invalid("id", "name at least one call"));
+    }
+    lib.write(|tx| ids.iter().map(|&id| apply_meta(tx, id, edit)).collect())
+}
+
+fn apply_meta(tx: &Connection, id: i64, edit: &MetaEdit) -> Result<Recording> {
+    {
         get(tx, id)?;
         let now = crate::timefmt::now_ms();
         if let Some(title) = &edit.title {
@@ -451,7 +525,7 @@ pub fn update_meta(lib: &mut Library, id: i64, edit: &MetaEdit) -> Result<Record
         }
         if let Some(rep) = &edit.rep {
             let rep_id = match clean("rep", rep)? {
-                Some(name) => Some(person_id(tx, &name)?),
+                Some(name) => Some(people::rep_key(tx, &name)?),
                 None => None,
             };
             tx.execute("UPDATE recordings SET rep_id = ?2 WHERE id = ?1", params![id, rep_id])?;
@@ -463,34 +537,39 @@ pub fn update_meta(lib: &mut Library, id: i64, edit: &MetaEdit) -> Result<Record
             )?;
         }
         if let Some(o) = &edit.outcome {
+            let outcome = clean("outcome", o)?.map(|o| o.parse::<CallOutcome>()).transpose()?;
             tx.execute(
                 "UPDATE recordings SET outcome = ?2 WHERE id = ?1",
-                params![id, clean("outcome", o)?],
+                params![id, outcome.map(CallOutcome::as_str)],
             )?;
         }
         for tag in &edit.add_tags {
             if let Some(t) = clean("tag", tag)? {
                 tx.execute(
-                    "INSERT OR IGNORE INTO recording_tags (recording_id, tag) VALUES (?1, ?2)",
-                    params![id, t],
+                    "INSERT INTO recording_tags (recording_id, tag, uuid, updated_at)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (recording_id, tag) DO UPDATE SET deleted_at = NULL,
+                         updated_at = excluded.updated_at WHERE deleted_at IS NOT NULL",
+                    params![id, t, uuid::Uuid::new_v4().to_string(), now],
                 )?;
             }
         }
+        // A removed tag stays as a tombstone, so that sharing can carry the removal.
         for tag in &edit.remove_tags {
             tx.execute(
-                "DELETE FROM recording_tags WHERE recording_id = ?1 AND tag = ?2",
-                params![id, tag.trim()],
+                "UPDATE recording_tags SET deleted_at = ?3, updated_at = ?3
+                 WHERE recording_id = ?1 AND tag = ?2 AND deleted_at IS NULL",
+                params![id, tag.trim(), now],
             )?;
         }
         tx.execute("UPDATE recordings SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
         get(tx, id)
-    })
+    }
 }
 
-/// The id of the person with this name, created as a rep if new.
-pub fn person_id(conn: &Connection, name: &str) -> Result<i64> {
-    conn.execute("INSERT OR IGNORE INTO people (name) VALUES (?1)", [name.trim()])?;
-    Ok(conn.query_row("SELECT id FROM people WHERE name = ?1", [name.trim()], |r| r.get(0))?)
+/// A tag's artist name as a person's name: no longer than a name may be.
+fn clip_name(name: &str) -> String {
+    name.trim().chars().take(people::MAX_NAME_CHARS).collect()
 }
 
 /// The stored peak pyramid of a recording.
@@ -533,6 +612,6 @@ pub fn info(lib: &Library) -> Result<LibraryInfo> {
     Ok(LibraryInfo {
         path: lib.path().display().to_string(),
         schema_version: lib.schema_version()?,
-        recordings: count(lib.conn(), &ListFilter::default())?,
+        recordings: count(lib.conn(), Scope::Coach, &ListFilter::default())?,
     })
 }

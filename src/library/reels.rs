@@ -17,6 +17,7 @@ use rusqlite::{
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::people::Scope;
 use super::stored_path::StoredPath;
 use super::{Library, LibraryError, NoteKind, Result, notes, recordings};
 use crate::reel::model::{Clip, SEPARATOR_MS};
@@ -61,8 +62,8 @@ impl ReelQuery {
 /// The clips for `q`, oldest call first and in time order within a call, then the notes named
 /// by id (each once). A range note plays its range; a point note is padded by
 /// [`PAD_BEFORE_MS`] and [`PAD_AFTER_MS`], inside the call.
-pub fn plan(conn: &Connection, q: &ReelQuery) -> Result<Vec<Clip>> {
-    let mut clauses = vec!["n.deleted_at IS NULL".to_string()];
+pub fn plan(conn: &Connection, scope: Scope, q: &ReelQuery) -> Result<Vec<Clip>> {
+    let mut clauses = vec!["n.deleted_at IS NULL".to_string(), scope.note_sql("n", "r")];
     let mut args: Vec<Value> = Vec::new();
     let kinds: Vec<&str> = if q.kinds.is_empty() {
         vec![NoteKind::Positive.as_str()]
@@ -85,7 +86,7 @@ pub fn plan(conn: &Connection, q: &ReelQuery) -> Result<Vec<Clip>> {
     }
     let mut clips = planned(conn, &clauses.join(" AND "), args)?;
     for id in &q.note_ids {
-        let clip = clip_of_note(conn, id)?;
+        let clip = clip_of_note(conn, scope, id)?;
         if !clips.iter().any(|c| c.note_id == clip.note_id) {
             clips.push(clip);
         }
@@ -125,9 +126,10 @@ fn planned(conn: &Connection, filter: &str, args: Vec<Value>) -> Result<Vec<Clip
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// One note as a clip, whatever its kind: how a coach adds an improvement on purpose.
-pub fn clip_of_note(conn: &Connection, note_id: &str) -> Result<Clip> {
-    let note = notes::get(conn, note_id)?;
+/// One note `scope` may see as a clip, whatever its kind: how a coach adds an improvement on
+/// purpose.
+pub fn clip_of_note(conn: &Connection, scope: Scope, note_id: &str) -> Result<Clip> {
+    let note = notes::get_visible(conn, scope, note_id)?;
     let clips = planned(conn, "n.deleted_at IS NULL AND n.uuid = ?", vec![Value::Text(note.id)])?;
     clips
         .into_iter()
@@ -156,13 +158,14 @@ pub enum IfEmpty {
 /// transaction.
 pub fn create(
     lib: &mut Library,
+    scope: Scope,
     title: &str,
     q: &ReelQuery,
     if_empty: IfEmpty,
 ) -> Result<ReelDetail> {
     let title = check_title(title)?;
     lib.write(|tx| {
-        let clips = plan(tx, q)?;
+        let clips = plan(tx, scope, q)?;
         if clips.is_empty() && if_empty == IfEmpty::Refuse {
             return Err(LibraryError::invalid(
                 "notes",
@@ -400,13 +403,14 @@ pub fn rename(lib: &mut Library, reel_id: i64, title: &str) -> Result<ReelDetail
 /// would give it: a range note plays its range, a point note 5 s before to 10 s after.
 pub fn add_note(
     lib: &mut Library,
+    scope: Scope,
     reel_id: i64,
     note_id: &str,
     position: Option<usize>,
 ) -> Result<ReelDetail> {
     lib.write(|tx| {
         let mut items = load_items(tx, reel_id)?;
-        let note = notes::get(tx, note_id)?;
+        let note = notes::get_visible(tx, scope, note_id)?;
         if note.deleted_at.is_some() {
             return Err(LibraryError::invalid(
                 "note",
@@ -563,13 +567,17 @@ pub fn delete(lib: &mut Library, reel_id: i64) -> Result<()> {
     lib.write(|tx| {
         let now = crate::timefmt::now_ms();
         let marked = tx.execute(
-            "UPDATE reels SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
+            "UPDATE reels SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
             params![reel_id, now],
         )?;
         if marked == 0 {
             return Err(not_found(reel_id));
         }
-        tx.execute("DELETE FROM reels WHERE deleted_at < ?1", [now - KEEP_DELETED_MS])?;
+        // The reel's row stays as a tombstone (sharing carries the delete); its clips go.
+        tx.execute(
+            "DELETE FROM reel_items WHERE reel_id IN (SELECT id FROM reels WHERE deleted_at < ?1)",
+            [now - KEEP_DELETED_MS],
+        )?;
         Ok(())
     })
 }
@@ -578,8 +586,9 @@ pub fn delete(lib: &mut Library, reel_id: i64) -> Result<()> {
 pub fn restore(lib: &mut Library, reel_id: i64) -> Result<ReelSummary> {
     lib.write(|tx| {
         let restored = tx.execute(
-            "UPDATE reels SET deleted_at = NULL WHERE id = ?1 AND deleted_at IS NOT NULL",
-            [reel_id],
+            "UPDATE reels SET deleted_at = NULL, updated_at = ?2
+             WHERE id = ?1 AND deleted_at >= ?2 - ?3",
+            params![reel_id, crate::timefmt::now_ms(), KEEP_DELETED_MS],
         )?;
         if restored == 0 {
             return Err(LibraryError::NotFound { what: "deleted reel", id: reel_id.to_string() });

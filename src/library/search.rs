@@ -12,6 +12,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::people::Scope;
 use super::{Note, NoteKind, Result, fts, notes};
 
 /// How many of the most recent matches per source are ranked.
@@ -98,29 +99,31 @@ struct Candidate {
     score: f64,
 }
 
-/// One page of matches for `q`: candidates from both indexes, ranked, then cut to the page.
-pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchPage> {
+/// One page of the matches for `q` that `scope` may see: candidates from both indexes, ranked,
+/// then cut to the page. A rep's search covers their own calls and, on them, the notes the
+/// blind rule lets through.
+pub fn search(conn: &Connection, scope: Scope, q: &SearchQuery) -> Result<SearchPage> {
     let fts = fts::query(&q.text)?;
     let limit = q.limit.clamp(1, 500);
+    let nothing = SearchPage { hits: Vec::new(), has_more: false, candidates_capped: false };
     // Rep and kind are facet tokens in the index: the FTS intersection does the filtering.
-    let rep_id = match &q.rep {
+    let asked = match &q.rep {
         Some(name) => match person_id(conn, name)? {
             Some(id) => Some(id),
             // Nobody of that name: nothing can match.
-            None => {
-                return Ok(SearchPage {
-                    hits: Vec::new(),
-                    has_more: false,
-                    candidates_capped: false,
-                });
-            }
+            None => return Ok(nothing),
         },
         None => None,
     };
-    let mut found = note_candidates(conn, q, &fts, rep_id)?;
+    let rep_id = match (scope.rep(), asked) {
+        (Some(me), Some(other)) if other != me => return Ok(nothing),
+        (Some(me), _) => Some(me),
+        (None, asked) => asked,
+    };
+    let mut found = note_candidates(conn, scope, q, &fts, rep_id)?;
     let mut capped = found.len() as i64 == CANDIDATES;
     if q.kind.is_none() {
-        let recordings = recording_candidates(conn, q, &fts)?;
+        let recordings = recording_candidates(conn, scope, q, &fts)?;
         capped |= recordings.len() as i64 == CANDIDATES;
         found.extend(recordings);
     }
@@ -140,22 +143,24 @@ fn person_id(conn: &Connection, name: &str) -> Result<Option<i64>> {
 /// The most recent [`CANDIDATES`] live notes matching `fts`, with the query's filters.
 fn note_candidates(
     conn: &Connection,
+    scope: Scope,
     q: &SearchQuery,
     fts: &str,
     rep_id: Option<i64>,
 ) -> Result<Vec<Candidate>> {
     let note_match = fts::notes_match(fts, rep_id, q.kind);
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT n.id, bm25(notes_fts), r.call_time
          FROM notes_fts
          JOIN notes n ON n.id = notes_fts.rowid
          JOIN recordings r ON r.id = n.recording_id
-         WHERE notes_fts MATCH ?1 AND n.deleted_at IS NULL
+         WHERE notes_fts MATCH ?1 AND n.deleted_at IS NULL AND {}
            AND (?2 IS NULL OR r.call_time >= ?2)
            AND (?3 IS NULL OR r.call_time < ?3)
          ORDER BY notes_fts.rowid DESC
          LIMIT ?4",
-    )?;
+        scope.note_sql("n", "r")
+    ))?;
     let rows = stmt.query_map(params![note_match, q.since, q.until, CANDIDATES], |r| {
         Ok(Candidate {
             found: Found::Note(r.get(0)?),
@@ -168,19 +173,25 @@ fn note_candidates(
 }
 
 /// The most recent [`CANDIDATES`] recordings whose title or counterpart matches `fts`.
-fn recording_candidates(conn: &Connection, q: &SearchQuery, fts: &str) -> Result<Vec<Candidate>> {
-    let mut stmt = conn.prepare_cached(
+fn recording_candidates(
+    conn: &Connection,
+    scope: Scope,
+    q: &SearchQuery,
+    fts: &str,
+) -> Result<Vec<Candidate>> {
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT r.id, bm25(recordings_fts), r.title, r.counterpart, r.call_time, p.name
          FROM recordings_fts
          JOIN recordings r ON r.id = recordings_fts.rowid
          LEFT JOIN people p ON p.id = r.rep_id
-         WHERE recordings_fts MATCH ?1
+         WHERE recordings_fts MATCH ?1 AND r.deleted_at IS NULL AND {}
            AND (?2 IS NULL OR p.name = ?2)
            AND (?3 IS NULL OR r.call_time >= ?3)
            AND (?4 IS NULL OR r.call_time < ?4)
          ORDER BY recordings_fts.rowid DESC
          LIMIT ?5",
-    )?;
+        scope.recording_sql("r")
+    ))?;
     let rows = stmt.query_map(params![fts, q.rep, q.since, q.until, CANDIDATES], |r| {
         Ok(Candidate {
             found: Found::Ready(Hit::Recording {

@@ -219,7 +219,79 @@ pub fn add_note(
         end_ms,
         kind,
         text: text.into(),
-        author: "coach".into(),
     };
-    gamefilm::library::notes::create(lib, &new).expect("add a note")
+    let me = coach(lib);
+    gamefilm::library::notes::create(lib, &me, &new).expect("add a note")
+}
+
+#[allow(unused_imports)]
+pub use gamefilm::library::{Person, Role, Scope};
+
+/// The library's coach "Coach", added (and made the default person) on first use.
+pub fn coach(lib: &mut Library) -> Person {
+    gamefilm::library::people::current_or_user(lib, Some("Coach"), "Coach")
+        .or_else(|_| gamefilm::library::people::current_or_user(lib, None, "Coach"))
+        .map(|(p, _)| p)
+        .expect("the coach")
+}
+
+/// The person `name` with `role`, added on first use.
+pub fn person(lib: &mut Library, name: &str, role: Role) -> Person {
+    match gamefilm::library::people::named(lib.conn(), "name", name) {
+        Ok(p) => p,
+        Err(_) => gamefilm::library::people::add(lib, name, role).expect("add a person"),
+    }
+}
+
+/// Note writes as the coach "Coach": the tests of notes themselves, which predate people.
+#[allow(dead_code)]
+pub mod as_coach {
+    use gamefilm::library::notes::{self, NewNote, NoteEdit};
+    use gamefilm::library::{Library, Note, Reply, Result};
+
+    pub fn create(lib: &mut Library, new: &NewNote) -> Result<Note> {
+        let me = super::coach(lib);
+        notes::create(lib, &me, new)
+    }
+    pub fn edit(lib: &mut Library, id: &str, e: &NoteEdit) -> Result<Note> {
+        let me = super::coach(lib);
+        notes::edit(lib, &me, id, e)
+    }
+    pub fn delete(lib: &mut Library, id: &str) -> Result<Note> {
+        let me = super::coach(lib);
+        notes::delete(lib, &me, id)
+    }
+    pub fn undo_delete(lib: &mut Library, id: Option<&str>) -> Result<Note> {
+        let me = super::coach(lib);
+        notes::undo_delete(lib, &me, id)
+    }
+    pub fn reply(lib: &mut Library, id: &str, text: &str) -> Result<Reply> {
+        let me = super::coach(lib);
+        notes::reply(lib, &me, id, text)
+    }
+}
+
+/// Writes a mono 16-bit 22.05 kHz WAV of `seconds` of a sine at `freq`.
+#[allow(dead_code)]
+pub fn write_tone_wav(path: &Path, freq: f32, seconds: u32) {
+    let rate = 22_050u32;
+    let n = rate * seconds;
+    let mut data = Vec::with_capacity(44 + 2 * n as usize);
+    data.extend_from_slice(b"RIFF");
+    data.extend_from_slice(&(36 + 2 * n).to_le_bytes());
+    data.extend_from_slice(b"WAVEfmt ");
+    data.extend_from_slice(&16u32.to_le_bytes());
+    data.extend_from_slice(&1u16.to_le_bytes());
+    data.extend_from_slice(&1u16.to_le_bytes());
+    data.extend_from_slice(&rate.to_le_bytes());
+    data.extend_from_slice(&(rate * 2).to_le_bytes());
+    data.extend_from_slice(&2u16.to_le_bytes());
+    data.extend_from_slice(&16u16.to_le_bytes());
+    data.extend_from_slice(b"data");
+    data.extend_from_slice(&(2 * n).to_le_bytes());
+    for i in 0..n {
+        let v = (2.0 * std::f32::consts::PI * freq * i as f32 / rate as f32).sin() * 0.5;
+        data.extend_from_slice(&((v * 32767.0) as i16).to_le_bytes());
+    }
+    std::fs::write(path, data).unwrap();
 }

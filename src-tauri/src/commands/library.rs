@@ -24,12 +24,12 @@ pub async fn recordings_list(
         return Err(AppError::invalid("limit/offset", format!("a page is 1 to {MAX_PAGE} rows")));
     }
     let query = ListFilter { limit: Some(limit), ..query };
-    lib.run(move |l| recordings::page(l.conn(), &query)).await
+    lib.run_as(move |l, me| recordings::page(l.conn(), me.scope(), &query)).await
 }
 
 #[tauri::command]
 pub async fn recordings_get(lib: State<'_, LibraryService>, id: i64) -> AppResult<CallView> {
-    lib.run(move |l| recordings::call_view(l.conn(), id)).await
+    lib.run_as(move |l, me| recordings::call_view(l.conn(), me, id)).await
 }
 
 #[tauri::command]

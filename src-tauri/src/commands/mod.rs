@@ -2,6 +2,7 @@
 //! (through [`crate::state::LibraryService::run`] or `write`) and returns its result; errors
 //! are the core's, coded. Names are `<area>_<verb>`.
 
+pub mod coaching;
 pub mod import;
 pub mod library;
 pub mod notes;

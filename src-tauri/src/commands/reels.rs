@@ -34,7 +34,8 @@ pub async fn reels_create(
     title: String,
     query: ReelQuery,
 ) -> AppResult<ReelDetail> {
-    lib.write(Reels, move |l| reels::create(l, &title, &query, IfEmpty::Save)).await
+    lib.write_as(Reels, move |l, me| reels::create(l, me.scope(), &title, &query, IfEmpty::Save))
+        .await
 }
 
 #[tauri::command]
@@ -54,7 +55,7 @@ pub async fn reels_add_note(
     note_id: String,
     position: Option<usize>,
 ) -> AppResult<ReelDetail> {
-    lib.write(Reels, move |l| reels::add_note(l, id, &note_id, position)).await
+    lib.write_as(Reels, move |l, me| reels::add_note(l, me.scope(), id, &note_id, position)).await
 }
 
 #[tauri::command]
@@ -117,7 +118,7 @@ pub async fn notes_search(
 ) -> AppResult<SearchPage> {
     let limit = if query.limit == 0 { 50 } else { query.limit.min(200) };
     let query = SearchQuery { limit, ..query };
-    lib.run(move |l| search::search(l.conn(), &query)).await
+    lib.run_as(move |l, me| search::search(l.conn(), me.scope(), &query)).await
 }
 
 /// Asks for the folder a reel is exported to. `None` when cancelled.

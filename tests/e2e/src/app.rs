@@ -44,6 +44,9 @@ const DOUBLE_CLICK_GAP: Duration = Duration::from_millis(600);
 pub const READY_CSS: &str =
     r#"[data-testid="first-run"], [data-testid="library-list"], [data-testid="fatal-error"]"#;
 
+/// The question a library nobody was introduced to asks first: who is using it.
+pub const PERSON_FORM_CSS: &str = r#"[data-testid="person-form"]"#;
+
 /// Numbers failure artifacts so that several failures in one run do not overwrite each other.
 static FAILURES: AtomicUsize = AtomicUsize::new(0);
 
@@ -59,6 +62,7 @@ pub struct AppBuilder<'d> {
     home: Option<PathBuf>,
     env: Vec<(String, OsString)>,
     ready_css: String,
+    person: Option<(String, String)>,
 }
 
 impl<'d> AppBuilder<'d> {
@@ -102,6 +106,13 @@ impl<'d> AppBuilder<'d> {
     /// Arguments for the binary.
     pub fn args(mut self, args: &[&str]) -> Self {
         self.args = args.iter().map(|s| s.to_string()).collect();
+        self
+    }
+
+    /// Who answers the first run's "who is using this library?" (name, role `coach`|`rep`);
+    /// a coach named "Coach" by default. `None` leaves the question on screen.
+    pub fn person(mut self, person: Option<(&str, &str)>) -> Self {
+        self.person = person.map(|(n, r)| (n.to_string(), r.to_string()));
         self
     }
 
@@ -176,7 +187,15 @@ impl<'d> AppBuilder<'d> {
         };
         app.wait_for_driver(&[port, native_port]).await;
         app.connect(&binary, &self.args).await;
-        app.wait_for_ready(&self.ready_css).await;
+        let ready = match &self.person {
+            Some(_) => format!("{}, {PERSON_FORM_CSS}", self.ready_css),
+            None => self.ready_css.clone(),
+        };
+        app.wait_for_ready(&ready).await;
+        if let Some((name, role)) = &self.person {
+            app.answer_person_form(name, role).await;
+            app.wait_for_ready(&self.ready_css).await;
+        }
         app
     }
 }
@@ -208,12 +227,29 @@ impl App {
             home: None,
             env: Vec::new(),
             ready_css: READY_CSS.to_string(),
+            person: Some(("Coach".to_string(), "coach".to_string())),
         }
     }
 
     /// The WebDriver client.
     pub fn client(&self) -> &Client {
         self.client.as_ref().expect("the session is open until close()")
+    }
+
+    /// Answers the first run's person form when it is on screen (a library nobody was
+    /// introduced to); does nothing otherwise.
+    pub async fn answer_person_form(&self, name: &str, role: &str) {
+        let shown = self.client().find_all(Locator::Css(PERSON_FORM_CSS)).await.unwrap_or_default();
+        if shown.is_empty() {
+            return;
+        }
+        let input = self.by_testid("person-name").await;
+        self.click(&input, "person-name").await;
+        self.type_keys(name).await;
+        let select = self.by_testid("person-role").await;
+        self.select(&select, role, "person-role").await;
+        let save = self.by_testid("person-save").await;
+        self.click(&save, "person-save").await;
     }
 
     /// The element with `data-testid="id"`, now (see [`App::wait_for`] to wait for it).

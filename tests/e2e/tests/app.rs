@@ -1,5 +1,6 @@
 //! Gamefilm in its real window: import through the picker, play through a paced ALSA capture,
-//! mark a note from the keyboard while the call plays, restart, reply as the rep, restart again.
+//! mark a note from the keyboard while the call plays, restart, mark the call reviewed, assess
+//! it and reply as the rep, restart again.
 //! And without any audio device: the app still opens a call and says why there is no sound.
 //!
 //! Each test has its own Xvfb, ports, HOME, library and audio setup, so they may run in parallel.
@@ -8,6 +9,54 @@ use std::time::Duration;
 
 use gamefilm_e2e::{App, Audio, Client, CmdError, Display, Element, Key, Locator};
 use gamefilm_e2e::{artifacts_dir, fixture, testid};
+
+/// Runs the `gamefilm` CLI on `library` and returns its output; it must succeed.
+fn cli(library: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(gamefilm_e2e::cli_binary())
+        .arg("--library")
+        .arg(library)
+        .args(args)
+        .output()
+        .expect("run the gamefilm CLI");
+    assert!(out.status.success(), "gamefilm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Marks the open call reviewed with `focus` from the review panel.
+async fn mark_reviewed(app: &App, focus: &str) {
+    let select = app.wait_for(&testid("review-focus"), UI).await;
+    app.select(&select, focus, "review-focus").await;
+    let mark = app.by_testid("review-mark").await;
+    app.click(&mark, "review-mark").await;
+    app.wait_for(&testid("review-state"), UI).await;
+}
+
+/// Makes `name` the current person through the header's switcher.
+async fn switch_person(app: &App, name: &str) {
+    let select = app.wait_for(&testid("person-select"), UI).await;
+    app.select(&select, name, "person-select").await;
+    app.wait_until(
+        async |c| {
+            let s = c.find(Locator::Css(&testid("person-select"))).await?;
+            Ok((s.prop("value").await?.as_deref() == Some(name)).then_some(()))
+        },
+        UI,
+        &format!("the current person to become {name}"),
+    )
+    .await;
+}
+
+/// Submits the rep's self-assessment in the assess-first panel.
+async fn submit_self_assessment(app: &App, focus: &str, text: &str) {
+    let select = app.wait_for(&testid("assess-focus"), UI).await;
+    app.select(&select, focus, "assess-focus").await;
+    let field = app.by_testid("assess-text").await;
+    app.click(&field, "assess-text").await;
+    app.type_keys(text).await;
+    let submit = app.by_testid("assess-submit").await;
+    app.click(&submit, "assess-submit").await;
+    app.wait_for(&testid("comparison"), UI).await;
+}
 
 /// A UI reaction (an IPC round trip and a render), with room for a loaded 2-core machine.
 const UI: Duration = Duration::from_secs(20);
@@ -86,13 +135,19 @@ async fn coach_notes_a_playing_call_and_rep_replies_across_restarts() {
     open_the_call(&app).await;
     wait_for_note(&app, NOTE).await;
 
-    // 6. The rep replies to it, and the reply survives a restart too.
+    // 6. The coach marks the call reviewed; the call is Dana's (set from the command line).
+    cli(&library, &["people", "add", "Dana", "--role", "rep"]);
+    cli(&library, &["set", "1", "--rep", "Dana"]);
+    mark_reviewed(&app, "discovery").await;
+
+    // 7. Dana opens it: assess first, then the coach's note appears and she replies; the reply
+    // survives a restart too.
     let back = app.by_testid("back-to-library").await;
     app.click(&back, "back-to-library").await;
     app.wait_for(&testid("library-list"), UI).await;
-    let role = app.by_testid("role-select").await;
-    app.select(&role, "rep", "role-select").await;
+    switch_person(&app, "Dana").await;
     open_the_call(&app).await;
+    submit_self_assessment(&app, "listening", "I pitched before asking").await;
     wait_for_note(&app, NOTE).await;
     let input = app
         .wait_until(
@@ -335,4 +390,106 @@ async fn a_library_from_a_newer_gamefilm_is_refused_in_plain_words_and_left_unto
     );
     app.close().await;
     assert_eq!(std::fs::read(&library).unwrap(), before, "the library must be left untouched");
+}
+
+const SECRET: &str = "Zebra pitch came too early";
+const STEP: &str = "Send the pricing recap";
+
+/// Sets an input's value as typing would (date inputs take no keys under WebDriver in WebKit).
+async fn set_value(app: &App, id: &str, value: &str) {
+    let js = format!(
+        "const e = document.querySelector('[data-testid=\"{id}\"]'); e.value = arguments[0]; \
+         e.dispatchEvent(new Event('input', {{ bubbles: true }})); \
+         e.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+    );
+    app.client().execute(&js, vec![value.into()]).await.expect("set the input's value");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coach_reviews_with_a_focus_and_an_overdue_step_and_the_rep_assesses_blind() {
+    let display = Display::start();
+    let audio = Audio::paced();
+    let dir = tempdir();
+    let recording = fixture::speech_mp3(dir.path(), "blind-call", 12);
+    let library = dir.path().join("library.sqlite");
+    let exports = dir.path().join("exports");
+    std::fs::create_dir(&exports).unwrap();
+    let app = App::builder(&display, "loop")
+        .library(&library)
+        .pick(std::slice::from_ref(&recording))
+        .audio(&audio)
+        // The clock, through the test path: "today" is 11 March 2026 for the app.
+        .env("GAMEFILM_TODAY", "2026-03-11")
+        .env("GAMEFILM_TEST_SAVE_DIR", &exports)
+        .start()
+        .await;
+    import_through_picker(&app).await;
+    cli(&library, &["people", "add", "Dana", "--role", "rep"]);
+    cli(&library, &["set", "1", "--rep", "Dana"]);
+
+    // The coach notes the call, marks it reviewed with one focus area, and agrees a next step
+    // due yesterday.
+    open_the_call(&app).await;
+    app.type_keys("p").await;
+    app.wait_until(
+        async |c| {
+            let active = c.active_element().await?;
+            Ok((active.attr("data-testid").await?.as_deref() == Some("note-text")).then_some(()))
+        },
+        UI,
+        "the new note's text field to take the focus",
+    )
+    .await;
+    app.type_keys(SECRET).await;
+    app.type_keys(&Key::Enter.to_string()).await;
+    wait_for_note(&app, SECRET).await;
+    mark_reviewed(&app, "discovery").await;
+    let owner = app.wait_for(&testid("step-owner"), UI).await;
+    app.select(&owner, "Dana", "step-owner").await;
+    set_value(&app, "step-due", "2026-03-10").await;
+    let text = app.by_testid("step-text").await;
+    app.click(&text, "step-text").await;
+    app.type_keys(STEP).await;
+    let save = app.by_testid("step-save").await;
+    app.click(&save, "step-save").await;
+
+    // The first screen shows it overdue; it exports as a calendar file.
+    let back = app.by_testid("back-to-library").await;
+    app.click(&back, "back-to-library").await;
+    app.wait_until(
+        async |c| {
+            for e in c.find_all(Locator::Css(&testid("overdue-step"))).await? {
+                if e.prop("textContent").await?.unwrap_or_default().contains(STEP) {
+                    return Ok(Some(()));
+                }
+            }
+            Ok(None)
+        },
+        UI,
+        "the step in Overdue",
+    )
+    .await;
+    let export = app.by_testid("steps-export-ics").await;
+    app.click(&export, "steps-export-ics").await;
+    app.wait_for(&testid("steps-export-done"), UI).await;
+    let ics = std::fs::read_to_string(exports.join("gamefilm-next-steps.ics")).expect("the .ics");
+    assert!(ics.contains("DTSTART;VALUE=DATE:20260310") && ics.contains("BEGIN:VALARM"), "{ics}");
+    app.screenshot(&artifacts_dir().join("due-board.png")).await;
+
+    // Dana opens the call: assess first, and the coach's note is nowhere in the page.
+    switch_person(&app, "Dana").await;
+    open_the_call(&app).await;
+    app.wait_for(&testid("assess-panel"), UI).await;
+    let page = app.client().source().await.expect("the page source");
+    assert!(!page.contains(SECRET), "the coach's note reached the rep before her assessment");
+
+    // She submits; the comparison shows both focus areas, and the coach's note appears.
+    submit_self_assessment(&app, "listening", "I pitched before asking").await;
+    let mine = app.wait_for(&testid("comparison-rep-focus"), UI).await;
+    let theirs = app.by_testid("comparison-coach-focus").await;
+    assert!(mine.prop("textContent").await.unwrap().unwrap_or_default().contains("listening"));
+    assert!(theirs.prop("textContent").await.unwrap().unwrap_or_default().contains("discovery"));
+    wait_for_note(&app, SECRET).await;
+    app.screenshot(&artifacts_dir().join("comparison.png")).await;
+    app.close().await;
 }

@@ -2,9 +2,38 @@
 import type { Note } from "./Note";
 import type { Recording } from "./Recording";
 import type { Reply } from "./Reply";
-import type { SelfReview } from "./SelfReview";
+import type { Review } from "./Review";
+import type { SelfAssessment } from "./SelfAssessment";
 
 /**
  * Everything the call view shows, read in one go.
  */
-export type CallView = { recording: Recording, notes: Array<Note>, replies: Array<Reply>, selfReview: SelfReview | null, };
+export type CallView = { recording: Recording, 
+/**
+ * The notes the viewer may see (DESIGN.md, rule 3).
+ */
+notes: Array<Note>, replies: Array<Reply>, 
+/**
+ * The coach's review, once the viewer may see it.
+ */
+review: Review | null, 
+/**
+ * The viewer's own self-assessment (a rep), or the rep's submitted one (a coach).
+ */
+selfAssessment: SelfAssessment | null, 
+/**
+ * The call has a coach review ("reviewed"), whether or not the viewer may read it yet.
+ */
+reviewed: boolean, 
+/**
+ * The coach's notes and review are revealed to the viewer.
+ */
+revealed: boolean, 
+/**
+ * A rep opening a reviewed call they have not assessed: assess first.
+ */
+assessFirst: boolean, 
+/**
+ * Improvement notes of the viewing coach on this call (the Kaizen nudge).
+ */
+myImprovements: number, };

@@ -4,4 +4,4 @@ import type { NoteKind } from "./NoteKind";
 /**
  * A note to add.
  */
-export type NewNote = { recordingId: number, startMs: number, endMs?: number, kind: NoteKind, text: string, author: string, };
+export type NewNote = { recordingId: number, startMs: number, endMs?: number, kind: NoteKind, text: string, };

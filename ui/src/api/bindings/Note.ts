@@ -12,4 +12,8 @@ id: string, recordingId: number, startMs: number, endMs: number | null, kind: No
 /**
  * When the rep first replayed it.
  */
-seenByRepAt: number | null, };
+seenByRepAt: number | null, 
+/**
+ * The author's person id (UUID); `None` only for rows written by hand.
+ */
+authorId: string | null, };
