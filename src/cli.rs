@@ -797,7 +797,7 @@ fn cmd_reel(ctx: &mut Ctx, a: ReelArgs) -> Result<()> {
         note_ids: a.add_notes,
     };
     let saved = reels::create(lib, scope, &a.title, &q, IfEmpty::Refuse)?;
-    let clips = reels::clips_for_render(lib.conn(), saved.id)?;
+    let clips = reels::clips_for_render(lib.conn(), scope, saved.id)?;
     let bar = ProgressBar::new(clips.len() as u64);
     let opts = RenderOptions::new(a.out, a.format.into(), &saved.title, saved.created_at);
     let progress = {

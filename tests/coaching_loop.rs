@@ -688,3 +688,41 @@ fn a_library_of_the_previous_release_migrates_authors_outcomes_and_self_assessme
     }
     assert_eq!(query_count(&lib, "SELECT count(*) FROM focus_areas"), 6);
 }
+
+#[test]
+fn a_rep_sees_only_their_own_revealed_clips_of_a_reel_and_edits_only_their_own() {
+    let t = TempLib::new();
+    let (mut lib, coach, dana, lee, [call, _, lees]) = team(&t);
+    note_by(&mut lib, &coach, call, 100, NoteKind::Positive, "Dana's great opener");
+    note_by(&mut lib, &coach, lees, 100, NoteKind::Positive, "Lee's great opener");
+    let week = ReelQuery::last_days(7, gamefilm::timefmt::now_ms());
+    let reel =
+        reels::create(&mut lib, Scope::Coach, "Team", &week, reels::IfEmpty::Refuse).unwrap();
+    assert_eq!(reel.clips.len(), 2);
+
+    // Not revealed yet: Dana sees no clip of the team reel, and no reel at all.
+    assert!(reels::get(lib.conn(), dana.scope(), reel.id).unwrap().clips.is_empty());
+    assert!(reels::list(lib.conn(), dana.scope()).unwrap().is_empty());
+    assert!(reels::clips_for_render(lib.conn(), dana.scope(), reel.id).unwrap().is_empty());
+    reviews::mark_reviewed(&mut lib, &coach, call, "opening", "", false).unwrap();
+    reviews::save_assessment(&mut lib, &dana, call, "opening", "", true).unwrap();
+    let hers = reels::get(lib.conn(), dana.scope(), reel.id).unwrap();
+    assert_eq!(
+        hers.clips.iter().map(|c| c.text.clone().unwrap_or_default()).collect::<Vec<_>>(),
+        ["Dana's great opener"]
+    );
+    assert_eq!(
+        reels::list(lib.conn(), lee.scope()).unwrap().len(),
+        0,
+        "Lee's clip is not revealed"
+    );
+    assert!(matches!(
+        reels::require_editable(lib.conn(), &dana, reel.id),
+        Err(LibraryError::NotAllowed { .. })
+    ));
+    reels::require_editable(lib.conn(), &coach, reel.id).unwrap();
+    // Her own reel, from what she may see, is hers to edit.
+    let own = reels::create(&mut lib, dana.scope(), "Mine", &week, reels::IfEmpty::Refuse).unwrap();
+    assert_eq!(own.clips.len(), 1);
+    reels::require_editable(lib.conn(), &dana, own.id).unwrap();
+}

@@ -107,7 +107,7 @@ fn a_planned_reel_reads_back_with_what_the_editor_shows() {
     let t = TempLib::new();
     let mut w = week(&t);
     let id = planned_reel(&mut w);
-    let d = reels::get(w.lib.conn(), id).unwrap();
+    let d = reels::get(w.lib.conn(), Scope::Coach, id).unwrap();
     assert_eq!(d.title, "Week 47");
     assert_eq!(d.created_at, d.updated_at);
     assert_eq!(
@@ -126,7 +126,7 @@ fn a_planned_reel_reads_back_with_what_the_editor_shows() {
     assert_eq!(second.recording_duration_ms, 4_000);
     assert_eq!(d.duration_ms, 7_864 + 2_500 + SEPARATOR_MS as i64);
 
-    let list = reels::list(w.lib.conn()).unwrap();
+    let list = reels::list(w.lib.conn(), Scope::Coach).unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!((list[0].id, list[0].clip_count, list[0].duration_ms), (id, 2, d.duration_ms));
     // The app receives camelCase.
@@ -140,7 +140,7 @@ fn an_improvement_goes_in_only_when_added_on_purpose() {
     let t = TempLib::new();
     let mut w = week(&t);
     let id = planned_reel(&mut w);
-    let planned = reels::get(w.lib.conn(), id).unwrap();
+    let planned = reels::get(w.lib.conn(), Scope::Coach, id).unwrap();
     assert!(planned.clips.iter().all(|c| c.kind == Some(NoteKind::Positive)));
     let d = reels::add_note(&mut w.lib, Scope::Coach, id, &w.improvement.id, Some(1)).unwrap();
     assert_eq!(
@@ -157,7 +157,7 @@ fn an_improvement_goes_in_only_when_added_on_purpose() {
     let replanned = reels::plan(w.lib.conn(), Scope::Coach, &last_7_days()).unwrap();
     assert!(replanned.iter().all(|c| c.kind == NoteKind::Positive));
     assert_eq!(replanned.len(), 2);
-    let clips = reels::clips_for_render(w.lib.conn(), id).unwrap();
+    let clips = reels::clips_for_render(w.lib.conn(), Scope::Coach, id).unwrap();
     assert_eq!(clips[1].note_id, w.improvement.id);
     assert_eq!(clips[1].kind, NoteKind::Improvement);
 }
@@ -184,7 +184,7 @@ fn moving_and_removing_clips_round_trip_and_keep_positions_dense() {
     let id = planned_reel(&mut w);
     reels::add_note(&mut w.lib, Scope::Coach, id, &w.improvement.id, None).unwrap();
     reels::add_note(&mut w.lib, Scope::Coach, id, &w.long_point.id, None).unwrap();
-    let original = spans(&reels::get(w.lib.conn(), id).unwrap());
+    let original = spans(&reels::get(w.lib.conn(), Scope::Coach, id).unwrap());
     let names = |d: &ReelDetail| spans(d).into_iter().map(|s| s.0).collect::<Vec<_>>();
     let ids: Vec<String> = original.iter().map(|s| s.0.clone()).collect();
     let order = |is: &[usize]| is.iter().map(|&i| ids[i].clone()).collect::<Vec<_>>();
@@ -209,7 +209,7 @@ fn moving_and_removing_clips_round_trip_and_keep_positions_dense() {
     for _ in 0..4 {
         reels::remove_clip(&mut w.lib, id, 0).unwrap();
     }
-    let empty = reels::get(w.lib.conn(), id).unwrap();
+    let empty = reels::get(w.lib.conn(), Scope::Coach, id).unwrap();
     assert!(empty.clips.is_empty());
     assert_eq!(empty.duration_ms, 0);
     let e = reels::remove_clip(&mut w.lib, id, 0).unwrap_err();
@@ -262,7 +262,7 @@ fn positions_stay_dense_through_any_sequence_of_edits() {
             Err(e) => assert!(matches!(e, LibraryError::Invalid { .. }), "step {step}: {e:?}"),
         }
         longest = longest.max(model.len());
-        let d = reels::get(w.lib.conn(), id).unwrap();
+        let d = reels::get(w.lib.conn(), Scope::Coach, id).unwrap();
         let names: Vec<String> = spans(&d).into_iter().map(|s| s.0).collect();
         assert_eq!(names, model, "step {step}");
         assert_eq!(stored_positions(&w.lib, id), (0..model.len() as i64).collect::<Vec<_>>());
@@ -285,9 +285,13 @@ fn a_trim_round_trips_and_renders_as_trimmed() {
     assert_eq!((d.clips[2].start_ms, d.clips[2].end_ms), (60_000, 360_000));
     let d = reels::trim_clip(&mut w.lib, id, 2, 200_000, 203_500).unwrap();
     assert!(d.updated_at >= d.created_at);
-    assert_eq!(reels::get(w.lib.conn(), id).unwrap(), d, "what an edit returns is what is stored");
+    assert_eq!(
+        reels::get(w.lib.conn(), Scope::Coach, id).unwrap(),
+        d,
+        "what an edit returns is what is stored"
+    );
 
-    let clips = reels::clips_for_render(w.lib.conn(), id).unwrap();
+    let clips = reels::clips_for_render(w.lib.conn(), Scope::Coach, id).unwrap();
     let edited: Vec<(i64, i64)> = clips.iter().map(|c| (c.start_ms, c.end_ms)).collect();
     assert_eq!(edited, [(1_250, 4_000), (0, 4_000), (200_000, 203_500)]);
     let out = t.folder("out");
@@ -320,7 +324,7 @@ fn invalid_trims_are_refused_and_change_nothing() {
     let mut w = week(&t);
     let id = planned_reel(&mut w);
     reels::add_note(&mut w.lib, Scope::Coach, id, &w.long_point.id, None).unwrap();
-    let before = reels::get(w.lib.conn(), id).unwrap();
+    let before = reels::get(w.lib.conn(), Scope::Coach, id).unwrap();
     let cases: [(usize, i64, i64, &str); 8] = [
         (1, -1, 2_000, "start"),        // before the recording
         (1, 4_000, 4_500, "start"),     // starts at its end
@@ -336,7 +340,7 @@ fn invalid_trims_are_refused_and_change_nothing() {
         let message = e.to_string();
         assert_eq!(invalid_field(e), field, "trim {pos} to {start}..{end}: {message}");
         assert_eq!(
-            reels::get(w.lib.conn(), id).unwrap(),
+            reels::get(w.lib.conn(), Scope::Coach, id).unwrap(),
             before,
             "a refused trim changed the reel"
         );
@@ -350,13 +354,16 @@ fn edits_name_what_is_wrong_and_change_nothing() {
     let t = TempLib::new();
     let mut w = week(&t);
     let id = planned_reel(&mut w);
-    let before = reels::get(w.lib.conn(), id).unwrap();
+    let before = reels::get(w.lib.conn(), Scope::Coach, id).unwrap();
     let missing = |e: LibraryError| match e {
         LibraryError::NotFound { what, .. } => what,
         other => panic!("expected not found, got {other:?}"),
     };
-    assert_eq!(missing(reels::get(w.lib.conn(), 999).unwrap_err()), "reel");
-    assert_eq!(missing(reels::clips_for_render(w.lib.conn(), 999).unwrap_err()), "reel");
+    assert_eq!(missing(reels::get(w.lib.conn(), Scope::Coach, 999).unwrap_err()), "reel");
+    assert_eq!(
+        missing(reels::clips_for_render(w.lib.conn(), Scope::Coach, 999).unwrap_err()),
+        "reel"
+    );
     assert_eq!(missing(reels::rename(&mut w.lib, 999, "x").unwrap_err()), "reel");
     assert_eq!(missing(reels::move_clip(&mut w.lib, 999, 0, 1).unwrap_err()), "reel");
     assert_eq!(missing(reels::delete(&mut w.lib, 999).unwrap_err()), "reel");
@@ -379,7 +386,7 @@ fn edits_name_what_is_wrong_and_change_nothing() {
     assert_eq!(invalid_field(reels::rename(&mut w.lib, id, "   ").unwrap_err()), "title");
     let long_title = "x".repeat(reels::MAX_TITLE_CHARS + 1);
     assert_eq!(invalid_field(reels::rename(&mut w.lib, id, &long_title).unwrap_err()), "title");
-    assert_eq!(reels::get(w.lib.conn(), id).unwrap(), before);
+    assert_eq!(reels::get(w.lib.conn(), Scope::Coach, id).unwrap(), before);
 }
 
 #[test]
@@ -388,11 +395,11 @@ fn a_clip_stays_when_its_note_is_deleted_and_says_so() {
     let mut w = week(&t);
     let id = planned_reel(&mut w);
     as_coach::delete(&mut w.lib, &w.positives[1].id).unwrap();
-    let d = reels::get(w.lib.conn(), id).unwrap();
+    let d = reels::get(w.lib.conn(), Scope::Coach, id).unwrap();
     assert_eq!(d.clips.len(), 2);
     assert!(!d.clips[0].note_deleted && d.clips[1].note_deleted);
     as_coach::undo_delete(&mut w.lib, Some(&w.positives[1].id)).unwrap();
-    assert!(!reels::get(w.lib.conn(), id).unwrap().clips[1].note_deleted);
+    assert!(!reels::get(w.lib.conn(), Scope::Coach, id).unwrap().clips[1].note_deleted);
 }
 
 #[test]
@@ -403,32 +410,35 @@ fn renaming_and_deleting_a_reel() {
     let second = planned_reel(&mut w);
     let d = reels::rename(&mut w.lib, first, "  Best openers, week 47 ").unwrap();
     assert_eq!(d.title, "Best openers, week 47");
-    let list = reels::list(w.lib.conn()).unwrap();
+    let list = reels::list(w.lib.conn(), Scope::Coach).unwrap();
     assert_eq!(list.iter().map(|r| r.id).collect::<Vec<_>>(), [second, first], "newest first");
     assert_eq!(list[1].title, "Best openers, week 47");
 
-    let before = reels::get(w.lib.conn(), first).unwrap();
+    let before = reels::get(w.lib.conn(), Scope::Coach, first).unwrap();
     reels::delete(&mut w.lib, first).unwrap();
-    let list = reels::list(w.lib.conn()).unwrap();
+    let list = reels::list(w.lib.conn(), Scope::Coach).unwrap();
     assert_eq!(list.iter().map(|r| r.id).collect::<Vec<_>>(), [second]);
-    assert!(matches!(reels::get(w.lib.conn(), first), Err(LibraryError::NotFound { .. })));
+    assert!(matches!(
+        reels::get(w.lib.conn(), Scope::Coach, first),
+        Err(LibraryError::NotFound { .. })
+    ));
     // A deleted reel takes no edits and renders nothing, and cannot be deleted twice.
     assert!(matches!(reels::rename(&mut w.lib, first, "x"), Err(LibraryError::NotFound { .. })));
     assert!(matches!(reels::remove_clip(&mut w.lib, first, 0), Err(LibraryError::NotFound { .. })));
     assert!(matches!(
-        reels::clips_for_render(w.lib.conn(), first),
+        reels::clips_for_render(w.lib.conn(), Scope::Coach, first),
         Err(LibraryError::NotFound { .. })
     ));
     assert!(matches!(reels::delete(&mut w.lib, first), Err(LibraryError::NotFound { .. })));
     // The notes and recordings stay; the other reel is untouched.
     assert_eq!(count(&w.lib, "notes"), 4);
-    assert_eq!(reels::get(w.lib.conn(), second).unwrap().clips.len(), 2);
+    assert_eq!(reels::get(w.lib.conn(), Scope::Coach, second).unwrap().clips.len(), 2);
 
     // Undo: the reel comes back as it was, clips, order and spans included, in its place.
     let restored = reels::restore(&mut w.lib, first).unwrap();
     assert_eq!((restored.id, restored.clip_count), (first, 2));
-    assert_eq!(reels::get(w.lib.conn(), first).unwrap(), before);
-    let list = reels::list(w.lib.conn()).unwrap();
+    assert_eq!(reels::get(w.lib.conn(), Scope::Coach, first).unwrap(), before);
+    let list = reels::list(w.lib.conn(), Scope::Coach).unwrap();
     assert_eq!(list.iter().map(|r| r.id).collect::<Vec<_>>(), [second, first]);
     // Only a deleted reel can be restored.
     assert!(matches!(reels::restore(&mut w.lib, first), Err(LibraryError::NotFound { .. })));
@@ -477,7 +487,7 @@ fn a_new_reel_is_planned_and_saved_in_one_step_with_notes_added_by_id() {
     let expected = [&w.positives[0].id, &w.positives[1].id, &w.improvement.id].map(String::clone);
     assert_eq!(ids, expected, "planned positives in reel order, then the note added by id");
     // The same as planning and saving by hand: what the CLI renders is what the app shows.
-    assert_eq!(reels::get(w.lib.conn(), reel.id).unwrap(), reel);
+    assert_eq!(reels::get(w.lib.conn(), Scope::Coach, reel.id).unwrap(), reel);
 }
 
 #[test]
@@ -485,11 +495,11 @@ fn an_empty_plan_is_saved_for_the_app_and_refused_for_the_cli() {
     let t = TempLib::new();
     let mut w = week(&t);
     let nobody = ReelQuery { rep: Some("Nobody".into()), ..last_7_days() };
-    let before = reels::list(w.lib.conn()).unwrap().len();
+    let before = reels::list(w.lib.conn(), Scope::Coach).unwrap().len();
     let err =
         reels::create(&mut w.lib, Scope::Coach, "Empty", &nobody, IfEmpty::Refuse).unwrap_err();
     assert_eq!(invalid_field(err), "notes");
-    assert_eq!(reels::list(w.lib.conn()).unwrap().len(), before, "nothing saved");
+    assert_eq!(reels::list(w.lib.conn(), Scope::Coach).unwrap().len(), before, "nothing saved");
     let empty = reels::create(&mut w.lib, Scope::Coach, "Empty", &nobody, IfEmpty::Save).unwrap();
     assert!(empty.clips.is_empty());
     // A blank rep means every rep, as the window sends it.
@@ -522,7 +532,7 @@ fn a_removed_clip_comes_back_as_it_was_in_one_step() {
     reels::remove_clip(&mut w.lib, id, 1).unwrap();
     let outside = RemovedClip { end_ms: 60_000, ..gone.clone() };
     assert_eq!(invalid_field(reels::restore_clip(&mut w.lib, id, &outside).unwrap_err()), "span");
-    assert_eq!(reels::get(w.lib.conn(), id).unwrap().clips.len(), 1);
+    assert_eq!(reels::get(w.lib.conn(), Scope::Coach, id).unwrap().clips.len(), 1);
     // A clip whose note is gone from the library comes back as a plain excerpt.
     let plain = RemovedClip { note_id: None, ..gone };
     let back = reels::restore_clip(&mut w.lib, id, &plain).unwrap();

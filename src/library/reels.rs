@@ -17,7 +17,7 @@ use rusqlite::{
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::people::Scope;
+use super::people::{Person, Scope};
 use super::stored_path::StoredPath;
 use super::{Library, LibraryError, NoteKind, Result, notes, recordings};
 use crate::reel::model::{Clip, SEPARATOR_MS};
@@ -174,7 +174,7 @@ pub fn create(
             ));
         }
         let id = insert(tx, &title, &clips)?;
-        get(tx, id)
+        get(tx, Scope::Coach, id)
     })
 }
 
@@ -275,20 +275,42 @@ fn insert(tx: &Transaction<'_>, title: &str, clips: &[Clip]) -> Result<i64> {
     Ok(reel)
 }
 
-/// Every reel, most recently created first.
-pub fn list(conn: &Connection) -> Result<Vec<ReelSummary>> {
-    summaries(conn, None)
+/// An SQL condition on the reel item alias `i` (its recording `rec`, its note `n`, left
+/// joined): the clips `scope` may see. A rep sees the clips of their own calls whose notes the
+/// blind rule lets through; a reel shows them only those.
+fn item_sql(scope: Scope) -> String {
+    match scope {
+        Scope::Coach => "1".into(),
+        Scope::Rep(_) => format!(
+            "({} AND (i.note_id IS NULL OR (n.id IS NOT NULL AND {})))",
+            scope.recording_sql("rec"),
+            scope.note_sql("n", "rec")
+        ),
+    }
+}
+
+/// Every reel `scope` may see, most recently created first, with the clips it may see counted.
+/// A rep sees the reels holding at least one clip of theirs.
+pub fn list(conn: &Connection, scope: Scope) -> Result<Vec<ReelSummary>> {
+    let all = summaries(conn, scope, None)?;
+    Ok(match scope {
+        Scope::Coach => all,
+        Scope::Rep(_) => all.into_iter().filter(|r| r.clip_count > 0).collect(),
+    })
 }
 
 /// The summaries of every reel not deleted, or only of `only`.
-fn summaries(conn: &Connection, only: Option<i64>) -> Result<Vec<ReelSummary>> {
-    let mut stmt = conn.prepare_cached(
+fn summaries(conn: &Connection, scope: Scope, only: Option<i64>) -> Result<Vec<ReelSummary>> {
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT r.id, r.title, r.created_at, r.updated_at, count(i.position),
                 coalesce(sum(i.end_ms - i.start_ms), 0)
-         FROM reels r LEFT JOIN reel_items i ON i.reel_id = r.id
+         FROM reels r LEFT JOIN (reel_items i JOIN recordings rec ON rec.id = i.recording_id
+                LEFT JOIN notes n ON n.id = i.note_id)
+             ON i.reel_id = r.id AND {}
          WHERE r.deleted_at IS NULL AND (?1 IS NULL OR r.id = ?1)
          GROUP BY r.id ORDER BY r.created_at DESC, r.id DESC",
-    )?;
+        item_sql(scope)
+    ))?;
     let rows = stmt.query_map([only], |r| {
         let clips: i64 = r.get(4)?;
         Ok(ReelSummary {
@@ -308,8 +330,8 @@ fn played_ms(clips_ms: i64, clips: i64) -> i64 {
     clips_ms + (clips - 1).max(0) * SEPARATOR_MS as i64
 }
 
-/// A reel and its clips in order.
-pub fn get(conn: &Connection, reel_id: i64) -> Result<ReelDetail> {
+/// A reel and the clips `scope` may see, in order.
+pub fn get(conn: &Connection, scope: Scope, reel_id: i64) -> Result<ReelDetail> {
     let (title, created_at, updated_at) = conn
         .prepare_cached(
             "SELECT title, created_at, updated_at FROM reels WHERE id = ?1 AND deleted_at IS NULL",
@@ -317,15 +339,16 @@ pub fn get(conn: &Connection, reel_id: i64) -> Result<ReelDetail> {
         .query_row([reel_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?
         .ok_or_else(|| not_found(reel_id))?;
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT i.position, n.uuid, n.kind, n.text, n.deleted_at, i.recording_id, rec.title,
                 p.name, rec.call_time, i.start_ms, i.end_ms, rec.duration_ms
          FROM reel_items i
          JOIN recordings rec ON rec.id = i.recording_id
          LEFT JOIN people p ON p.id = rec.rep_id
          LEFT JOIN notes n ON n.id = i.note_id
-         WHERE i.reel_id = ?1 ORDER BY i.position",
-    )?;
+         WHERE i.reel_id = ?1 AND {} ORDER BY i.position",
+        item_sql(scope)
+    ))?;
     let clips = stmt
         .query_map([reel_id], |r| {
             let kind: Option<String> = r.get(2)?;
@@ -351,19 +374,21 @@ pub fn get(conn: &Connection, reel_id: i64) -> Result<ReelDetail> {
     Ok(ReelDetail { id: reel_id, title, created_at, updated_at, duration_ms, clips })
 }
 
-/// The clips of a saved reel as the renderer takes them, exactly as edited. A clip
-/// whose note no longer exists plays as a plain excerpt: no text, shown as positive.
-pub fn clips_for_render(conn: &Connection, reel_id: i64) -> Result<Vec<Clip>> {
+/// The clips of a saved reel that `scope` may see, as the renderer takes them, exactly as
+/// edited (an export is a read too). A clip whose note no longer exists plays as a plain
+/// excerpt: no text, shown as positive.
+pub fn clips_for_render(conn: &Connection, scope: Scope, reel_id: i64) -> Result<Vec<Clip>> {
     exists(conn, reel_id)?;
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT n.uuid, i.recording_id, rec.path, rec.title, p.name, rec.call_time, n.kind,
                 n.text, i.start_ms, i.end_ms
          FROM reel_items i
          JOIN recordings rec ON rec.id = i.recording_id
          LEFT JOIN people p ON p.id = rec.rep_id
          LEFT JOIN notes n ON n.id = i.note_id
-         WHERE i.reel_id = ?1 ORDER BY i.position",
-    )?;
+         WHERE i.reel_id = ?1 AND {} ORDER BY i.position",
+        item_sql(scope)
+    ))?;
     let clips = stmt.query_map([reel_id], |r| {
         let note: Option<String> = r.get(0)?;
         let kind: Option<String> = r.get(6)?;
@@ -395,7 +420,7 @@ pub fn rename(lib: &mut Library, reel_id: i64, title: &str) -> Result<ReelDetail
             "UPDATE reels SET title = ?2, updated_at = ?3 WHERE id = ?1",
             params![reel_id, title, crate::timefmt::now_ms()],
         )?;
-        get(tx, reel_id)
+        get(tx, Scope::Coach, reel_id)
     })
 }
 
@@ -446,7 +471,7 @@ pub fn add_note(
         let item = Item { note_rowid: Some(note_rowid), recording_id: rec.id, start_ms, end_ms };
         items.insert(at, item);
         store_items(tx, reel_id, &items)?;
-        get(tx, reel_id)
+        get(tx, Scope::Coach, reel_id)
     })
 }
 
@@ -457,7 +482,7 @@ pub fn remove_clip(lib: &mut Library, reel_id: i64, position: usize) -> Result<R
         check_position("position", reel_id, position, items.len())?;
         items.remove(position);
         store_items(tx, reel_id, &items)?;
-        get(tx, reel_id)
+        get(tx, Scope::Coach, reel_id)
     })
 }
 
@@ -519,7 +544,7 @@ pub fn restore_clip(lib: &mut Library, reel_id: i64, clip: &RemovedClip) -> Resu
             Item { note_rowid, recording_id: rec.id, start_ms: clip.start_ms, end_ms: clip.end_ms };
         items.insert(clip.position, item);
         store_items(tx, reel_id, &items)?;
-        get(tx, reel_id)
+        get(tx, Scope::Coach, reel_id)
     })
 }
 
@@ -532,7 +557,7 @@ pub fn move_clip(lib: &mut Library, reel_id: i64, from: usize, to: usize) -> Res
         let item = items.remove(from);
         items.insert(to, item);
         store_items(tx, reel_id, &items)?;
-        get(tx, reel_id)
+        get(tx, Scope::Coach, reel_id)
     })
 }
 
@@ -553,7 +578,7 @@ pub fn trim_clip(
         items[position].start_ms = start_ms;
         items[position].end_ms = end_ms;
         store_items(tx, reel_id, &items)?;
-        get(tx, reel_id)
+        get(tx, Scope::Coach, reel_id)
     })
 }
 
@@ -593,7 +618,36 @@ pub fn restore(lib: &mut Library, reel_id: i64) -> Result<ReelSummary> {
         if restored == 0 {
             return Err(LibraryError::NotFound { what: "deleted reel", id: reel_id.to_string() });
         }
-        summaries(tx, Some(reel_id))?.pop().ok_or_else(|| not_found(reel_id))
+        summaries(tx, Scope::Coach, Some(reel_id))?.pop().ok_or_else(|| not_found(reel_id))
+    })
+}
+
+/// Ok when `person` may edit the reel: a coach any reel; a rep one whose every clip they may
+/// see (their own reel), since a rep's view of a team reel leaves clips out. Whether the reel
+/// exists (or is deleted) is the edit's own check.
+pub fn require_editable(conn: &Connection, person: &Person, reel_id: i64) -> Result<()> {
+    let scope = person.scope();
+    if scope == Scope::Coach {
+        return Ok(());
+    }
+    let hidden: i64 = conn.query_row(
+        &format!(
+            "SELECT count(*) FROM reel_items i JOIN recordings rec ON rec.id = i.recording_id
+             LEFT JOIN notes n ON n.id = i.note_id WHERE i.reel_id = ?1 AND NOT {}",
+            item_sql(scope)
+        ),
+        [reel_id],
+        |r| r.get(0),
+    )?;
+    if hidden == 0 {
+        return Ok(());
+    }
+    Err(LibraryError::NotAllowed {
+        field: "as",
+        reason: format!(
+            "this reel holds calls of other reps: {} is a rep, and a coach edits it",
+            person.name
+        ),
     })
 }
 

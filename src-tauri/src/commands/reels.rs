@@ -18,12 +18,12 @@ pub const TEST_EXPORT_DIR_ENV: &str = "GAMEFILM_TEST_EXPORT_DIR";
 
 #[tauri::command]
 pub async fn reels_list(lib: State<'_, LibraryService>) -> AppResult<Vec<ReelSummary>> {
-    lib.run(|l| reels::list(l.conn())).await
+    lib.run_as(|l, me| reels::list(l.conn(), me.scope())).await
 }
 
 #[tauri::command]
 pub async fn reels_get(lib: State<'_, LibraryService>, id: i64) -> AppResult<ReelDetail> {
-    lib.run(move |l| reels::get(l.conn(), id)).await
+    lib.run_as(move |l, me| reels::get(l.conn(), me.scope(), id)).await
 }
 
 /// A new reel from a query (positive notes of a period by default); it may start empty and be
@@ -44,7 +44,11 @@ pub async fn reels_rename(
     id: i64,
     title: String,
 ) -> AppResult<ReelDetail> {
-    lib.write(Reels, move |l| reels::rename(l, id, &title)).await
+    lib.write_as(Reels, move |l, me| {
+        reels::require_editable(l.conn(), me, id)?;
+        reels::rename(l, id, &title)
+    })
+    .await
 }
 
 /// Adds a note (of any kind: this is how a coach includes an improvement on purpose).
@@ -55,7 +59,11 @@ pub async fn reels_add_note(
     note_id: String,
     position: Option<usize>,
 ) -> AppResult<ReelDetail> {
-    lib.write_as(Reels, move |l, me| reels::add_note(l, me.scope(), id, &note_id, position)).await
+    lib.write_as(Reels, move |l, me| {
+        reels::require_editable(l.conn(), me, id)?;
+        reels::add_note(l, me.scope(), id, &note_id, position)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -64,7 +72,11 @@ pub async fn reels_remove_clip(
     id: i64,
     position: usize,
 ) -> AppResult<ReelDetail> {
-    lib.write(Reels, move |l| reels::remove_clip(l, id, position)).await
+    lib.write_as(Reels, move |l, me| {
+        reels::require_editable(l.conn(), me, id)?;
+        reels::remove_clip(l, id, position)
+    })
+    .await
 }
 
 /// Undo of `reels_remove_clip`: the clip as it was, back at its position, in one step.
@@ -74,7 +86,11 @@ pub async fn reels_restore_clip(
     id: i64,
     clip: RemovedClip,
 ) -> AppResult<ReelDetail> {
-    lib.write(Reels, move |l| reels::restore_clip(l, id, &clip)).await
+    lib.write_as(Reels, move |l, me| {
+        reels::require_editable(l.conn(), me, id)?;
+        reels::restore_clip(l, id, &clip)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -84,7 +100,11 @@ pub async fn reels_move_clip(
     from: usize,
     to: usize,
 ) -> AppResult<ReelDetail> {
-    lib.write(Reels, move |l| reels::move_clip(l, id, from, to)).await
+    lib.write_as(Reels, move |l, me| {
+        reels::require_editable(l.conn(), me, id)?;
+        reels::move_clip(l, id, from, to)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -95,18 +115,30 @@ pub async fn reels_trim_clip(
     start_ms: i64,
     end_ms: i64,
 ) -> AppResult<ReelDetail> {
-    lib.write(Reels, move |l| reels::trim_clip(l, id, position, start_ms, end_ms)).await
+    lib.write_as(Reels, move |l, me| {
+        reels::require_editable(l.conn(), me, id)?;
+        reels::trim_clip(l, id, position, start_ms, end_ms)
+    })
+    .await
 }
 
 #[tauri::command]
 pub async fn reels_delete(lib: State<'_, LibraryService>, id: i64) -> AppResult<()> {
-    lib.write(Reels, move |l| reels::delete(l, id)).await
+    lib.write_as(Reels, move |l, me| {
+        reels::require_editable(l.conn(), me, id)?;
+        reels::delete(l, id)
+    })
+    .await
 }
 
 /// Undo of `reels_delete`.
 #[tauri::command]
 pub async fn reels_restore(lib: State<'_, LibraryService>, id: i64) -> AppResult<ReelSummary> {
-    lib.write(Reels, move |l| reels::restore(l, id)).await
+    lib.write_as(Reels, move |l, me| {
+        reels::require_editable(l.conn(), me, id)?;
+        reels::restore(l, id)
+    })
+    .await
 }
 
 /// Notes to add to a reel by hand: a full-text search over note text (50 hits a page unless
@@ -153,7 +185,12 @@ pub async fn reels_render(
     let guard = jobs.render.start()?;
     let job = Job::new(move |e| drop(on_event.send(e))).cancelled_by(guard.cancel_flag());
     let (detail, clips) = lib
-        .run(move |l| Ok((reels::get(l.conn(), id)?, reels::clips_for_render(l.conn(), id)?)))
+        .run_as(move |l, me| {
+            Ok((
+                reels::get(l.conn(), me.scope(), id)?,
+                reels::clips_for_render(l.conn(), me.scope(), id)?,
+            ))
+        })
         .await?;
     let opts = RenderOptions::new(PathBuf::from(out_dir), format, &detail.title, detail.created_at);
     blocking(move || {
