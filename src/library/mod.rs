@@ -39,7 +39,6 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use model::*;
 pub use people::{Person, Role, Scope};
-pub use reviews::{Review, SelfAssessment};
 
 /// The schema, one SQL file per version. Append only: a shipped migration is never edited.
 const MIGRATIONS: &[&str] = &[
@@ -209,7 +208,10 @@ mod tests {
         ("0002_search.sql", "8f909833122a34015b6a40eeda8db28615795bed5ab16467ffee88f8aa82a7a9"),
         ("0003_coaching.sql", "7acfe8d4fd8d26cc24e7a01b06ee23caf88858666b3c192c718a16cf77a158ff"),
         ("0004_reel_undo.sql", "7223e41cd88542cb8e9e2c38c8d920334fc630d0fe4103089832c4f14bd00722"),
-        ("0005_people_loop.sql", "c44614899e92f6fe657fd2781d206fab5479d4e05dc1887c29ca09b2f604d23e"),
+        (
+            "0005_people_loop.sql",
+            "c44614899e92f6fe657fd2781d206fab5479d4e05dc1887c29ca09b2f604d23e",
+        ),
     ];
 
     #[test]

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::reviews::{Review, SelfAssessment};
 use crate::error::{Coded, ErrorCode};
 
 /// Environment variable naming the library file, below `--library`, above the default.
@@ -294,6 +293,61 @@ pub struct Reply {
     pub author: String,
     pub text: String,
     pub created_at: i64,
+}
+
+/// More improvement notes than this from one coach on one call gets the Kaizen warning
+/// (DESIGN.md, rule 2).
+pub const KAIZEN_MAX_IMPROVEMENTS: i64 = 2;
+
+/// A coach's review of a call.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Review {
+    pub id: String,
+    pub recording_id: i64,
+    pub author: String,
+    pub focus_area: String,
+    pub summary: String,
+    /// The focus area of the rep's earlier review this one closed (achieved), if any.
+    pub closed_focus_area: Option<String>,
+    /// A later review closed this one's focus area.
+    pub focus_closed: bool,
+    /// Improvement notes of this coach on this call.
+    pub improvements: i64,
+    /// More than [`KAIZEN_MAX_IMPROVEMENTS`] improvement notes: one step at a time.
+    pub kaizen_warning: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One version of a self-assessment.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Revision {
+    pub focus_area: String,
+    pub text: String,
+    /// Written once the coach's notes were revealed to the rep.
+    pub after_reveal: bool,
+    pub created_at: i64,
+}
+
+/// The rep's self-assessment of a call.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SelfAssessment {
+    pub id: String,
+    pub recording_id: i64,
+    pub author: String,
+    pub focus_area: String,
+    pub text: String,
+    /// `None` while a draft.
+    pub submitted_at: Option<i64>,
+    pub updated_at: i64,
+    /// What was submitted, then each edit after, oldest first.
+    pub revisions: Vec<Revision>,
 }
 
 /// Everything the call view shows, read in one go.

@@ -13,70 +13,17 @@
 //! coach on this call is a gentle warning on the review, never a refusal.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::Serialize;
-use ts_rs::TS;
 
 use super::people::{Person, Scope};
 use super::rows::require_recording;
 use super::validate::{self, MAX_TEXT_CHARS};
-use super::{Library, LibraryError, Result, focus};
+use super::{Library, LibraryError, Result, Review, Revision, SelfAssessment, focus};
 
 /// Longest review summary, in characters.
 pub const MAX_SUMMARY_CHARS: usize = 2_000;
 
 /// More improvement notes than this from one coach on one call gets the Kaizen warning.
-pub const KAIZEN_MAX_IMPROVEMENTS: i64 = 2;
-
-/// A coach's review of a call.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct Review {
-    pub id: String,
-    pub recording_id: i64,
-    pub author: String,
-    pub focus_area: String,
-    pub summary: String,
-    /// The focus area of the rep's earlier review this one closed (achieved), if any.
-    pub closed_focus_area: Option<String>,
-    /// A later review closed this one's focus area.
-    pub focus_closed: bool,
-    /// Improvement notes of this coach on this call.
-    pub improvements: i64,
-    /// More than [`KAIZEN_MAX_IMPROVEMENTS`]: one step at a time.
-    pub kaizen_warning: bool,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-/// One version of a self-assessment.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct Revision {
-    pub focus_area: String,
-    pub text: String,
-    /// Written once the coach's notes were revealed to the rep.
-    pub after_reveal: bool,
-    pub created_at: i64,
-}
-
-/// The rep's self-assessment of a call.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SelfAssessment {
-    pub id: String,
-    pub recording_id: i64,
-    pub author: String,
-    pub focus_area: String,
-    pub text: String,
-    /// `None` while a draft.
-    pub submitted_at: Option<i64>,
-    pub updated_at: i64,
-    /// What was submitted, then each edit after, oldest first.
-    pub revisions: Vec<Revision>,
-}
+pub const KAIZEN_MAX_IMPROVEMENTS: i64 = super::model::KAIZEN_MAX_IMPROVEMENTS;
 
 fn check_summary(summary: &str) -> Result<String> {
     let s = validate::at_most("summary", summary, MAX_SUMMARY_CHARS, |n| {
