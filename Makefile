@@ -53,7 +53,7 @@ fmt:
 # Regenerates the TypeScript twins of the IPC types (ts-rs writes them when its tests run).
 bindings:
 	rm -rf $(BINDINGS)
-	$(CARGO) test --locked -p gamefilm -p gamefilm-app --lib export_bindings
+	$(CARGO) test --locked -p gamefilm -p gamefilm-app --lib export_
 
 # After the tests ran (which rewrote the bindings): anything changed means they were stale.
 check-bindings:

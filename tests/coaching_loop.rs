@@ -726,3 +726,59 @@ fn a_rep_sees_only_their_own_revealed_clips_of_a_reel_and_edits_only_their_own()
     assert_eq!(own.clips.len(), 1);
     reels::require_editable(lib.conn(), &dana, own.id).unwrap();
 }
+
+#[test]
+fn the_counts_kept_by_triggers_match_a_recount_after_every_kind_of_change() {
+    let t = TempLib::new();
+    let (mut lib, coach, dana, _, [call, other, _]) = team(&t);
+    let counts = |lib: &Library| -> Vec<(i64, i64, i64, i64, i64, i64, i64)> {
+        lib.conn()
+            .prepare(
+                "SELECT r.id, r.coach_positives, r.coach_improvements, r.coach_reviews,
+                    (SELECT count(*) FROM notes n WHERE n.recording_id = r.id AND n.kind = 'positive'
+                        AND n.deleted_at IS NULL AND n.author_id IS NOT r.rep_id),
+                    (SELECT count(*) FROM notes n WHERE n.recording_id = r.id AND n.kind = 'improvement'
+                        AND n.deleted_at IS NULL AND n.author_id IS NOT r.rep_id),
+                    (SELECT count(*) FROM reviews c WHERE c.recording_id = r.id AND c.kind = 'coach'
+                        AND c.deleted_at IS NULL)
+                 FROM recordings r ORDER BY r.id",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let check = |lib: &Library, what: &str| {
+        for (id, p, i, rv, p2, i2, rv2) in counts(lib) {
+            assert_eq!((p, i, rv), (p2, i2, rv2), "call {id} after {what}");
+        }
+    };
+    let a = note_by(&mut lib, &coach, call, 100, NoteKind::Positive, "a");
+    note_by(&mut lib, &dana, call, 200, NoteKind::Positive, "the rep's own");
+    check(&lib, "adding notes");
+    assert_eq!(counts(&lib)[0].1, 1, "the rep's own note is not the coach's");
+    notes::edit(
+        &mut lib,
+        &coach,
+        &a,
+        &notes::NoteEdit { kind: Some(NoteKind::Improvement), ..Default::default() },
+    )
+    .unwrap();
+    check(&lib, "a kind change");
+    notes::delete(&mut lib, &coach, &a).unwrap();
+    check(&lib, "a delete");
+    notes::undo_delete(&mut lib, &coach, Some(&a)).unwrap();
+    check(&lib, "an undo");
+    recordings::update_meta(
+        &mut lib,
+        call,
+        &MetaEdit { rep: Some("Lee".into()), ..Default::default() },
+    )
+    .unwrap();
+    check(&lib, "a change of rep");
+    reviews::mark_reviewed(&mut lib, &coach, other, "opening", "", false).unwrap();
+    check(&lib, "a review");
+    reviews::withdraw(&mut lib, &coach, other).unwrap();
+    check(&lib, "a withdrawn review");
+}

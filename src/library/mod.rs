@@ -210,7 +210,7 @@ mod tests {
         ("0004_reel_undo.sql", "7223e41cd88542cb8e9e2c38c8d920334fc630d0fe4103089832c4f14bd00722"),
         (
             "0005_people_loop.sql",
-            "c44614899e92f6fe657fd2781d206fab5479d4e05dc1887c29ca09b2f604d23e",
+            "855dab458094ff8e1207660b6d8c36b89d2c8d8a6dbd94906fd131e0cc5ef31f",
         ),
     ];
 

@@ -162,14 +162,21 @@ pub fn progress(conn: &Connection, viewer: &Person, q: &ProgressQuery) -> Result
 
     // Calls, reviews, outcomes and the coach's notes, per rep and week of the call.
     let week_of = "date(r.call_time / 1000, 'unixepoch', 'localtime', 'weekday 0', '-6 days')";
+    // The coach's notes are counted by triggers on each call (migration 5); a rep counts them
+    // only on the calls revealed to them.
+    let (positives, improvements) = match scope.rep() {
+        None => ("r.coach_positives".to_string(), "r.coach_improvements".to_string()),
+        Some(_) => {
+            let revealed = scope.revealed_sql("r");
+            (
+                format!("CASE WHEN {revealed} THEN r.coach_positives ELSE 0 END"),
+                format!("CASE WHEN {revealed} THEN r.coach_improvements ELSE 0 END"),
+            )
+        }
+    };
     let calls_sql = format!(
-        "SELECT r.rep_id, {week_of} AS week, count(*),
-            sum(EXISTS (SELECT 1 FROM reviews cr WHERE cr.recording_id = r.id AND cr.kind = 'coach'
-                AND cr.deleted_at IS NULL)),
-            sum((SELECT count(*) FROM notes n WHERE n.recording_id = r.id AND n.kind = 'positive'
-                AND n.deleted_at IS NULL AND n.author_id IS NOT r.rep_id AND {notes})),
-            sum((SELECT count(*) FROM notes n WHERE n.recording_id = r.id AND n.kind = 'improvement'
-                AND n.deleted_at IS NULL AND n.author_id IS NOT r.rep_id AND {notes})),
+        "SELECT r.rep_id, {week_of} AS week, count(*), sum(r.coach_reviews > 0),
+            sum({positives}), sum({improvements}),
             sum(r.outcome IN ('meeting-booked', 'next-step')),
             sum(r.outcome IS NOT NULL AND r.outcome <> 'no-answer'),
             sum(r.outcome IS NULL)
@@ -177,8 +184,7 @@ pub fn progress(conn: &Connection, viewer: &Person, q: &ProgressQuery) -> Result
          WHERE r.rep_id IN ({rep_in}) AND r.deleted_at IS NULL
            AND r.call_time >= CAST(strftime('%s', ?1, 'utc') AS INTEGER) * 1000
            AND r.call_time < CAST(strftime('%s', ?2, 'utc') AS INTEGER) * 1000
-         GROUP BY r.rep_id, week",
-        notes = scope.note_sql("n", "r"),
+         GROUP BY r.rep_id, week"
     );
     let mut stmt = conn.prepare_cached(&calls_sql)?;
     let mut rows = stmt.query(params![from, to])?;

@@ -233,3 +233,68 @@ CREATE TRIGGER reel_items_uuid AFTER INSERT ON reel_items WHEN new.uuid IS NULL 
         updated_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
     WHERE reel_id = new.reel_id AND position = new.position;
 END;
+
+-- Counts the list and progress read at scale (100,000 calls, 1,000,000 notes), kept by
+-- triggers: the live notes of each kind on a call by anyone but the call's rep (the coach's
+-- notes), and the live coach reviews of the call. Derived data: they move no `updated_at`.
+
+ALTER TABLE recordings ADD COLUMN coach_positives INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE recordings ADD COLUMN coach_improvements INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE recordings ADD COLUMN coach_reviews INTEGER NOT NULL DEFAULT 0;
+UPDATE recordings SET
+    coach_positives = (SELECT count(*) FROM notes n WHERE n.recording_id = recordings.id
+        AND n.kind = 'positive' AND n.deleted_at IS NULL AND n.author_id IS NOT recordings.rep_id),
+    coach_improvements = (SELECT count(*) FROM notes n WHERE n.recording_id = recordings.id
+        AND n.kind = 'improvement' AND n.deleted_at IS NULL AND n.author_id IS NOT recordings.rep_id),
+    coach_reviews = (SELECT count(*) FROM reviews cr WHERE cr.recording_id = recordings.id
+        AND cr.kind = 'coach' AND cr.deleted_at IS NULL);
+
+CREATE TRIGGER recordings_coach_counts_note_insert AFTER INSERT ON notes BEGIN
+    UPDATE recordings SET
+        coach_positives = (SELECT count(*) FROM notes n WHERE n.recording_id = recordings.id
+            AND n.kind = 'positive' AND n.deleted_at IS NULL AND n.author_id IS NOT recordings.rep_id),
+        coach_improvements = (SELECT count(*) FROM notes n WHERE n.recording_id = recordings.id
+            AND n.kind = 'improvement' AND n.deleted_at IS NULL AND n.author_id IS NOT recordings.rep_id)
+    WHERE id = new.recording_id;
+END;
+CREATE TRIGGER recordings_coach_counts_note_update
+    AFTER UPDATE OF kind, deleted_at, author_id, recording_id ON notes BEGIN
+    UPDATE recordings SET
+        coach_positives = (SELECT count(*) FROM notes n WHERE n.recording_id = recordings.id
+            AND n.kind = 'positive' AND n.deleted_at IS NULL AND n.author_id IS NOT recordings.rep_id),
+        coach_improvements = (SELECT count(*) FROM notes n WHERE n.recording_id = recordings.id
+            AND n.kind = 'improvement' AND n.deleted_at IS NULL AND n.author_id IS NOT recordings.rep_id)
+    WHERE id IN (old.recording_id, new.recording_id);
+END;
+CREATE TRIGGER recordings_coach_counts_note_delete AFTER DELETE ON notes BEGIN
+    UPDATE recordings SET
+        coach_positives = (SELECT count(*) FROM notes n WHERE n.recording_id = recordings.id
+            AND n.kind = 'positive' AND n.deleted_at IS NULL AND n.author_id IS NOT recordings.rep_id),
+        coach_improvements = (SELECT count(*) FROM notes n WHERE n.recording_id = recordings.id
+            AND n.kind = 'improvement' AND n.deleted_at IS NULL AND n.author_id IS NOT recordings.rep_id)
+    WHERE id = old.recording_id;
+END;
+CREATE TRIGGER recordings_coach_counts_rep AFTER UPDATE OF rep_id ON recordings BEGIN
+    UPDATE recordings SET
+        coach_positives = (SELECT count(*) FROM notes n WHERE n.recording_id = recordings.id
+            AND n.kind = 'positive' AND n.deleted_at IS NULL AND n.author_id IS NOT recordings.rep_id),
+        coach_improvements = (SELECT count(*) FROM notes n WHERE n.recording_id = recordings.id
+            AND n.kind = 'improvement' AND n.deleted_at IS NULL AND n.author_id IS NOT recordings.rep_id)
+    WHERE id = new.id;
+END;
+CREATE TRIGGER recordings_coach_reviews_insert AFTER INSERT ON reviews WHEN new.kind = 'coach' BEGIN
+    UPDATE recordings SET coach_reviews = (SELECT count(*) FROM reviews cr
+        WHERE cr.recording_id = recordings.id AND cr.kind = 'coach' AND cr.deleted_at IS NULL)
+    WHERE id = new.recording_id;
+END;
+CREATE TRIGGER recordings_coach_reviews_update AFTER UPDATE OF deleted_at, kind, recording_id ON reviews
+BEGIN
+    UPDATE recordings SET coach_reviews = (SELECT count(*) FROM reviews cr
+        WHERE cr.recording_id = recordings.id AND cr.kind = 'coach' AND cr.deleted_at IS NULL)
+    WHERE id IN (old.recording_id, new.recording_id);
+END;
+CREATE TRIGGER recordings_coach_reviews_delete AFTER DELETE ON reviews WHEN old.kind = 'coach' BEGIN
+    UPDATE recordings SET coach_reviews = (SELECT count(*) FROM reviews cr
+        WHERE cr.recording_id = recordings.id AND cr.kind = 'coach' AND cr.deleted_at IS NULL)
+    WHERE id = old.recording_id;
+END;
