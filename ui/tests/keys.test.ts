@@ -34,7 +34,7 @@ describe("actionFor", () => {
   it("switches between Calls and Reels with Ctrl/Cmd+1 and +2", () => {
     expect(actionFor(key("1", { ctrlKey: true }))).toEqual({ kind: "nav", to: "calls" });
     expect(actionFor(key("2", { metaKey: true }))).toEqual({ kind: "nav", to: "reels" });
-    expect(actionFor(key("2"))).toBeNull();
+    expect(actionFor(key("3", { ctrlKey: true }))).toEqual({ kind: "nav", to: "progress" });
     expect(actionFor(key("2", { ctrlKey: true, targetIsEditable: true }))).toBeNull();
     expect(actionFor(key("1", { ctrlKey: true, altKey: true }))).toBeNull();
   });
@@ -51,6 +51,18 @@ describe("actionFor", () => {
     expect(actionFor(key("z", { ctrlKey: true, targetIsEditable: true }))).toBeNull();
     expect(actionFor(key("Escape", { targetIsEditable: true }))).toEqual({ kind: "blur" });
     expect(actionFor(key("Escape"))).toEqual({ kind: "escape" });
+  });
+  it("marks the call reviewed with M and sets the outcome with 1 to 5", () => {
+    expect(actionFor(key("m"))).toEqual({ kind: "markReviewed" });
+    expect(actionFor(key("M", { shiftKey: true }))).toBeNull();
+    expect(actionFor(key("1"))).toEqual({ kind: "outcome", outcome: "meeting-booked" });
+    expect(actionFor(key("2"))).toEqual({ kind: "outcome", outcome: "next-step" });
+    expect(actionFor(key("3"))).toEqual({ kind: "outcome", outcome: "not-interested" });
+    expect(actionFor(key("4"))).toEqual({ kind: "outcome", outcome: "no-answer" });
+    expect(actionFor(key("5"))).toEqual({ kind: "outcome", outcome: "other" });
+    expect(actionFor(key("6"))).toBeNull();
+    expect(actionFor(key("m", { targetIsEditable: true }))).toBeNull();
+    expect(actionFor(key("1", { targetIsEditable: true }))).toBeNull();
   });
   it("ignores keys it does not know", () => {
     expect(actionFor(key("x"))).toBeNull();
@@ -80,7 +92,7 @@ describe("isEditableTarget", () => {
 describe("SHORTCUTS", () => {
   it("lists every key the map knows", () => {
     const listed = SHORTCUTS.map((s) => s.keys).join(" ");
-    for (const k of ["Space", "P", "I", "Shift+P", "N / Shift+N", "[ / ]", "Esc", "Enter", "?", "Ctrl/⌘+Z", "Ctrl/⌘+1 / Ctrl/⌘+2"]) {
+    for (const k of ["Space", "P", "I", "Shift+P", "N / Shift+N", "[ / ]", "Esc", "Enter", "?", "Ctrl/⌘+Z", "Ctrl/⌘+1 / 2 / 3", "M", "1 – 5"]) {
       expect(listed).toContain(k);
     }
   });

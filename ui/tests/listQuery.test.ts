@@ -8,6 +8,7 @@ const base = {
   untilDate: "",
   kind: "" as const,
   unreviewedOnly: false,
+  outcome: "" as const,
   minSeconds: 0,
   sort: "date" as const,
   descending: true,
@@ -39,6 +40,12 @@ describe("buildFilter", () => {
     expect(f.unreviewedOnly).toBe(true);
     expect(f.minDurationMs).toBe(30_000);
     expect(filtersActive(f)).toBe(true);
+  });
+  it("sends the outcome filter and counts it as a filter", () => {
+    const f = buildFilter({ ...base, outcome: "meeting-booked" });
+    expect(f.outcome).toBe("meeting-booked");
+    expect(filtersActive(f)).toBe(true);
+    expect(buildFilter(base).outcome).toBeUndefined();
   });
   it("treats a blank search and a zero minimum as no filter", () => {
     expect(filtersActive(buildFilter({ ...base, search: "   ", minSeconds: 0 }))).toBe(false);

@@ -17,7 +17,8 @@ function fakeApi() {
         endMs: input.endMs ?? null,
         kind: input.kind,
         text: input.text,
-        author: input.author,
+        author: "Coach",
+        authorId: "person-1",
         createdAt: 1,
         updatedAt: 1,
         deletedAt: null,
@@ -38,7 +39,7 @@ function fakeApi() {
   return { api, calls };
 }
 
-const input: NewNote = { recordingId: 7, startMs: 1000, kind: "positive", text: "", author: "Coach" };
+const input: NewNote = { recordingId: 7, startMs: 1000, kind: "positive", text: "" };
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());

@@ -4,7 +4,7 @@ import {
   countKind,
   currentIndex,
   dropTime,
-  kaizenWarning,
+  kaizenNudge,
   kindIcon,
   leadInStart,
   nextNote,
@@ -105,12 +105,15 @@ describe("next and previous note", () => {
 });
 
 describe("Kaizen warning", () => {
-  it("warns only above two improvement notes", () => {
+  it("nudges only above two improvement notes of the coach, or when the review says so", () => {
     const two = [note(1, "improvement"), note(2, "improvement"), note(3)];
-    expect(kaizenWarning(two)).toBe(false);
-    expect(kaizenWarning([...two, note(4, "improvement")])).toBe(true);
-    expect(kaizenWarning([])).toBe(false);
     expect(countKind(two, "improvement")).toBe(2);
+    expect(kaizenNudge(null, 2)).toBe(false);
+    expect(kaizenNudge(null, 3)).toBe(true);
+    expect(kaizenNudge(null, 0)).toBe(false);
+    // Once reviewed, the review's own flag (the core's count) decides.
+    expect(kaizenNudge({ kaizenWarning: false }, 5)).toBe(false);
+    expect(kaizenNudge({ kaizenWarning: true }, 0)).toBe(true);
     expect(KAIZEN_MESSAGE).toMatch(/one focus at a time/);
   });
 });

@@ -229,6 +229,7 @@ describe("adding notes by hand", () => {
       kind: "positive",
       text: "great close",
       author: "Coach",
+      authorId: null,
       createdAt: 1,
       updatedAt: 1,
       deletedAt: null,

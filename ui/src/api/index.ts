@@ -11,9 +11,12 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 
 import type { AppError } from "./bindings/AppError";
+import type { CallOutcome } from "./bindings/CallOutcome";
 import type { CallView } from "./bindings/CallView";
+import type { DueBoard } from "./bindings/DueBoard";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import { ErrorCodes } from "./bindings/errorCodes";
+import type { FocusArea } from "./bindings/FocusArea";
 import type { ChannelMode } from "./bindings/ChannelMode";
 import type { ImportEvent } from "./bindings/ImportEvent";
 import type { ImportSummary } from "./bindings/ImportSummary";
@@ -22,9 +25,14 @@ import type { LibraryChanged } from "./bindings/LibraryChanged";
 import type { ListFilter } from "./bindings/ListFilter";
 import type { Note } from "./bindings/Note";
 import type { NewNote } from "./bindings/NewNote";
+import type { NewStep } from "./bindings/NewStep";
 import type { NoteEdit } from "./bindings/NoteEdit";
+import type { Person } from "./bindings/Person";
 import type { PlayerEvent } from "./bindings/PlayerEvent";
 import type { PlayerInfo } from "./bindings/PlayerInfo";
+import type { Progress } from "./bindings/Progress";
+import type { ProgressQuery } from "./bindings/ProgressQuery";
+import type { Recording } from "./bindings/Recording";
 import type { RecordingPage } from "./bindings/RecordingPage";
 import type { ReelDetail } from "./bindings/ReelDetail";
 import type { ReelFormat } from "./bindings/ReelFormat";
@@ -34,9 +42,14 @@ import type { RemovedClip } from "./bindings/RemovedClip";
 import type { RenderEvent } from "./bindings/RenderEvent";
 import type { Rendered } from "./bindings/Rendered";
 import type { Reply } from "./bindings/Reply";
+import type { Review } from "./bindings/Review";
+import type { Role } from "./bindings/Role";
 import type { SearchPage } from "./bindings/SearchPage";
 import type { SearchQuery } from "./bindings/SearchQuery";
-import type { SelfReview } from "./bindings/SelfReview";
+import type { SelfAssessment } from "./bindings/SelfAssessment";
+import type { Step } from "./bindings/Step";
+import type { StepFilter } from "./bindings/StepFilter";
+import type { StepState } from "./bindings/StepState";
 import type { Waveform } from "./bindings/Waveform";
 
 export type { AppError, ErrorCode };
@@ -88,7 +101,7 @@ export const recordingsWaveform = (id: number, fromMs: number, toMs: number, col
 
 export const repsList = () => call<string[]>("reps_list");
 
-// Notes, replies, reviews
+// Notes and replies (written as the current person)
 
 export const notesCreate = (input: NewNote) => call<Note>("notes_create", { input });
 
@@ -102,11 +115,77 @@ export const notesRestore = (id: string | null) => call<Note>("notes_restore", {
 
 export const notesMarkSeen = (id: string) => call<Note>("notes_mark_seen", { id });
 
-export const repliesCreate = (noteId: string, author: string, text: string) =>
-  call<Reply>("replies_create", { noteId, author, text });
+export const repliesCreate = (noteId: string, text: string) => call<Reply>("replies_create", { noteId, text });
 
-export const reviewsSaveSelf = (recordingId: number, author: string, focusArea: string, text: string) =>
-  call<SelfReview>("reviews_save_self", { recordingId, author, focusArea, text });
+// People: every command acts as the library's current person; with nobody chosen, those that
+// need one reject with `library.not_allowed`.
+
+export const peopleList = () => call<Person[]>("people_list");
+
+/** Who is using the library; null until somebody was introduced (first run). */
+export const peopleCurrent = () => call<Person | null>("people_current");
+
+/** Adds the person if new and makes them the current person. */
+export const peopleIntroduce = (name: string, role: Role) => call<Person>("people_introduce", { name, role });
+
+/** Makes someone already in the library the current person. */
+export const peopleSwitch = (name: string) => call<Person>("people_switch", { name });
+
+// Reviews, self-assessments, focus areas
+
+export const focusList = () => call<FocusArea[]>("focus_list");
+
+/** Coach only. */
+export const focusAdd = (name: string) => call<FocusArea>("focus_add", { name });
+
+/** Coach only: marks the call reviewed (possible with no notes at all). */
+export const reviewsMark = (recordingId: number, focusArea: string, summary: string, closePrevious: boolean) =>
+  call<Review>("reviews_mark", { recordingId, focusArea, summary, closePrevious });
+
+/** Undo of `reviewsMark`. */
+export const reviewsWithdraw = (recordingId: number) => call<Review>("reviews_withdraw", { recordingId });
+
+/**
+ * Rep only: a draft (`submit` false) or the submitted self-assessment, which reveals the coach's
+ * notes once the call is reviewed. Edits after submitting are kept as revisions.
+ */
+export const assessmentsSave = (recordingId: number, focusArea: string, text: string, submit: boolean) =>
+  call<SelfAssessment>("assessments_save", { recordingId, focusArea, text, submit });
+
+// Next steps
+
+/** *Overdue* and *Due this week*, per person the current person may see. */
+export const stepsBoard = () => call<DueBoard>("steps_board");
+
+export const stepsList = (filter: StepFilter) => call<Step[]>("steps_list", { filter });
+
+export const stepsAdd = (step: NewStep) => call<Step>("steps_add", { step });
+
+export const stepsSetState = (id: string, state: StepState, outcome: string | null = null) =>
+  call<Step>("steps_set_state", { id, state, outcome });
+
+export const stepsDelete = (id: string) => call<Step>("steps_delete", { id });
+
+/** Undo of `stepsDelete`. */
+export const stepsRestore = (id: string) => call<null>("steps_restore", { id });
+
+/** Writes one step (`id`), or every open step the person may see (null), as an iCalendar file; resolves to how many. */
+export const stepsExportIcs = (id: string | null, path: string) => call<number>("steps_export_ics", { id, path });
+
+// Outcomes and progress
+
+/** Coach only: sets (or, with null, clears) the outcome of calls. */
+export const recordingsSetOutcome = (ids: number[], outcome: CallOutcome | null) =>
+  call<Recording[]>("recordings_set_outcome", { ids, outcome });
+
+export const progressGet = (query: ProgressQuery) => call<Progress>("progress_get", { query });
+
+export const progressExportCsv = (query: ProgressQuery, path: string) =>
+  call<null>("progress_export_csv", { query, path });
+
+/** The native save dialog suggesting `name`; null when cancelled. */
+export const filesPickSave = (name: string, extension: string) =>
+  call<string | null>("files_pick_save", { name, extension });
 
 // Import
 

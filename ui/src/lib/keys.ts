@@ -2,7 +2,17 @@
 // user types: in an editable field only Esc (leave the field) means anything here, and the note
 // field handles its own Enter/Esc before this map is consulted.
 
+import type { CallOutcome } from "../api/bindings/CallOutcome";
 import type { NoteKind } from "../api/bindings/NoteKind";
+
+/** The outcomes in the order of their keys 1–5 (and of the call view's buttons). */
+export const OUTCOMES: ReadonlyArray<{ value: CallOutcome; label: string }> = [
+  { value: "meeting-booked", label: "Meeting booked" },
+  { value: "next-step", label: "Next step" },
+  { value: "not-interested", label: "Not interested" },
+  { value: "no-answer", label: "No answer" },
+  { value: "other", label: "Other" },
+];
 
 export type Action =
   | { kind: "togglePlay" }
@@ -13,9 +23,13 @@ export type Action =
   | { kind: "prevNote" }
   | { kind: "zoom"; dir: 1 | -1 }
   | { kind: "help" }
+  /** M: the coach marks the call reviewed (with the review panel's focus and summary). */
+  | { kind: "markReviewed" }
+  /** 1–5: the coach sets the call's outcome (the current one again clears it). */
+  | { kind: "outcome"; outcome: CallOutcome }
   | { kind: "undo" }
-  /** Ctrl/⌘+1, Ctrl/⌘+2: the Calls or the Reels tab. */
-  | { kind: "nav"; to: "calls" | "reels" }
+  /** Ctrl/⌘+1, +2, +3: the Calls, Reels or Progress tab. */
+  | { kind: "nav"; to: "calls" | "reels" | "progress" }
   /** Esc outside any field: close what is open, else go back to the library. */
   | { kind: "escape" }
   /** Esc inside a field: leave the field. */
@@ -42,6 +56,7 @@ export function actionFor(e: KeyLike): Action | null {
     if (!e.altKey && !e.shiftKey && e.key.toLowerCase() === "z") return { kind: "undo" };
     if (!e.altKey && !e.shiftKey && e.key === "1") return { kind: "nav", to: "calls" };
     if (!e.altKey && !e.shiftKey && e.key === "2") return { kind: "nav", to: "reels" };
+    if (!e.altKey && !e.shiftKey && e.key === "3") return { kind: "nav", to: "progress" };
     return null;
   }
   if (e.altKey) return null;
@@ -66,6 +81,13 @@ export function actionFor(e: KeyLike): Action | null {
       return { kind: "zoom", dir: 1 };
     case "-":
       return { kind: "zoom", dir: -1 };
+    case "1":
+    case "2":
+    case "3":
+    case "4":
+    case "5":
+      // Shift+digit is another character on most layouts; only the plain digit counts.
+      return e.shiftKey ? null : { kind: "outcome", outcome: OUTCOMES[Number(e.key) - 1].value };
   }
   // Letters by their lower case with Shift read separately, so Caps Lock does not turn
   // P into a range note.
@@ -76,6 +98,8 @@ export function actionFor(e: KeyLike): Action | null {
       return { kind: "drop", noteKind: "improvement", range: e.shiftKey };
     case "n":
       return e.shiftKey ? { kind: "prevNote" } : { kind: "nextNote" };
+    case "m":
+      return e.shiftKey ? null : { kind: "markReviewed" };
   }
   return null;
 }
@@ -124,7 +148,9 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string; what: string }> = [
   { keys: "N / Shift+N", what: "Next / previous note, with 3 s lead-in" },
   { keys: "+ / −", what: "Zoom the waveform in / out (also Ctrl/⌘ + wheel)" },
   { keys: "Ctrl/⌘+Z", what: "Undo the last note deletion (in a reel: the last clip removed; in Reels: the last reel deleted)" },
-  { keys: "Ctrl/⌘+1 / Ctrl/⌘+2", what: "Go to Calls / Reels" },
+  { keys: "M", what: "Coach: mark the call reviewed (with the review panel's focus area and summary)" },
+  { keys: "1 – 5", what: "Coach: the call's outcome: meeting booked, next step, not interested, no answer, other (again: clear it)" },
+  { keys: "Ctrl/⌘+1 / 2 / 3", what: "Go to Calls / Reels / Progress" },
   { keys: "↑ / ↓, Enter", what: "Library: move the selection, open the call" },
   { keys: "?", what: "This list" },
 ];

@@ -1,6 +1,7 @@
 // The library view's filters, sort and place, kept outside the component so that coming back
 // from a call finds the list as it was left.
 
+import type { CallOutcome } from "../api/bindings/CallOutcome";
 import type { NoteKind } from "../api/bindings/NoteKind";
 import type { SortKey } from "../api/bindings/SortKey";
 
@@ -15,6 +16,7 @@ export interface LibraryState {
   untilDate: string;
   kind: NoteKind | "";
   unreviewedOnly: boolean;
+  outcome: CallOutcome | "";
   /** Hide calls shorter than this many seconds (0: show all). */
   minSeconds: number;
   sort: SortKey;
@@ -33,6 +35,7 @@ export const libraryState = $state<LibraryState>({
   untilDate: "",
   kind: "",
   unreviewedOnly: false,
+  outcome: "",
   minSeconds: 0,
   sort: "date",
   descending: true,

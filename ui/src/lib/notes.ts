@@ -12,7 +12,7 @@ export const LEAD_IN_MS = 3000;
 export const DROP_OFFSET_MS = 2000;
 /** How long after its start a point note counts as "under the playhead". */
 export const POINT_NOTE_SPAN_MS = 4000;
-/** More improvement notes than this on one call brings the Kaizen reminder. */
+/** More improvement notes than this on one call brings the Kaizen reminder (the core's limit too). */
 export const KAIZEN_LIMIT = 2;
 export const KAIZEN_MESSAGE = "Kaizen: one focus at a time — consider keeping one improvement";
 
@@ -121,9 +121,13 @@ export function countKind(notes: readonly NoteLike[], kind: NoteKind): number {
   return notes.reduce((n, note) => n + (note.kind === kind ? 1 : 0), 0);
 }
 
-/** True when the call has more improvement notes than the Kaizen rule suggests (a hint only). */
-export function kaizenWarning(notes: readonly NoteLike[]): boolean {
-  return countKind(notes, "improvement") > KAIZEN_LIMIT;
+/**
+ * The one Kaizen nudge of the call view (a hint, never a block), from the core's counts: the
+ * coach's review says so (`kaizenWarning`), or, before a review, the coach's own improvement
+ * notes on the call (`CallView.myImprovements`) are more than KAIZEN_LIMIT.
+ */
+export function kaizenNudge(review: { kaizenWarning: boolean } | null, myImprovements: number): boolean {
+  return review ? review.kaizenWarning : myImprovements > KAIZEN_LIMIT;
 }
 
 export function otherKind(kind: NoteKind): NoteKind {

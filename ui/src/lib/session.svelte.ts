@@ -1,32 +1,66 @@
-// The current role and display name, persisted in localStorage (see settings.ts).
+// Who is using the app: the library's current person (`people_current`), not a per-machine
+// setting. Every command acts as that person; the core decides what they may see (a rep only
+// their own calls, the coach's notes only after the reveal), so the UI never hides anything
+// itself. "Rep mode" is simply the current person's role.
 
-import { currentName, loadSettings, saveSettings, type Role, type Settings } from "./settings";
+import { peopleCurrent, peopleIntroduce, peopleList, peopleSwitch } from "../api";
+import type { Person } from "../api/bindings/Person";
+import type { Role } from "../api/bindings/Role";
 
-function storage(): Storage | null {
-  try {
-    return typeof localStorage === "undefined" ? null : localStorage;
-  } catch {
-    // Storage can be disabled; the app then works with defaults for this session.
-    return null;
-  }
-}
-
-const settings = $state<Settings>(loadSettings(storage()));
+const state = $state<{ person: Person | null; people: Person[]; loaded: boolean }>({
+  person: null,
+  people: [],
+  loaded: false,
+});
 
 export const session = {
+  /** Null until somebody was introduced (the first-run form asks). */
+  get person(): Person | null {
+    return state.person;
+  },
+  /** Everyone the library knows, for the switcher and the next-step owner. */
+  get people(): Person[] {
+    return state.people;
+  },
+  /** `people_current` has answered. */
+  get loaded(): boolean {
+    return state.loaded;
+  },
   get role(): Role {
-    return settings.role;
+    return state.person?.role ?? "coach";
   },
-  set role(role: Role) {
-    settings.role = role;
-    saveSettings(storage(), $state.snapshot(settings));
-  },
-  /** The author of what this user writes. */
   get name(): string {
-    return currentName(settings);
+    return state.person?.name ?? "";
   },
-  set name(name: string) {
-    settings.names[settings.role] = name;
-    saveSettings(storage(), $state.snapshot(settings));
+  get id(): string | null {
+    return state.person?.id ?? null;
+  },
+
+  /** Reads the current person and everyone else; rejects as the commands do. */
+  async load(): Promise<void> {
+    const [person, people] = await Promise.all([peopleCurrent(), peopleList()]);
+    state.person = person;
+    state.people = people;
+    state.loaded = true;
+  },
+
+  /** Adds the person if new and makes them current. */
+  async introduce(name: string, role: Role): Promise<Person> {
+    const person = await peopleIntroduce(name, role);
+    state.person = person;
+    state.people = await peopleList();
+    return person;
+  },
+
+  /** Reads everyone again (a person added elsewhere, e.g. by the CLI, shows up). */
+  async refreshPeople(): Promise<void> {
+    state.people = await peopleList();
+  },
+
+  /** Makes someone already known current. */
+  async switchTo(name: string): Promise<Person> {
+    const person = await peopleSwitch(name);
+    state.person = person;
+    return person;
   },
 };

@@ -17,6 +17,6 @@ focusClosed: boolean,
  */
 improvements: number, 
 /**
- * More than [`KAIZEN_MAX_IMPROVEMENTS`]: one step at a time.
+ * More than [`KAIZEN_MAX_IMPROVEMENTS`] improvement notes: one step at a time.
  */
 kaizenWarning: boolean, createdAt: number, updatedAt: number, };
