@@ -18,7 +18,7 @@ use gamefilm::library::steps;
 use gamefilm::library::{Library, NoteKind, Scope};
 use rusqlite::params;
 
-const GENERATOR_VERSION: u32 = 5;
+const GENERATOR_VERSION: u32 = 6;
 /// A team of ten reps (DESIGN.md: ten reps make 100,000 calls a year) and their coach.
 const REPS: usize = 10;
 /// Next steps in the library, for the first screen's Due / Overdue board.

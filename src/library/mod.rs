@@ -210,7 +210,7 @@ mod tests {
         ("0004_reel_undo.sql", "7223e41cd88542cb8e9e2c38c8d920334fc630d0fe4103089832c4f14bd00722"),
         (
             "0005_people_loop.sql",
-            "855dab458094ff8e1207660b6d8c36b89d2c8d8a6dbd94906fd131e0cc5ef31f",
+            "9a69372d1764d826c9e0f928b377c23791d28618c8e00989766a336e9acae955",
         ),
     ];
 

@@ -160,9 +160,29 @@ pub fn progress(conn: &Connection, viewer: &Person, q: &ProgressQuery) -> Result
         }
     }
 
-    // Calls, reviews, outcomes and the coach's notes, per rep and week of the call.
-    let week_of = "date(r.call_time / 1000, 'unixepoch', 'localtime', 'weekday 0', '-6 days')";
-    // The coach's notes are counted by triggers on each call (migration 5); a rep counts them
+    // The weeks as spans of call time: local midnight of each Monday to the next, computed once
+    // here rather than per call, so that each rep's calls of a week are one range of the
+    // (rep, call time) index.
+    let weeks_cte = {
+        let rows: Vec<String> = mondays
+            .iter()
+            .map(|&m| {
+                let (a, b) = (format_date(m), format_date(m + Duration::weeks(1)));
+                format!(
+                    "('{a}', CAST(strftime('%s', '{a}', 'utc') AS INTEGER) * 1000, \
+                     CAST(strftime('%s', '{b}', 'utc') AS INTEGER) * 1000)"
+                )
+            })
+            .collect();
+        let reps: Vec<String> = rep_keys.iter().map(|k| format!("({k})")).collect();
+        let reps = if reps.is_empty() { "(NULL)".to_string() } else { reps.join(", ") };
+        format!(
+            "WITH weeks (monday, start_ms, end_ms) AS (VALUES {}), reps (id) AS (VALUES {reps})",
+            rows.join(", ")
+        )
+    };
+    // Calls, reviews, outcomes and the coach's notes, per rep and week of the call. The coach's
+    // notes and reviews are counted by triggers on each call (migration 5); a rep counts notes
     // only on the calls revealed to them.
     let (positives, improvements) = match scope.rep() {
         None => ("r.coach_positives".to_string(), "r.coach_improvements".to_string()),
@@ -175,19 +195,20 @@ pub fn progress(conn: &Connection, viewer: &Person, q: &ProgressQuery) -> Result
         }
     };
     let calls_sql = format!(
-        "SELECT r.rep_id, {week_of} AS week, count(*), sum(r.coach_reviews > 0),
+        "{weeks_cte}
+         SELECT p.id, w.monday, count(*), sum(r.coach_reviews > 0),
             sum({positives}), sum({improvements}),
             sum(r.outcome IN ('meeting-booked', 'next-step')),
             sum(r.outcome IS NOT NULL AND r.outcome <> 'no-answer'),
             sum(r.outcome IS NULL)
-         FROM recordings r
-         WHERE r.rep_id IN ({rep_in}) AND r.deleted_at IS NULL
-           AND r.call_time >= CAST(strftime('%s', ?1, 'utc') AS INTEGER) * 1000
-           AND r.call_time < CAST(strftime('%s', ?2, 'utc') AS INTEGER) * 1000
-         GROUP BY r.rep_id, week"
+         FROM reps p CROSS JOIN weeks w
+         JOIN recordings r INDEXED BY recordings_progress
+             ON r.rep_id = p.id AND r.call_time >= w.start_ms AND r.call_time < w.end_ms
+         WHERE r.deleted_at IS NULL
+         GROUP BY p.id, w.monday"
     );
     let mut stmt = conn.prepare_cached(&calls_sql)?;
-    let mut rows = stmt.query(params![from, to])?;
+    let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let key: (i64, String) = (r.get(0)?, r.get(1)?);
         if let Some(c) = cells.get_mut(&key) {
@@ -202,24 +223,29 @@ pub fn progress(conn: &Connection, viewer: &Person, q: &ProgressQuery) -> Result
         }
     }
 
-    // The focus area of each week's latest coach review, and whether a later review closed it.
+    // The focus area of each week's latest coach review (latest call first), and whether a
+    // later review closed it: per rep and week, the calls are read newest first until one has a
+    // review the viewer may see.
     let focus_sql = format!(
-        "SELECT r.rep_id, {week_of} AS week, cr.focus_area,
-            EXISTS (SELECT 1 FROM reviews l WHERE l.closes_review_id = cr.id AND l.deleted_at IS NULL)
-         FROM reviews cr JOIN recordings r ON r.id = cr.recording_id
-         WHERE cr.kind = 'coach' AND cr.deleted_at IS NULL AND r.rep_id IN ({rep_in})
-           AND r.deleted_at IS NULL AND {revealed}
-           AND r.call_time >= CAST(strftime('%s', ?1, 'utc') AS INTEGER) * 1000
-           AND r.call_time < CAST(strftime('%s', ?2, 'utc') AS INTEGER) * 1000
-         ORDER BY r.call_time, cr.created_at",
+        "{weeks_cte}, latest (rep, monday, review) AS (
+            SELECT p.id, w.monday,
+                (SELECT cr.id FROM recordings r INDEXED BY recordings_progress
+                 JOIN reviews cr ON cr.recording_id = r.id AND cr.kind = 'coach'
+                     AND cr.deleted_at IS NULL
+                 WHERE r.rep_id = p.id AND r.call_time >= w.start_ms AND r.call_time < w.end_ms
+                   AND r.deleted_at IS NULL AND r.coach_reviews > 0 AND {revealed}
+                 ORDER BY r.call_time DESC, cr.created_at DESC LIMIT 1)
+            FROM reps p CROSS JOIN weeks w)
+         SELECT l.rep, l.monday, cr.focus_area,
+            EXISTS (SELECT 1 FROM reviews c WHERE c.closes_review_id = cr.id AND c.deleted_at IS NULL)
+         FROM latest l JOIN reviews cr ON cr.id = l.review",
         revealed = scope.revealed_sql("r"),
     );
     let mut stmt = conn.prepare_cached(&focus_sql)?;
-    let mut rows = stmt.query(params![from, to])?;
+    let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let key: (i64, String) = (r.get(0)?, r.get(1)?);
         if let Some(c) = cells.get_mut(&key) {
-            // Later rows are later reviews: the last one of the week wins.
             c.focus_area = r.get(2)?;
             c.focus_closed = r.get(3)?;
         }

@@ -298,3 +298,7 @@ CREATE TRIGGER recordings_coach_reviews_delete AFTER DELETE ON reviews WHEN old.
         WHERE cr.recording_id = recordings.id AND cr.kind = 'coach' AND cr.deleted_at IS NULL)
     WHERE id = old.recording_id;
 END;
+
+-- Progress reads each rep's calls of a week as one range of this index, without the table.
+CREATE INDEX recordings_progress ON recordings (rep_id, call_time, deleted_at, outcome,
+    coach_reviews, coach_positives, coach_improvements);
