@@ -22,6 +22,23 @@ fn cli(library: &std::path::Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Writes a positive note at the playhead from the keyboard: P, the text, Enter.
+async fn note_from_the_keyboard(app: &App, text: &str) {
+    app.type_keys("p").await;
+    app.wait_until(
+        async |c| {
+            let active = c.active_element().await?;
+            Ok((active.attr("data-testid").await?.as_deref() == Some("note-text")).then_some(()))
+        },
+        UI,
+        "the new note's text field to take the focus after pressing p",
+    )
+    .await;
+    app.type_keys(text).await;
+    app.type_keys(&Key::Enter.to_string()).await;
+    wait_for_note(app, text).await;
+}
+
 /// Marks the open call reviewed with `focus` from the review panel.
 async fn mark_reviewed(app: &App, focus: &str) {
     let select = app.wait_for(&testid("review-focus"), UI).await;
@@ -108,19 +125,7 @@ async fn coach_notes_a_playing_call_and_rep_replies_across_restarts() {
     );
 
     // 3. Mark a positive note from the keyboard while the call keeps playing.
-    app.type_keys("p").await;
-    app.wait_until(
-        async |c| {
-            let active = c.active_element().await?;
-            Ok((active.attr("data-testid").await?.as_deref() == Some("note-text")).then_some(()))
-        },
-        UI,
-        "the new note's text field to take the focus after pressing p",
-    )
-    .await;
-    app.type_keys(NOTE).await;
-    app.type_keys(&Key::Enter.to_string()).await;
-    wait_for_note(&app, NOTE).await;
+    note_from_the_keyboard(&app, NOTE).await;
     let state = app.by_testid("play-toggle").await.attr("data-state").await.unwrap();
     assert_eq!(state.as_deref(), Some("playing"), "writing a note must not stop playback");
     let now = position_ms(&app).await;
@@ -430,19 +435,7 @@ async fn coach_reviews_with_a_focus_and_an_overdue_step_and_the_rep_assesses_bli
     // The coach notes the call, marks it reviewed with one focus area, and agrees a next step
     // due yesterday.
     open_the_call(&app).await;
-    app.type_keys("p").await;
-    app.wait_until(
-        async |c| {
-            let active = c.active_element().await?;
-            Ok((active.attr("data-testid").await?.as_deref() == Some("note-text")).then_some(()))
-        },
-        UI,
-        "the new note's text field to take the focus",
-    )
-    .await;
-    app.type_keys(SECRET).await;
-    app.type_keys(&Key::Enter.to_string()).await;
-    wait_for_note(&app, SECRET).await;
+    note_from_the_keyboard(&app, SECRET).await;
     mark_reviewed(&app, "discovery").await;
     let owner = app.wait_for(&testid("step-owner"), UI).await;
     app.select(&owner, "Dana", "step-owner").await;
