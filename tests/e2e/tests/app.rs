@@ -400,6 +400,20 @@ async fn a_library_from_a_newer_gamefilm_is_refused_in_plain_words_and_left_unto
 const SECRET: &str = "Zebra pitch came too early";
 const STEP: &str = "Send the pricing recap";
 
+/// Waits until the first row's outcome cell says `label`.
+async fn wait_for_row_outcome(app: &App, label: &str) {
+    app.wait_until(
+        async |c| {
+            let cell = c.find(Locator::Css(&testid("row-outcome"))).await?;
+            let text = cell.prop("textContent").await?.unwrap_or_default();
+            Ok((text.trim() == label).then_some(()))
+        },
+        UI,
+        &format!("the row's outcome to read {label:?}"),
+    )
+    .await;
+}
+
 /// Sets an input's value as typing would (date inputs take no keys under WebDriver in WebKit).
 async fn set_value(app: &App, id: &str, value: &str) {
     let js = format!(
@@ -462,6 +476,18 @@ async fn coach_reviews_with_a_focus_and_an_overdue_step_and_the_rep_assesses_bli
         "the step in Overdue",
     )
     .await;
+    // Space marks the selected call and 1 sets its outcome (many calls at once when several are
+    // marked); Undo puts the earlier outcome back.
+    let list = app.by_testid("library-list").await;
+    app.click(&list, "library-list").await;
+    app.type_keys(" ").await;
+    app.wait_for(r#"[data-testid="recording-row"][data-marked="true"]"#, UI).await;
+    app.type_keys("1").await;
+    wait_for_row_outcome(&app, "Meeting booked").await;
+    let undo = app.wait_for(&testid("undo"), UI).await;
+    app.click(&undo, "undo").await;
+    wait_for_row_outcome(&app, "").await;
+
     let export = app.by_testid("steps-export-ics").await;
     app.click(&export, "steps-export-ics").await;
     app.wait_for(&testid("steps-export-done"), UI).await;

@@ -147,11 +147,12 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string; what: string }> = [
   { keys: "Esc", what: "In a new note: drop it. Elsewhere: close, or back to the library (or the reels)" },
   { keys: "N / Shift+N", what: "Next / previous note, with 3 s lead-in" },
   { keys: "+ / −", what: "Zoom the waveform in / out (also Ctrl/⌘ + wheel)" },
-  { keys: "Ctrl/⌘+Z", what: "Undo the last note deletion (in a reel: the last clip removed; in Reels: the last reel deleted)" },
+  { keys: "Ctrl/⌘+Z", what: "Undo the last note deletion or review (in the library: the last outcomes set; in a reel: the last clip removed; in Reels: the last reel deleted)" },
   { keys: "M", what: "Coach: mark the call reviewed (with the review panel's focus area and summary)" },
   { keys: "1 – 5", what: "Coach: the call's outcome: meeting booked, next step, not interested, no answer, other (again: clear it)" },
   { keys: "Ctrl/⌘+1 / 2 / 3", what: "Go to Calls / Reels / Progress" },
   { keys: "↑ / ↓, Enter", what: "Library: move the selection, open the call" },
+  { keys: "Space, 1 – 5", what: "Library, coach: mark calls (also Ctrl/⌘+click), then set the outcome of every marked call" },
   { keys: "?", what: "This list" },
 ];
 
