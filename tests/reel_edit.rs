@@ -437,7 +437,9 @@ fn renaming_and_deleting_a_reel() {
     // Undo: the reel comes back as it was, clips, order and spans included, in its place.
     let restored = reels::restore(&mut w.lib, first).unwrap();
     assert_eq!((restored.id, restored.clip_count), (first, 2));
-    assert_eq!(reels::get(w.lib.conn(), Scope::Coach, first).unwrap(), before);
+    let back = reels::get(w.lib.conn(), Scope::Coach, first).unwrap();
+    assert!(back.updated_at >= before.updated_at, "the delete and the restore are changes too");
+    assert_eq!(ReelDetail { updated_at: before.updated_at, ..back }, before);
     let list = reels::list(w.lib.conn(), Scope::Coach).unwrap();
     assert_eq!(list.iter().map(|r| r.id).collect::<Vec<_>>(), [second, first]);
     // Only a deleted reel can be restored.
