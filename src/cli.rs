@@ -615,9 +615,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Focus(c) => cmd_focus(&mut ctx(open(library)?), c)?,
         Command::Steps(c) => cmd_steps(&mut ctx(open(library)?), c)?,
         Command::Progress(a) => cmd_progress(&ctx(open(library)?), a)?,
-        Command::Play(a) => cmd_play(library, a)?,
+        Command::Play(a) => cmd_play(library, as_name.as_deref(), a)?,
         Command::Reel(a) => cmd_reel(&mut ctx(open(library)?), a)?,
-        Command::Peaks(a) => cmd_peaks(&open(library)?, a)?,
+        Command::Peaks(a) => cmd_peaks(&ctx(open(library)?), a)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -764,14 +764,14 @@ fn cmd_set(ctx: &mut Ctx, a: SetArgs) -> Result<()> {
 
 /// Plays a recording by id, or any file by path; a number that names an existing file is the
 /// file. Only an id opens the library.
-fn cmd_play(library: Option<&std::path::Path>, a: PlayArgs) -> Result<()> {
+fn cmd_play(library: Option<&std::path::Path>, as_name: Option<&str>, a: PlayArgs) -> Result<()> {
     let from_ms = a.from.as_deref().map(parse_offset_ms).transpose()?.unwrap_or(0);
     let to_ms = a.to.as_deref().map(parse_offset_ms).transpose()?;
     // A recording of the library plays inside itself, as in the app; a file as asked.
     let (path, span) = match a.target.parse::<i64>() {
         Ok(id) if !std::path::Path::new(&a.target).exists() => {
-            let lib = open(library)?;
-            let rec = recordings::get(lib.conn(), id)?;
+            let ctx = Ctx { lib: open(library)?, as_name: as_name.map(str::to_string) };
+            let rec = recordings::get_scoped(ctx.lib.conn(), ctx.viewer()?.scope(), id)?;
             (rec.file, PlayerOptions::within(rec.duration_ms, from_ms, to_ms))
         }
         _ => (PathBuf::from(&a.target), PlayerOptions { from_ms, to_ms, ..Default::default() }),
@@ -826,8 +826,9 @@ fn cmd_reel(ctx: &mut Ctx, a: ReelArgs) -> Result<()> {
     Ok(())
 }
 
-fn cmd_peaks(lib: &Library, a: PeaksArgs) -> Result<()> {
-    let rec = recordings::get(lib.conn(), a.id)?;
+fn cmd_peaks(ctx: &Ctx, a: PeaksArgs) -> Result<()> {
+    let lib = &ctx.lib;
+    let rec = recordings::get_scoped(lib.conn(), ctx.viewer()?.scope(), a.id)?;
     let peaks = recordings::load_peaks(lib.conn(), a.id)?;
     let from_ms = a.from.as_deref().map(parse_offset_ms).transpose()?.unwrap_or(0);
     let to_ms = a.to.as_deref().map(parse_offset_ms).transpose()?.unwrap_or(rec.duration_ms);

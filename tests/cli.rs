@@ -454,6 +454,13 @@ fn the_coaching_loop_from_the_command_line() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3, "{csv}");
     assert!(lines[2].starts_with("Dana,") && lines[2].contains(",discovery,"), "{csv}");
+    // A rep reaches no other rep's call by id: not its details, nor its audio.
+    ok(&gamefilm(&lib, &["people", "add", "Lee", "--role", "rep"]));
+    ok(&gamefilm(&lib, &["set", "2", "--rep", "Lee"]));
+    for args in [&["show", "2"][..], &["peaks", "2"], &["play", "2"]] {
+        let out = gamefilm(&lib, &[&["--as", "Dana"][..], args].concat());
+        assert!(fails(&out).contains("recording 2 not found"), "{args:?}");
+    }
     let people = json(&gamefilm(&lib, &["people", "list", "--json"]));
-    assert_eq!(people.as_array().unwrap().len(), 2);
+    assert_eq!(people.as_array().unwrap().len(), 3);
 }

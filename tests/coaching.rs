@@ -127,7 +127,7 @@ fn waveform_columns_match_an_independent_decode() {
     let t = TempLib::new();
     let (lib, [_, wav, _]) = three_calls(&t);
     // The stereo WAV: speech left, a 440 Hz sine at amplitude 0.25 right, 4 s.
-    let w = recordings::waveform(lib.conn(), wav, 0, 4000, 40).unwrap();
+    let w = recordings::waveform(lib.conn(), Scope::Coach, wav, 0, 4000, 40).unwrap();
     assert_eq!((w.channels, w.columns, w.values.len()), (2, 40, 160));
     let planes = ffmpeg_decode(&fixture("pcm16_44k_stereo.wav"), 2);
     let per_col = planes[0].len() / 40;
@@ -144,7 +144,7 @@ fn waveform_columns_match_an_independent_decode() {
         }
     }
     // Zoomed in (a finer level, read from the middle of the call): the same agreement.
-    let zoom = recordings::waveform(lib.conn(), wav, 1000, 1500, 25).unwrap();
+    let zoom = recordings::waveform(lib.conn(), Scope::Coach, wav, 1000, 1500, 25).unwrap();
     let rate = 44_100.0 / 1000.0;
     for c in [0usize, 11, 24] {
         let from = ((1000.0 + c as f64 * 20.0) * rate) as usize;
@@ -162,7 +162,7 @@ fn waveform_columns_match_an_independent_decode() {
     assert!((w.values[3] - 0.25).abs() < 0.01);
 
     // Past the end the columns are flat; a zoomed span still has its columns.
-    let past = recordings::waveform(lib.conn(), wav, 2000, 6000, 10).unwrap();
+    let past = recordings::waveform(lib.conn(), Scope::Coach, wav, 2000, 6000, 10).unwrap();
     assert_eq!(past.values.len(), 40);
     assert!(past.values[20..].iter().all(|v| *v == 0.0), "6 s of a 4 s call: half is silence");
     assert!(past.values[..20].iter().any(|v| *v != 0.0));
@@ -170,7 +170,7 @@ fn waveform_columns_match_an_independent_decode() {
     for (from, to, cols, field) in
         [(0, 4000, 0, "columns"), (0, 4000, 100_000, "columns"), (500, 500, 10, "span")]
     {
-        match recordings::waveform(lib.conn(), wav, from, to, cols) {
+        match recordings::waveform(lib.conn(), Scope::Coach, wav, from, to, cols) {
             Err(LibraryError::Invalid { field: f, .. }) => assert_eq!(f, field),
             other => panic!("expected an invalid {field}, got {other:?}"),
         }

@@ -126,6 +126,16 @@ fn the_blind_rule_keeps_coach_notes_and_review_from_the_rep_until_they_submit() 
         recordings::call_view(lib.conn(), &dana, lees),
         Err(LibraryError::NotFound { .. })
     ));
+    // Nor its audio: the waveform, and what playback and `peaks` open, are reads by id too.
+    assert!(matches!(
+        recordings::waveform(lib.conn(), dana.scope(), lees, 0, 1_000, 10),
+        Err(LibraryError::NotFound { .. })
+    ));
+    assert!(matches!(
+        recordings::get_scoped(lib.conn(), dana.scope(), lees),
+        Err(LibraryError::NotFound { .. })
+    ));
+    recordings::waveform(lib.conn(), dana.scope(), call, 0, 1_000, 10).unwrap();
     assert!(matches!(
         notes::reply(&mut lib, &dana, &coach_note, "?"),
         Err(LibraryError::NotFound { .. })

@@ -83,14 +83,22 @@ impl LibraryService {
         &self,
         f: impl FnOnce(&mut Library, &Person) -> Result<T, LibraryError> + Send + 'static,
     ) -> AppResult<T> {
-        self.run(move |l| {
+        let lib = self.clone();
+        blocking(move || lib.with_as(f)).await
+    }
+
+    /// [`run_as`](Self::run_as) on this thread.
+    pub fn with_as<T>(
+        &self,
+        f: impl FnOnce(&mut Library, &Person) -> Result<T, LibraryError>,
+    ) -> AppResult<T> {
+        self.with(|l| {
             let me = people::default_person(l.conn())?.ok_or_else(|| LibraryError::NotAllowed {
                 field: "as",
                 reason: "nobody is using this library yet: say who you are first".into(),
             })?;
             f(l, &me)
         })
-        .await
     }
 
     /// Like [`run_as`](Self::run_as) for a write: when it succeeds, every view hears of it.

@@ -376,9 +376,11 @@ pub fn page(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Recording
 /// Most columns a waveform request may ask for.
 pub const MAX_WAVEFORM_COLUMNS: u32 = 8192;
 
-/// The waveform of `[from_ms, to_ms)` in `columns` columns, from the stored peaks.
+/// The waveform of `[from_ms, to_ms)` in `columns` columns, from the stored peaks, of a call
+/// `scope` may see.
 pub fn waveform(
     conn: &Connection,
+    scope: Scope,
     id: i64,
     from_ms: i64,
     to_ms: i64,
@@ -396,7 +398,7 @@ pub fn waveform(
             format!("{from_ms} to {to_ms} ms is not a span of time"),
         ));
     }
-    let rec = get(conn, id)?;
+    let rec = get_scoped(conn, scope, id)?;
     let channels = rec.channels.max(1) as usize;
     let frame = |ms: i64| (ms.min(rec.duration_ms) as f64 * rec.sample_rate as f64 / 1000.0) as u64;
     // Past the end of the recording there is nothing: those columns are flat.
@@ -473,7 +475,8 @@ pub fn call_view(conn: &Connection, viewer: &Person, id: i64) -> Result<CallView
     })
 }
 
-/// One recording, if `scope` may see it.
+/// One recording, if `scope` may see it (a rep: their own calls only), for every read that
+/// reaches a call's audio or details by id: the call view, the waveform, playback, peaks.
 pub fn get_scoped(conn: &Connection, scope: Scope, id: i64) -> Result<Recording> {
     notes::require_visible_call(conn, scope, id)?;
     get(conn, id)

@@ -40,7 +40,8 @@ pub async fn recordings_waveform(
     to_ms: i64,
     columns: u32,
 ) -> AppResult<Waveform> {
-    lib.run(move |l| recordings::waveform(l.conn(), id, from_ms, to_ms, columns)).await
+    lib.run_as(move |l, me| recordings::waveform(l.conn(), me.scope(), id, from_ms, to_ms, columns))
+        .await
 }
 
 #[tauri::command]

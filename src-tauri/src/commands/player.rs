@@ -22,7 +22,8 @@ pub async fn player_open(
     let (lib, player) = (lib.inner().clone(), player.inner().clone());
     blocking(move || {
         player.set(None)?;
-        let rec = lib.with(|l| recordings::get(l.conn(), recording_id))?;
+        let rec =
+            lib.with_as(|l, me| recordings::get_scoped(l.conn(), me.scope(), recording_id))?;
         let opts = PlayerOptions {
             start_paused: true,
             ..PlayerOptions::within(rec.duration_ms, from_ms, to_ms)
