@@ -742,7 +742,7 @@ fn cmd_show(ctx: &Ctx, a: ShowArgs) -> Result<()> {
 }
 
 fn cmd_set(ctx: &mut Ctx, a: SetArgs) -> Result<()> {
-    ctx.actor()?.require_coach("a call's details are")?;
+    ctx.actor()?.require_coach("changing a call's details")?;
     let lib = &mut ctx.lib;
     let edit = MetaEdit {
         title: a.title,
@@ -1190,7 +1190,7 @@ fn cmd_assess(ctx: &mut Ctx, a: AssessArgs) -> Result<()> {
 fn cmd_focus(ctx: &mut Ctx, cmd: FocusCommand) -> Result<()> {
     match cmd {
         FocusCommand::Add { name } => {
-            ctx.actor()?.require_coach("the list of focus areas is")?;
+            ctx.actor()?.require_coach("the list of focus areas")?;
             let f = focus::add(&mut ctx.lib, &name)?;
             say!("Added the focus area '{}'", f.name);
         }

@@ -370,7 +370,7 @@ fn the_coaching_loop_from_the_command_line() {
     ));
     assert!(
         fails(&gamefilm(&lib, &["--as", "Dana", "review", "1", "--focus", "discovery"]))
-            .contains("as: a review is written by a coach")
+            .contains("as: a review is for a coach, and Dana is a rep")
     );
     assert!(fails(&gamefilm(&lib, &["review", "1", "--focus", ""])).contains("focus:"));
     assert!(
@@ -391,7 +391,7 @@ fn the_coaching_loop_from_the_command_line() {
     assert!(!ok(&gamefilm(&lib, &["--as", "Dana", "search", "zebra"])).contains("Zebra"));
     assert!(
         fails(&gamefilm(&lib, &["assess", "1", "--focus", "listening", "x"]))
-            .contains("as: a self-assessment is written by a rep")
+            .contains("as: a self-assessment is for a rep, and kim is a coach")
     );
     ok(&gamefilm(
         &lib,

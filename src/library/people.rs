@@ -88,14 +88,15 @@ impl Person {
         }
     }
 
-    /// Ok when this person is a coach; else a refusal naming what needs one.
+    /// Ok when this person is a coach; else a refusal naming what needs one (`what`: a noun
+    /// phrase, "a review").
     pub fn require_coach(&self, what: &str) -> Result<()> {
         if self.role == Role::Coach {
             return Ok(());
         }
         Err(LibraryError::NotAllowed {
             field: "as",
-            reason: format!("{what} is written by a coach, and {} is a rep", self.name),
+            reason: format!("{what} is for a coach, and {} is a rep", self.name),
         })
     }
 
@@ -106,7 +107,7 @@ impl Person {
         }
         Err(LibraryError::NotAllowed {
             field: "as",
-            reason: format!("{what} is written by a rep, and {} is a coach", self.name),
+            reason: format!("{what} is for a rep, and {} is a coach", self.name),
         })
     }
 }

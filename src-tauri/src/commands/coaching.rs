@@ -56,7 +56,7 @@ pub async fn focus_list(lib: State<'_, LibraryService>) -> AppResult<Vec<FocusAr
 #[tauri::command]
 pub async fn focus_add(lib: State<'_, LibraryService>, name: String) -> AppResult<FocusArea> {
     lib.write_as(Reviews, move |l, me| {
-        me.require_coach("the list of focus areas is")?;
+        me.require_coach("the list of focus areas")?;
         focus::add(l, &name)
     })
     .await
@@ -170,7 +170,7 @@ pub async fn recordings_set_outcome(
     outcome: Option<CallOutcome>,
 ) -> AppResult<Vec<Recording>> {
     lib.write_as(Recordings, move |l, me| {
-        me.require_coach("a call's outcome is")?;
+        me.require_coach("a call's outcome")?;
         let edit = MetaEdit {
             outcome: Some(outcome.map(|o| o.as_str().to_string()).unwrap_or_default()),
             ..Default::default()
