@@ -329,6 +329,17 @@ fn next_steps_have_dates_owners_and_an_overdue_board() {
     let lees = steps::due_board(lib.conn(), lee.scope()).unwrap();
     assert_eq!(lees.people.iter().map(|p| p.person.as_str()).collect::<Vec<_>>(), ["Lee"]);
 
+    // A delete leaves a tombstone that only someone who may see the step brings back.
+    let gone = steps::delete(&mut lib, &coach, &at.id).unwrap();
+    assert!(matches!(
+        steps::get(lib.conn(), coach.scope(), &gone.id),
+        Err(LibraryError::NotFound { .. })
+    ));
+    assert!(matches!(steps::delete(&mut lib, &lee, &late.id), Err(LibraryError::NotFound { .. })));
+    assert!(matches!(steps::restore(&mut lib, &lee, &gone.id), Err(LibraryError::NotFound { .. })));
+    steps::restore(&mut lib, &dana, &gone.id).unwrap();
+    assert_eq!(steps::get(lib.conn(), dana.scope(), &gone.id).unwrap().text, "Redo the opening");
+
     let done =
         steps::set_state(&mut lib, &dana, &late.id[..8], StepState::Done, Some("Sent")).unwrap();
     assert_eq!(

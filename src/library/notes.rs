@@ -11,7 +11,7 @@ use ts_rs::TS;
 pub use super::validate::MAX_TEXT_CHARS;
 
 use super::people::{Person, Role, Scope};
-use super::rows::{recording_duration_ms, require_recording};
+use super::rows::{recording_duration_ms, require_visible_call};
 use super::{Library, LibraryError, Note, NoteKind, Reply, Result, validate};
 
 /// A note to add.
@@ -318,14 +318,6 @@ pub fn replies(conn: &Connection, scope: Scope, recording_id: i64) -> Result<Vec
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Ok when `scope` may see recording `id`; else, to that scope, it is not in the library.
-pub(crate) fn require_visible_call(conn: &Connection, scope: Scope, id: i64) -> Result<()> {
-    require_recording(conn, id)?;
-    let sql = format!("SELECT {} FROM recordings r WHERE r.id = ?1", scope.recording_sql("r"));
-    let visible: bool = conn.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?;
-    if visible { Ok(()) } else { Err(super::rows::recording_not_found(id)) }
 }
 
 /// The note `id` if `scope` may see it; to a rep, a coach's draft note is not in the library.

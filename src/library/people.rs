@@ -38,23 +38,9 @@ impl Role {
         }
     }
 
-    fn from_column(s: &str) -> Role {
+    /// The role as stored (a CHECK keeps the column to the known values).
+    pub(crate) fn from_column(s: &str) -> Role {
         if s == "coach" { Role::Coach } else { Role::Rep }
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = LibraryError;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "coach" => Ok(Role::Coach),
-            "rep" => Ok(Role::Rep),
-            other => Err(LibraryError::invalid(
-                "role",
-                format!("unknown role '{other}': use coach or rep"),
-            )),
-        }
     }
 }
 

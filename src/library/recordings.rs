@@ -447,7 +447,7 @@ pub fn waveform(
 /// self-assessment, each only when the blind rule lets them through (DESIGN.md, rule 3).
 pub fn call_view(conn: &Connection, viewer: &Person, id: i64) -> Result<CallView> {
     let scope = viewer.scope();
-    notes::require_visible_call(conn, scope, id)?;
+    super::rows::require_visible_call(conn, scope, id)?;
     let recording = get(conn, id)?;
     let reviewed: bool = conn.query_row(
         &format!("SELECT {} FROM recordings r WHERE r.id = ?1", reviewed_sql("r")),
@@ -478,7 +478,7 @@ pub fn call_view(conn: &Connection, viewer: &Person, id: i64) -> Result<CallView
 /// One recording, if `scope` may see it (a rep: their own calls only), for every read that
 /// reaches a call's audio or details by id: the call view, the waveform, playback, peaks.
 pub fn get_scoped(conn: &Connection, scope: Scope, id: i64) -> Result<Recording> {
-    notes::require_visible_call(conn, scope, id)?;
+    super::rows::require_visible_call(conn, scope, id)?;
     get(conn, id)
 }
 

@@ -15,7 +15,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::people::{Person, Scope};
-use super::rows::require_recording;
+use super::rows::{require_recording, require_visible_call};
 use super::validate::{self, MAX_TEXT_CHARS};
 use super::{Library, LibraryError, Result, Review, Revision, SelfAssessment, focus};
 
@@ -226,7 +226,8 @@ pub fn save_assessment(
         format!("{n} characters is more than the {MAX_TEXT_CHARS} a self-assessment can hold")
     })?;
     lib.write(|tx| {
-        require_own_call(tx, rep, recording_id)?;
+        // A rep may assess only their own calls: any other is, to them, not in the library.
+        require_visible_call(tx, rep.scope(), recording_id)?;
         let focus = focus::check(tx, focus_area)?;
         let now = crate::timefmt::now_ms();
         let existing: Option<(i64, Option<i64>)> = tx
@@ -294,21 +295,6 @@ fn add_revision(
         params![uuid::Uuid::new_v4().to_string(), review_id, focus, text, after_reveal, now],
     )?;
     Ok(())
-}
-
-/// A rep may assess only their own calls: any other call is, to them, not in the library.
-fn require_own_call(conn: &Connection, rep: &Person, recording_id: i64) -> Result<()> {
-    require_recording(conn, recording_id)?;
-    let own: bool = conn.query_row(
-        "SELECT rep_id IS ?2 FROM recordings WHERE id = ?1",
-        params![recording_id, rep.key],
-        |r| r.get(0),
-    )?;
-    if own {
-        Ok(())
-    } else {
-        Err(LibraryError::NotFound { what: "recording", id: recording_id.to_string() })
-    }
 }
 
 fn assessment_by_id(conn: &Connection, id: i64) -> Result<SelfAssessment> {

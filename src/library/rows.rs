@@ -1,9 +1,10 @@
-//! Reads of one recording's row that the notes and reviews modules need: whether it exists and
-//! how long it is. They live here, below `recordings.rs`, because the call view there reads notes
-//! and reviews; notes and reviews must not import `recordings` back.
+//! Reads of one recording's row that the notes, reviews and steps modules need: whether it
+//! exists (to a scope) and how long it is. They live here, below `recordings.rs`, because the
+//! call view there reads notes and reviews; those must not import `recordings` back.
 
 use rusqlite::{Connection, OptionalExtension};
 
+use super::people::Scope;
 use super::{LibraryError, Result};
 
 /// The error for a recording id that is not in the library.
@@ -22,4 +23,12 @@ pub(crate) fn recording_duration_ms(conn: &Connection, id: i64) -> Result<i64> {
 /// Ok when recording `id` is in the library, else [`recording_not_found`].
 pub(crate) fn require_recording(conn: &Connection, id: i64) -> Result<()> {
     recording_duration_ms(conn, id).map(|_| ())
+}
+
+/// Ok when `scope` may see recording `id`; else, to that scope, it is not in the library.
+pub(crate) fn require_visible_call(conn: &Connection, scope: Scope, id: i64) -> Result<()> {
+    require_recording(conn, id)?;
+    let sql = format!("SELECT {} FROM recordings r WHERE r.id = ?1", scope.recording_sql("r"));
+    let visible: bool = conn.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?;
+    if visible { Ok(()) } else { Err(recording_not_found(id)) }
 }

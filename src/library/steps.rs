@@ -172,7 +172,7 @@ fn step_from_row(r: &Row<'_>) -> rusqlite::Result<Step> {
     Ok(Step {
         id: r.get(0)?,
         owner: r.get(1)?,
-        owner_role: if role == "coach" { Role::Coach } else { Role::Rep },
+        owner_role: Role::from_column(&role),
         author: r.get(3)?,
         text: r.get(4)?,
         due_date: r.get(5)?,
@@ -214,7 +214,7 @@ pub fn add(lib: &mut Library, author: &Person, new: &NewStep) -> Result<Step> {
             });
         }
         if let Some(call) = new.recording_id {
-            super::notes::require_visible_call(tx, author.scope(), call)?;
+            super::rows::require_visible_call(tx, author.scope(), call)?;
             let duration_ms = recording_duration_ms(tx, call)?;
             if let Some(at) = new.at_ms.filter(|&at| at < 0 || at > duration_ms) {
                 return Err(LibraryError::invalid(
@@ -334,12 +334,15 @@ pub fn delete(lib: &mut Library, actor: &Person, id: &str) -> Result<Step> {
     })
 }
 
-/// Undoes [`delete`].
-pub fn restore(lib: &mut Library, id: &str) -> Result<()> {
+/// Undoes [`delete`], for a step `actor` may see (a rep: their own).
+pub fn restore(lib: &mut Library, actor: &Person, id: &str) -> Result<()> {
     lib.write(|tx| {
         let n = tx.execute(
-            "UPDATE next_steps SET deleted_at = NULL, updated_at = ?2
-             WHERE uuid = ?1 AND deleted_at IS NOT NULL",
+            &format!(
+                "UPDATE next_steps AS s SET deleted_at = NULL, updated_at = ?2
+                 WHERE s.uuid = ?1 AND s.deleted_at IS NOT NULL AND {}",
+                visible_sql(actor.scope())
+            ),
             params![id.trim(), crate::timefmt::now_ms()],
         )?;
         if n == 0 {

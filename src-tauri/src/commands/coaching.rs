@@ -138,7 +138,7 @@ pub async fn steps_delete(lib: State<'_, LibraryService>, id: String) -> AppResu
 
 #[tauri::command]
 pub async fn steps_restore(lib: State<'_, LibraryService>, id: String) -> AppResult<()> {
-    lib.write(Steps, move |l| steps::restore(l, &id)).await
+    lib.write_as(Steps, move |l, me| steps::restore(l, me, &id)).await
 }
 
 /// Writes one step (`id`), or every open step the current person may see, as an iCalendar
