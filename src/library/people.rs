@@ -125,13 +125,12 @@ impl Scope {
 
     /// An SQL condition on the recording alias `r`: the coach's notes and review of the call
     /// are revealed to this scope. For a rep: a coach review exists and the rep submitted a
-    /// self-assessment of the call.
+    /// self-assessment of the call. (`coach_reviews` is kept by triggers, migration 5.)
     pub(crate) fn revealed_sql(self, r: &str) -> String {
         match self {
             Scope::Coach => "1".into(),
             Scope::Rep(me) => format!(
-                "(EXISTS (SELECT 1 FROM reviews cr WHERE cr.recording_id = {r}.id
-                     AND cr.kind = 'coach' AND cr.deleted_at IS NULL)
+                "({r}.coach_reviews > 0
                   AND EXISTS (SELECT 1 FROM reviews sr WHERE sr.recording_id = {r}.id
                      AND sr.kind = 'self' AND sr.author_id = {me} AND sr.submitted_at IS NOT NULL
                      AND sr.deleted_at IS NULL))"

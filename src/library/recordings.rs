@@ -236,12 +236,9 @@ fn live_notes(scope: Scope, r: &str) -> String {
     )
 }
 
-/// An SQL condition: recording `r` has a coach review.
+/// An SQL condition: recording `r` has a coach review (counted by triggers, migration 5).
 fn reviewed_sql(r: &str) -> String {
-    format!(
-        "EXISTS (SELECT 1 FROM reviews cr WHERE cr.recording_id = {r}.id AND cr.kind = 'coach'
-            AND cr.deleted_at IS NULL)"
-    )
+    format!("{r}.coach_reviews > 0")
 }
 
 /// The WHERE clause of a filter and its arguments, shared by [`list`] and [`count`]. Only the
@@ -518,56 +515,54 @@ pub fn update_meta_many(lib: &mut Library, ids: &[i64], edit: &MetaEdit) -> Resu
 }
 
 fn apply_meta(tx: &Connection, id: i64, edit: &MetaEdit) -> Result<Recording> {
-    {
-        get(tx, id)?;
-        let now = crate::timefmt::now_ms();
-        if let Some(title) = &edit.title {
-            let t = clean("title", title)?
-                .ok_or_else(|| LibraryError::invalid("title", "cannot be empty"))?;
-            tx.execute("UPDATE recordings SET title = ?2 WHERE id = ?1", params![id, t])?;
-        }
-        if let Some(rep) = &edit.rep {
-            let rep_id = match clean("rep", rep)? {
-                Some(name) => Some(people::rep_key(tx, &name)?),
-                None => None,
-            };
-            tx.execute("UPDATE recordings SET rep_id = ?2 WHERE id = ?1", params![id, rep_id])?;
-        }
-        if let Some(c) = &edit.counterpart {
-            tx.execute(
-                "UPDATE recordings SET counterpart = ?2 WHERE id = ?1",
-                params![id, clean("counterpart", c)?],
-            )?;
-        }
-        if let Some(o) = &edit.outcome {
-            let outcome = clean("outcome", o)?.map(|o| o.parse::<CallOutcome>()).transpose()?;
-            tx.execute(
-                "UPDATE recordings SET outcome = ?2 WHERE id = ?1",
-                params![id, outcome.map(CallOutcome::as_str)],
-            )?;
-        }
-        for tag in &edit.add_tags {
-            if let Some(t) = clean("tag", tag)? {
-                tx.execute(
-                    "INSERT INTO recording_tags (recording_id, tag, uuid, updated_at)
-                     VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (recording_id, tag) DO UPDATE SET deleted_at = NULL,
-                         updated_at = excluded.updated_at WHERE deleted_at IS NOT NULL",
-                    params![id, t, uuid::Uuid::new_v4().to_string(), now],
-                )?;
-            }
-        }
-        // A removed tag stays as a tombstone, so that sharing can carry the removal.
-        for tag in &edit.remove_tags {
-            tx.execute(
-                "UPDATE recording_tags SET deleted_at = ?3, updated_at = ?3
-                 WHERE recording_id = ?1 AND tag = ?2 AND deleted_at IS NULL",
-                params![id, tag.trim(), now],
-            )?;
-        }
-        tx.execute("UPDATE recordings SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
-        get(tx, id)
+    get(tx, id)?;
+    let now = crate::timefmt::now_ms();
+    if let Some(title) = &edit.title {
+        let t = clean("title", title)?
+            .ok_or_else(|| LibraryError::invalid("title", "cannot be empty"))?;
+        tx.execute("UPDATE recordings SET title = ?2 WHERE id = ?1", params![id, t])?;
     }
+    if let Some(rep) = &edit.rep {
+        let rep_id = match clean("rep", rep)? {
+            Some(name) => Some(people::rep_key(tx, &name)?),
+            None => None,
+        };
+        tx.execute("UPDATE recordings SET rep_id = ?2 WHERE id = ?1", params![id, rep_id])?;
+    }
+    if let Some(c) = &edit.counterpart {
+        tx.execute(
+            "UPDATE recordings SET counterpart = ?2 WHERE id = ?1",
+            params![id, clean("counterpart", c)?],
+        )?;
+    }
+    if let Some(o) = &edit.outcome {
+        let outcome = clean("outcome", o)?.map(|o| o.parse::<CallOutcome>()).transpose()?;
+        tx.execute(
+            "UPDATE recordings SET outcome = ?2 WHERE id = ?1",
+            params![id, outcome.map(CallOutcome::as_str)],
+        )?;
+    }
+    for tag in &edit.add_tags {
+        if let Some(t) = clean("tag", tag)? {
+            tx.execute(
+                "INSERT INTO recording_tags (recording_id, tag, uuid, updated_at)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (recording_id, tag) DO UPDATE SET deleted_at = NULL,
+                     updated_at = excluded.updated_at WHERE deleted_at IS NOT NULL",
+                params![id, t, uuid::Uuid::new_v4().to_string(), now],
+            )?;
+        }
+    }
+    // A removed tag stays as a tombstone, so that sharing can carry the removal.
+    for tag in &edit.remove_tags {
+        tx.execute(
+            "UPDATE recording_tags SET deleted_at = ?3, updated_at = ?3
+             WHERE recording_id = ?1 AND tag = ?2 AND deleted_at IS NULL",
+            params![id, tag.trim(), now],
+        )?;
+    }
+    tx.execute("UPDATE recordings SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
+    get(tx, id)
 }
 
 /// A tag's artist name as a person's name: no longer than a name may be.
