@@ -1208,11 +1208,7 @@ fn cmd_focus(ctx: &mut Ctx, cmd: FocusCommand) -> Result<()> {
 }
 
 fn print_step(s: &Step) {
-    let state = match s.state {
-        StepState::Open => "open",
-        StepState::Done => "done",
-        StepState::Dropped => "dropped",
-    };
+    let state = s.state.as_str();
     let call = match (s.recording_id, s.at_ms) {
         (Some(id), Some(at)) => format!("  (call #{id} at {})", format_ms(at)),
         (Some(id), None) => format!("  (call #{id})"),
