@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use gamefilm::audio::player::{ChannelMode, Player, PlayerEvent, PlayerOptions};
 use gamefilm::import::{self, FileDone, ImportEvent, ImportOptions, Outcome};
 use gamefilm::jobs::Job;
+use gamefilm::library::interchange::{self, NotesFormat};
 use gamefilm::library::notes::{self, NewNote, NoteEdit};
 use gamefilm::library::progress::{self, ProgressQuery};
 use gamefilm::library::recordings::{self, ListFilter, MetaEdit};
@@ -19,6 +20,7 @@ use gamefilm::library::steps::{self, NewStep, Step, StepFilter, StepState};
 use gamefilm::library::{
     LIBRARY_ENV, Library, Note, NoteKind, Person, Role, focus, people, reviews,
 };
+use gamefilm::pack;
 use gamefilm::reel::{self, ReelFormat, RenderEvent, RenderOptions};
 use gamefilm::timefmt::{
     format_date_ms, format_ms, now_ms, parse_date_ms, parse_offset_ms, parse_range_ms,
@@ -115,6 +117,38 @@ enum Command {
     Reel(ReelArgs),
     /// Print waveform min/max columns, for checking
     Peaks(PeaksArgs),
+    /// Review packs: calls, notes and answers carried between two libraries in one file
+    #[command(subcommand)]
+    Pack(PackCommand),
+}
+
+#[derive(Subcommand)]
+enum PackCommand {
+    /// Write a pack for a person: gamefilm pack export --for Dana --out dana.gamefilm
+    Export {
+        /// Who the pack is for (a rep receives only what they may see)
+        #[arg(long = "for", value_name = "PERSON")]
+        for_person: String,
+        /// Only these calls [default: what changed for them since the last pack]
+        #[arg(long, num_args = 1.., value_name = "ID")]
+        calls: Option<Vec<i64>>,
+        /// Only calls of this period: an age (7d, 2w) or a date
+        #[arg(long, value_name = "AGE")]
+        since: Option<String>,
+        /// Leave the audio out (the recipient sees waveforms and notes, and cannot play)
+        #[arg(long)]
+        without_audio: bool,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge a pack into this library (exit code 0 only when all of it was merged)
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 // The subcommands' arguments. No doc comments on the structs: clap would take them as the
@@ -434,6 +468,44 @@ enum NoteCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write calls' notes as Audacity labels, WebVTT, SRT or CSV
+    Export {
+        #[arg(required = true, num_args = 1..)]
+        ids: Vec<i64>,
+        #[arg(long, value_enum)]
+        format: FormatArg,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Add notes to a call from Audacity labels or CSV (all or none)
+    Import {
+        id: i64,
+        file: PathBuf,
+        /// The kind of rows that name none
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Audacity,
+    Vtt,
+    Srt,
+    Csv,
+}
+
+impl From<FormatArg> for NotesFormat {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Audacity => NotesFormat::Audacity,
+            FormatArg::Vtt => NotesFormat::Vtt,
+            FormatArg::Srt => NotesFormat::Srt,
+            FormatArg::Csv => NotesFormat::Csv,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -618,6 +690,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Play(a) => cmd_play(library, as_name.as_deref(), a)?,
         Command::Reel(a) => cmd_reel(&mut ctx(open(library)?), a)?,
         Command::Peaks(a) => cmd_peaks(&ctx(open(library)?), a)?,
+        Command::Pack(c) => cmd_pack(&mut ctx(open(library)?), c)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -694,7 +767,7 @@ fn cmd_show(ctx: &Ctx, a: ShowArgs) -> Result<()> {
         }));
     }
     say!("#{} {}", rec.id, rec.title);
-    say!("  file:        {}", rec.path);
+    say!("  file:        {}", rec.path.as_deref().unwrap_or("(audio not on this machine)"));
     say!(
         "  audio:       {} in {}, {} Hz, {} ch, {}",
         rec.codec,
@@ -772,7 +845,10 @@ fn cmd_play(library: Option<&std::path::Path>, as_name: Option<&str>, a: PlayArg
         Ok(id) if !std::path::Path::new(&a.target).exists() => {
             let ctx = Ctx { lib: open(library)?, as_name: as_name.map(str::to_string) };
             let rec = recordings::get_scoped(ctx.lib.conn(), ctx.viewer()?.scope(), id)?;
-            (rec.file, PlayerOptions::within(rec.duration_ms, from_ms, to_ms))
+            (
+                rec.audio_file()?.to_path_buf(),
+                PlayerOptions::within(rec.duration_ms, from_ms, to_ms),
+            )
         }
         _ => (PathBuf::from(&a.target), PlayerOptions { from_ms, to_ms, ..Default::default() }),
     };
@@ -925,6 +1001,13 @@ fn cmd_note(ctx: &mut Ctx, cmd: NoteCommand) -> Result<()> {
     if let NoteCommand::Add { author: Some(author), .. } = &cmd {
         ctx.as_name = Some(author.clone());
     }
+    if let NoteCommand::Export { ids, format, out } = &cmd {
+        let text =
+            interchange::export(ctx.lib.conn(), ctx.viewer()?.scope(), ids, (*format).into())?;
+        interchange::write(&text, out)?;
+        say!("Wrote {} ({} lines)", out.display(), text.lines().count());
+        return Ok(());
+    }
     if let NoteCommand::List { recording, deleted, json } = cmd {
         let list = notes::list(ctx.lib.conn(), ctx.viewer()?.scope(), recording, deleted)?;
         if json {
@@ -971,9 +1054,106 @@ fn cmd_note(ctx: &mut Ctx, cmd: NoteCommand) -> Result<()> {
             say_part!("Restored:");
             print_note(&note);
         }
-        NoteCommand::List { .. } => unreachable!("listed above"),
+        NoteCommand::Import { id, file, kind, json } => {
+            let done = interchange::import(lib, &me, id, &file, kind.map(Into::into))?;
+            if json {
+                print_json(&done)?
+            } else {
+                say!("Imported {} notes onto #{id} from {}", done.notes.len(), file.display());
+            }
+        }
+        NoteCommand::List { .. } | NoteCommand::Export { .. } => unreachable!("done above"),
     }
     Ok(())
+}
+
+fn cmd_pack(ctx: &mut Ctx, cmd: PackCommand) -> Result<()> {
+    match cmd {
+        PackCommand::Export { for_person, calls, since, without_audio, out, json } => {
+            let me = ctx.actor()?;
+            let to = people::named(ctx.lib.conn(), "--for", &for_person)?;
+            let opts = pack::ExportOptions { calls, since: date_opt(&since)?, without_audio };
+            let done = pack::export(&mut ctx.lib, &me, &to, &opts, &out)?;
+            if json {
+                return print_json(&done);
+            }
+            let c = &done.counts;
+            say!(
+                "Wrote {} for {}: {} calls ({} with audio), {} notes, {} replies, {} reviews, {} next steps, {} deletions ({} bytes)",
+                done.path,
+                done.recipient.name,
+                c.recordings,
+                c.audio_files,
+                c.notes,
+                c.replies,
+                c.reviews,
+                c.steps,
+                c.tombstones,
+                done.bytes
+            );
+        }
+        PackCommand::Import { file, json } => {
+            let done = pack::import(&mut ctx.lib, &file, &pack::Limits::default())?;
+            if json {
+                return print_json(&done);
+            }
+            print_pack_import(&done);
+        }
+    }
+    Ok(())
+}
+
+fn print_pack_import(done: &pack::PackImportSummary) {
+    say!(
+        "Merged pack {} from {} for {} ({})",
+        done.pack_id,
+        done.from.name,
+        done.to.name,
+        format_date_ms(done.created_at)
+    );
+    let m = &done.merge;
+    for (what, c) in [
+        ("people", &m.people),
+        ("calls", &m.recordings),
+        ("notes", &m.notes),
+        ("replies", &m.replies),
+        ("reviews", &m.reviews),
+        ("next steps", &m.steps),
+    ] {
+        if c.new + c.updated + c.unchanged + c.deleted > 0 {
+            say!(
+                "  {what:<11} {} new, {} updated, {} unchanged, {} deleted",
+                c.new,
+                c.updated,
+                c.unchanged,
+                c.deleted
+            );
+        }
+    }
+    for c in &m.conflicts {
+        say!(
+            "  conflict:   {} {}: kept {} ({})",
+            c.kind.as_str(),
+            c.id,
+            if c.theirs_kept { "theirs" } else { "ours" },
+            c.reason
+        );
+    }
+    if done.audio_written > 0 {
+        say!("  audio:      {} files written beside the library", done.audio_written);
+    }
+    if done.without_audio > 0 {
+        say!(
+            "  {} calls arrived without their audio (Play says so; import the file to fill it)",
+            done.without_audio
+        );
+    }
+    if done.became_default {
+        say!("  {} is now this library's default person", done.to.name);
+    }
+    if !m.changed() {
+        say!("  Nothing new: this library already had all of it.");
+    }
 }
 
 fn cmd_search(ctx: &Ctx, a: SearchArgs) -> Result<()> {

@@ -70,6 +70,8 @@ error_codes! {
     LibraryDatabase = "library.database",
     /// The disk holding the library is full; the change was not saved, nothing else was lost.
     LibraryDiskFull = "library.disk_full",
+    /// The recording came in a review pack without its audio: there is nothing to play here.
+    LibraryAudioMissing = "library.audio_missing",
     AudioUnreadable = "audio.unreadable",
     AudioEmpty = "audio.empty",
     AudioNotAudio = "audio.not_audio",
@@ -109,6 +111,26 @@ error_codes! {
     ReelCancelled = "reel.cancelled",
     /// A reel export is already running.
     ReelBusy = "reel.busy",
+    /// The file is not a review pack (not a zip, cut short, no manifest).
+    PackNotAPack = "pack.not_a_pack",
+    /// A pack entry that could escape the library's folder or is not part of a pack (absolute
+    /// path, `..`, symlink, twice, unlisted, a size other than declared).
+    PackUnsafe = "pack.unsafe",
+    /// A pack past the limits (entries, sizes, a zip bomb).
+    PackTooLarge = "pack.too_large",
+    /// A pack of a newer format version.
+    PackTooNew = "pack.too_new",
+    /// A record of the pack is malformed or points at nothing.
+    PackBadRecord = "pack.bad_record",
+    /// An audio file of the pack does not match its hash.
+    PackAudioMismatch = "pack.audio_mismatch",
+    PackRead = "pack.read",
+    /// A pack could not be written; nothing was left at the target.
+    PackWrite = "pack.write",
+    /// Nothing to put in a pack for that person.
+    PackNothing = "pack.nothing",
+    /// A label or CSV file of notes has a bad row; nothing was imported.
+    NotesFileInvalid = "notes_file.invalid",
     /// An argument the app refuses before asking the core (also the UI's own checks).
     AppInvalid = "app.invalid",
     /// Something that should not happen: a failed thread, a broken lock, an unknown exception.

@@ -3,6 +3,7 @@
 //! - [`library`]: the on-disk SQLite library (recordings, peaks, notes, search, migrations).
 //! - [`audio`]: probing and decoding with symphonia, waveform peaks.
 //! - [`import`]: files and folders → probe, hash, peaks → one transaction per file.
+//! - [`pack`]: review packs, one file carrying calls and notes between two libraries.
 //! - [`reel`]: highlight reels: clips from notes, rendered audio, review page and chapters.
 //! - [`error`]: the one enum of error codes ([`error::ErrorCode`]) and [`error::AppError`],
 //!   what a failure looks like across IPC.
@@ -17,5 +18,6 @@ pub mod error;
 pub mod import;
 pub mod jobs;
 pub mod library;
+pub mod pack;
 pub mod reel;
 pub mod timefmt;

@@ -464,3 +464,144 @@ fn the_coaching_loop_from_the_command_line() {
     let people = json(&gamefilm(&lib, &["people", "list", "--json"]));
     assert_eq!(people.as_array().unwrap().len(), 3);
 }
+
+/// The pack and notes-file commands in their exact forms; a pack import killed midway leaves
+/// the receiving library as it was, and the next import completes.
+#[test]
+fn packs_and_notes_files_from_the_command_line_and_a_killed_pack_import() {
+    let t = TempLib::new();
+    let lib = t.path();
+    let calls = t.folder("calls");
+    let total = 30;
+    for i in 0..total {
+        write_wav(&calls.join(format!("call-{i:03}.wav")), 300.0 + i as f32 * 11.0, 60);
+    }
+    ok(&gamefilm(&lib, &["people", "add", "Coach", "--role", "coach"]));
+    ok(&gamefilm(&lib, &["people", "add", "Dana", "--role", "rep"]));
+    ok(&gamefilm(&lib, &["people", "default", "Coach"]));
+    ok(&gamefilm(&lib, &["import", calls.to_str().unwrap()]));
+    let ids: Vec<String> = json(&gamefilm(&lib, &["list", "--json", "--limit", "1000"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].to_string())
+        .collect();
+    let mut set = vec!["set"];
+    set.extend(ids.iter().map(String::as_str));
+    set.extend(["--rep", "Dana"]);
+    ok(&gamefilm(&lib, &set));
+    let first = ids[0].as_str();
+    ok(&gamefilm(
+        &lib,
+        &["note", "add", first, "--at", "0:01.250-0:02.5", "--kind", "positive", "Warm opener"],
+    ));
+    ok(&gamefilm(&lib, &["review", first, "--focus", "discovery", "--summary", "Good"]));
+
+    // Notes out and back in.
+    let labels = t.dir.path().join("labels.txt");
+    ok(&gamefilm(
+        &lib,
+        &["note", "export", first, "--format", "audacity", "--out", labels.to_str().unwrap()],
+    ));
+    assert_eq!(
+        std::fs::read_to_string(&labels).unwrap(),
+        "1.250000\t2.500000\tpositive: Warm opener\n"
+    );
+    let csv = t.dir.path().join("in.csv");
+    std::fs::write(&csv, "start,end,text\n3.0,,Good pause\n").unwrap();
+    let added = json(&gamefilm(
+        &lib,
+        &["note", "import", first, csv.to_str().unwrap(), "--kind", "improvement", "--json"],
+    ));
+    assert_eq!(added["notes"][0]["kind"], "improvement");
+    let bad = fails(&gamefilm(&lib, &["note", "import", first, csv.to_str().unwrap()]));
+    assert!(bad.contains("line 2"), "{bad}");
+
+    // A pack of all Dana's calls, and one of a single call.
+    let pack = t.dir.path().join("dana.gamefilm");
+    ok(&gamefilm(&lib, &["pack", "export", "--for", "Dana", "--out", pack.to_str().unwrap()]));
+    let one = t.dir.path().join("one.gamefilm");
+    ok(&gamefilm(
+        &lib,
+        &[
+            "pack",
+            "export",
+            "--for",
+            "Dana",
+            "--calls",
+            first,
+            "--without-audio",
+            "--out",
+            one.to_str().unwrap(),
+        ],
+    ));
+    let nothing = fails(&gamefilm(
+        &lib,
+        &[
+            "pack",
+            "export",
+            "--for",
+            "Dana",
+            "--out",
+            t.dir.path().join("none.gamefilm").to_str().unwrap(),
+        ],
+    ));
+    assert!(nothing.contains("nothing changed for Dana"), "{nothing}");
+    assert!(!t.dir.path().join("none.gamefilm").exists());
+
+    // The rep's library: an import killed while it writes leaves it as it was.
+    let rep_dir = t.folder("rep");
+    let rep_lib = rep_dir.join("library.sqlite");
+    ok(&gamefilm(&rep_lib, &["people", "add", "Dana", "--role", "rep"]));
+    let counts = |conn: &rusqlite::Connection| -> Vec<i64> {
+        ["recordings", "notes", "reviews", "people", "peaks"]
+            .iter()
+            .map(|t| {
+                conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0)).unwrap()
+            })
+            .collect()
+    };
+    let before = counts(&rusqlite::Connection::open(&rep_lib).unwrap());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gamefilm"))
+        .arg("--library")
+        .arg(&rep_lib)
+        .args(["pack", "import", pack.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until it is writing audio beside the library, then kill it.
+    let started = std::time::Instant::now();
+    loop {
+        let writing = std::fs::read_dir(&rep_dir)
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".gamefilm-pack-"));
+        if writing || started.elapsed().as_secs() > 60 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the kill landed after the import finished: make the pack bigger");
+    let conn = rusqlite::Connection::open(&rep_lib).unwrap();
+    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(integrity, "ok");
+    assert_eq!(counts(&conn), before, "nothing of the killed import is in the library");
+    drop(conn);
+    let merged = ok(&gamefilm(&rep_lib, &["pack", "import", pack.to_str().unwrap()]));
+    assert!(merged.contains("from Coach for Dana"), "{merged}");
+    let list = json(&gamefilm(&rep_lib, &["list", "--json", "--limit", "1000"]));
+    assert_eq!(list.as_array().unwrap().len(), total);
+    let leftovers = std::fs::read_dir(&rep_dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".gamefilm-pack-"));
+    assert_eq!(leftovers.count(), 0, "the killed import's temporary files are gone");
+    let again = ok(&gamefilm(&rep_lib, &["pack", "import", one.to_str().unwrap()]));
+    assert!(again.contains("Nothing new"), "{again}");
+    let refused = fails(&gamefilm(&rep_lib, &["pack", "import", labels.to_str().unwrap()]));
+    assert!(refused.contains("is not a Gamefilm pack"), "{refused}");
+}

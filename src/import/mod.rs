@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::audio::peaks::Peaks;
 use crate::audio::{self, Analysis, AudioError};
 use crate::error::{Coded, ErrorCode, catch_panic};
 use crate::jobs::Job;
@@ -453,8 +454,20 @@ fn existing_outcome(
     path: &Path,
     hash: &ContentHash,
     mtime_ms: Option<i64>,
+    peaks: Option<&Peaks>,
 ) -> Result<Option<Result<Outcome, ImportError>>, LibraryError> {
     if let Some((id, existing)) = recordings::find_by_hash(tx, hash)? {
+        let Some(existing) = existing else {
+            // It came from a review pack without its audio: this file is that audio. Its full
+            // peaks replace the pack's coarse ones, so it is decoded first.
+            return match peaks {
+                Some(peaks) => {
+                    recordings::fill_audio(tx, id, path, mtime_ms, peaks)?;
+                    Ok(Some(Ok(Outcome::Relinked { id, old_path: PathBuf::new() })))
+                }
+                None => Ok(None),
+            };
+        };
         if existing == path {
             return Ok(Some(Ok(Outcome::AlreadyImported { id })));
         }
@@ -490,7 +503,7 @@ fn commit(lib: &mut Library, path: &Path, prepared: Prepared, analyzer: Analyzer
         Some(a) => a,
         None => {
             // Known when the batch began: most often decided without decoding.
-            match lib.write(|tx| existing_outcome(tx, path, &hash, mtime_ms)) {
+            match lib.write(|tx| existing_outcome(tx, path, &hash, mtime_ms, None)) {
                 Ok(Some(Ok(outcome))) => return outcome,
                 Ok(Some(Err(e))) => return fail(e),
                 Err(e) => return lib_err(e),
@@ -512,13 +525,14 @@ fn commit(lib: &mut Library, path: &Path, prepared: Prepared, analyzer: Analyzer
         tags: &analysis.tags,
         peaks: &analysis.peaks,
     };
-    let written = lib.write(|tx| match existing_outcome(tx, path, &hash, mtime_ms)? {
-        Some(decided) => Ok(decided),
-        None => {
-            let id = recordings::insert(tx, &new)?;
-            Ok(Ok(Outcome::Imported { id, duration_ms: analysis.stream.duration_ms() }))
-        }
-    });
+    let written =
+        lib.write(|tx| match existing_outcome(tx, path, &hash, mtime_ms, Some(&analysis.peaks))? {
+            Some(decided) => Ok(decided),
+            None => {
+                let id = recordings::insert(tx, &new)?;
+                Ok(Ok(Outcome::Imported { id, duration_ms: analysis.stream.duration_ms() }))
+            }
+        });
     match written {
         Ok(Ok(outcome)) => outcome,
         Ok(Err(e)) => fail(e),

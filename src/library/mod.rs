@@ -19,6 +19,8 @@
 // `recordings`.
 pub mod focus;
 mod fts;
+pub mod interchange;
+pub mod merge;
 pub mod model;
 pub mod notes;
 pub mod people;
@@ -47,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_coaching.sql"),
     include_str!("migrations/0004_reel_undo.sql"),
     include_str!("migrations/0005_people_loop.sql"),
+    include_str!("migrations/0006_packs.sql"),
 ];
 
 /// The schema version this build writes.
@@ -174,11 +177,35 @@ impl Library {
         for (i, sql) in MIGRATIONS.iter().enumerate().take(target as usize).skip(current as usize) {
             let version = i as i64 + 1;
             tx.execute_batch(sql).map_err(|source| LibraryError::Migration { version, source })?;
+            if version == 6 {
+                reload_edited_schema(&tx)
+                    .map_err(|source| LibraryError::Migration { version, source })?;
+            }
             tx.pragma_update(None, "user_version", version)
                 .map_err(|source| LibraryError::Migration { version, source })?;
         }
         tx.commit().map_err(|source| LibraryError::Migration { version: target, source })
     }
+}
+
+/// After version 6 edited `recordings` in `sqlite_schema` (its path became optional): bumps
+/// `schema_version`, which makes every connection, this one included, read the schema again,
+/// and checks that the edit took.
+fn reload_edited_schema(conn: &Connection) -> rusqlite::Result<()> {
+    let cookie: i64 = conn.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+    conn.pragma_update(None, "schema_version", cookie + 1)?;
+    let not_null: i64 = conn.query_row(
+        "SELECT \"notnull\" FROM pragma_table_info('recordings') WHERE name = 'path'",
+        [],
+        |r| r.get(0),
+    )?;
+    if not_null != 0 {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_SCHEMA),
+            Some("recordings.path is still NOT NULL after the edit".into()),
+        ));
+    }
+    Ok(())
 }
 
 fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
@@ -212,6 +239,7 @@ mod tests {
             "0005_people_loop.sql",
             "9a69372d1764d826c9e0f928b377c23791d28618c8e00989766a336e9acae955",
         ),
+        ("0006_packs.sql", "25870dd3c1a9da75e2585366a965ccc77ae6cd74ae636e36750c46a219263d0f"),
     ];
 
     #[test]

@@ -53,6 +53,11 @@ pub enum LibraryError {
          before is intact); free some space and try again"
     )]
     DiskFull { path: PathBuf },
+    #[error(
+        "the audio of '{title}' is not on this machine: it came in a review pack without its \
+         audio; locate the file (import it, or Locate…) or open a pack that carries it"
+    )]
+    AudioMissing { title: String },
 }
 
 impl LibraryError {
@@ -73,6 +78,7 @@ impl LibraryError {
             LibraryError::NotAllowed { .. } => ErrorCode::LibraryNotAllowed,
             LibraryError::Export { .. } => ErrorCode::LibraryExport,
             LibraryError::UnknownPerson { .. } => ErrorCode::LibraryUnknownPerson,
+            LibraryError::AudioMissing { .. } => ErrorCode::LibraryAudioMissing,
         }
     }
 
@@ -206,12 +212,13 @@ impl std::fmt::Display for CallOutcome {
 #[ts(export)]
 pub struct Recording {
     pub id: i64,
-    /// The file, as shown (lossily, if its name is not UTF-8).
-    pub path: String,
+    /// The file, as shown (lossily, if its name is not UTF-8); `None` when the recording came
+    /// from a review pack without its audio ("audio not on this machine").
+    pub path: Option<String>,
     /// The file, exactly: what to open.
     #[serde(skip)]
     #[ts(skip)]
-    pub file: std::path::PathBuf,
+    pub file: Option<std::path::PathBuf>,
     /// blake3 of the file's bytes, hex.
     pub content_hash: String,
     pub size_bytes: i64,
@@ -233,6 +240,13 @@ pub struct Recording {
     pub updated_at: i64,
 }
 
+impl Recording {
+    /// The audio file to open, or why there is none on this machine.
+    pub fn audio_file(&self) -> Result<&std::path::Path, LibraryError> {
+        self.file.as_deref().ok_or_else(|| LibraryError::AudioMissing { title: self.title.clone() })
+    }
+}
+
 /// One row of the recordings list, with its note counts.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -249,7 +263,8 @@ pub struct RecordingSummary {
     pub improvements: i64,
     /// A coach has marked it reviewed (a coach review exists).
     pub reviewed: bool,
-    pub path: String,
+    /// `None`: the audio is not on this machine.
+    pub path: Option<String>,
 }
 
 /// One page of the recordings list and how many rows the whole filtered list has.

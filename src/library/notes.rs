@@ -78,7 +78,7 @@ fn note_from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
 }
 
 /// The text of a note or a reply, trimmed: not empty, at most [`MAX_TEXT_CHARS`].
-fn check_text(text: &str) -> Result<String> {
+pub(crate) fn check_text(text: &str) -> Result<String> {
     let t = validate::required("text", text, "a note needs some text")?;
     let t = validate::at_most("text", t, MAX_TEXT_CHARS, |n| {
         format!("{n} characters is more than the {MAX_TEXT_CHARS} a note can hold")
@@ -86,7 +86,7 @@ fn check_text(text: &str) -> Result<String> {
     Ok(t.to_string())
 }
 
-fn check_times(start_ms: i64, end_ms: Option<i64>, duration_ms: i64) -> Result<()> {
+pub(crate) fn check_times(start_ms: i64, end_ms: Option<i64>, duration_ms: i64) -> Result<()> {
     let fmt = crate::timefmt::format_ms;
     if start_ms < 0 || start_ms > duration_ms {
         return Err(LibraryError::invalid(
@@ -117,8 +117,17 @@ fn check_times(start_ms: i64, end_ms: Option<i64>, duration_ms: i64) -> Result<(
 
 /// Adds a note by `author` and returns it. A rep notes only their own calls.
 pub fn create(lib: &mut Library, author: &Person, new: &NewNote) -> Result<Note> {
+    lib.write(|tx| create_in(tx, author, new))
+}
+
+/// Adds notes by `author`, all or none, in one transaction.
+pub fn create_many(lib: &mut Library, author: &Person, new: &[NewNote]) -> Result<Vec<Note>> {
+    lib.write(|tx| new.iter().map(|n| create_in(tx, author, n)).collect())
+}
+
+fn create_in(tx: &Connection, author: &Person, new: &NewNote) -> Result<Note> {
     let text = check_text(&new.text)?;
-    lib.write(|tx| {
+    {
         let duration_ms = recording_duration_ms(tx, new.recording_id)?;
         require_visible_call(tx, author.scope(), new.recording_id)?;
         check_times(new.start_ms, new.end_ms, duration_ms)?;
@@ -141,7 +150,7 @@ pub fn create(lib: &mut Library, author: &Person, new: &NewNote) -> Result<Note>
             now
         ])?;
         get(tx, &uuid)
-    })
+    }
 }
 
 /// A note by its id or an unambiguous prefix of at least 4 characters.

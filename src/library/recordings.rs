@@ -74,12 +74,7 @@ pub fn insert(conn: &Connection, rec: &NewRecording<'_>) -> Result<i64> {
         ],
     )?;
     let id = conn.last_insert_rowid();
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO peaks (recording_id, level, samples_per_bucket, data) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    for (level, l) in rec.peaks.levels.iter().enumerate() {
-        stmt.execute(params![id, level as i64, l.samples_per_bucket, l.to_bytes()])?;
-    }
+    replace_peaks(conn, id, rec.peaks)?;
     Ok(id)
 }
 
@@ -92,11 +87,43 @@ pub fn relink(conn: &Connection, id: i64, path: &Path, mtime_ms: Option<i64>) ->
     Ok(())
 }
 
-/// The recording holding this content, if any: `(id, path)`.
-pub fn find_by_hash(conn: &Connection, hash: &ContentHash) -> Result<Option<(i64, PathBuf)>> {
+/// Gives a recording that came without its audio (from a review pack) its file, and the full
+/// peaks computed from it in place of the pack's coarse ones.
+pub fn fill_audio(
+    conn: &Connection,
+    id: i64,
+    path: &Path,
+    mtime_ms: Option<i64>,
+    peaks: &Peaks,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE recordings SET path = ?2, file_mtime = ?3 WHERE id = ?1",
+        params![id, StoredPath::of(path), mtime_ms],
+    )?;
+    replace_peaks(conn, id, peaks)
+}
+
+/// Writes all of a recording's peak levels, replacing what it had.
+pub fn replace_peaks(conn: &Connection, id: i64, peaks: &Peaks) -> Result<()> {
+    conn.execute("DELETE FROM peaks WHERE recording_id = ?1", [id])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO peaks (recording_id, level, samples_per_bucket, data) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (level, l) in peaks.levels.iter().enumerate() {
+        stmt.execute(params![id, level as i64, l.samples_per_bucket, l.to_bytes()])?;
+    }
+    Ok(())
+}
+
+/// The recording holding this content, if any: `(id, path)`; the path is `None` when the
+/// recording came from a review pack without its audio.
+pub fn find_by_hash(
+    conn: &Connection,
+    hash: &ContentHash,
+) -> Result<Option<(i64, Option<PathBuf>)>> {
     Ok(conn
         .query_row("SELECT id, path FROM recordings WHERE content_hash = ?1", [&hash[..]], |r| {
-            Ok((r.get(0)?, r.get::<_, StoredPath>(1)?.0))
+            Ok((r.get(0)?, r.get::<_, Option<StoredPath>>(1)?.map(|p| p.0)))
         })
         .optional()?)
 }
@@ -132,11 +159,11 @@ const RECORDING_COLUMNS: &str = "r.id, r.path, r.content_hash, r.size_bytes, r.c
 
 fn recording_from_row(r: &Row<'_>) -> rusqlite::Result<Recording> {
     let hash: Vec<u8> = r.get(2)?;
-    let file: StoredPath = r.get(1)?;
+    let file: Option<StoredPath> = r.get(1)?;
     Ok(Recording {
         id: r.get(0)?,
-        path: file.display(),
-        file: file.0,
+        path: file.as_ref().map(StoredPath::display),
+        file: file.map(|f| f.0),
         content_hash: hash.iter().map(|b| format!("{b:02x}")).collect(),
         size_bytes: r.get(3)?,
         container: r.get(4)?,
@@ -352,7 +379,7 @@ pub fn list(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<Recor
             positives,
             improvements,
             reviewed: r.get(10)?,
-            path: r.get::<_, StoredPath>(9)?.display(),
+            path: r.get::<_, Option<StoredPath>>(9)?.as_ref().map(StoredPath::display),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -108,7 +108,8 @@ fn planned(conn: &Connection, filter: &str, args: Vec<Value>) -> Result<Vec<Clip
     let rows = stmt.query_map(params_from_iter(args), |r| {
         let kind: String = r.get(6)?;
         let (start_ms, end_ms) = clip_span(r.get(8)?, r.get(9)?, r.get(10)?);
-        let file: StoredPath = r.get(2)?;
+        // A recording without its audio here gets an empty path: rendering it says so.
+        let file: StoredPath = r.get::<_, Option<StoredPath>>(2)?.unwrap_or_default();
         Ok(Clip {
             note_id: r.get(0)?,
             recording_id: r.get(1)?,
@@ -393,7 +394,8 @@ pub fn clips_for_render(conn: &Connection, scope: Scope, reel_id: i64) -> Result
         let note: Option<String> = r.get(0)?;
         let kind: Option<String> = r.get(6)?;
         let text: Option<String> = r.get(7)?;
-        let file: StoredPath = r.get(2)?;
+        // A recording without its audio here gets an empty path: rendering it says so.
+        let file: StoredPath = r.get::<_, Option<StoredPath>>(2)?.unwrap_or_default();
         Ok(Clip {
             note_id: note.unwrap_or_default(),
             recording_id: r.get(1)?,

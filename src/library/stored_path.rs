@@ -14,7 +14,7 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRe
 pub const RAW_PREFIX: &str = "bytes:";
 
 /// A path read from or written to the `recordings.path` column.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StoredPath(pub PathBuf);
 
 impl StoredPath {

@@ -98,7 +98,10 @@ impl ReelFormat {
 pub struct Clip {
     pub note_id: String,
     pub recording_id: i64,
-    /// The recording's file, as shown (lossily, if its name is not UTF-8).
+    /// The recording's file, as shown (lossily, if its name is not UTF-8). Never serialised:
+    /// no file Gamefilm exports (a reel's manifest) carries a local path.
+    #[serde(skip)]
+    #[ts(skip)]
     pub path: String,
     /// The file, exactly: what the render opens.
     #[serde(skip)]

@@ -389,6 +389,16 @@ fn prepare(clip: &Clip) -> Result<Prepared, AudioError> {
 /// eleventh of the samples to measure (a mono source counts as dual mono, as it will play).
 fn decode_clip(clip: &Clip) -> Result<(Vec<f32>, Option<f64>), AudioError> {
     let path = clip.file.as_path();
+    if path.as_os_str().is_empty() {
+        return Err(AudioError::Unreadable {
+            path: std::path::PathBuf::from(&clip.title),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "the audio of this call is not on this machine (it came in a review pack \
+                 without its audio)",
+            ),
+        });
+    }
     let (mut source, setup) = Source::open(path)?;
     let rate = setup.params.sample_rate.unwrap_or(REEL_RATE);
     let frame = |ms: i64| (ms.max(0) as f64 * rate as f64 / 1000.0).round() as u64;

@@ -29,7 +29,7 @@ pub async fn player_open(
             ..PlayerOptions::within(rec.duration_ms, from_ms, to_ms)
         };
         let events = Job::new(move |e| drop(on_event.send(e)));
-        let p = Player::open(&rec.file, opts, events)?;
+        let p = Player::open(rec.audio_file()?, opts, events)?;
         let info = p.info();
         player.set(Some(p))?;
         Ok(info)

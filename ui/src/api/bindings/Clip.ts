@@ -4,11 +4,7 @@ import type { NoteKind } from "./NoteKind";
 /**
  * One moment of a reel.
  */
-export type Clip = { noteId: string, recordingId: number, 
-/**
- * The recording's file, as shown (lossily, if its name is not UTF-8).
- */
-path: string, title: string, rep: string | null, callTime: number, kind: NoteKind, text: string, 
+export type Clip = { noteId: string, recordingId: number, title: string, rep: string | null, callTime: number, kind: NoteKind, text: string, 
 /**
  * The span played, inside the recording.
  */

@@ -6,9 +6,10 @@ import type { CallOutcome } from "./CallOutcome";
  */
 export type Recording = { id: number, 
 /**
- * The file, as shown (lossily, if its name is not UTF-8).
+ * The file, as shown (lossily, if its name is not UTF-8); `None` when the recording came
+ * from a review pack without its audio ("audio not on this machine").
  */
-path: string, 
+path: string | null, 
 /**
  * blake3 of the file's bytes, hex.
  */

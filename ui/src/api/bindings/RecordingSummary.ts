@@ -8,4 +8,8 @@ export type RecordingSummary = { id: number, title: string, callTime: number, du
 /**
  * A coach has marked it reviewed (a coach review exists).
  */
-reviewed: boolean, path: string, };
+reviewed: boolean, 
+/**
+ * `None`: the audio is not on this machine.
+ */
+path: string | null, };
