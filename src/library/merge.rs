@@ -1273,7 +1273,7 @@ pub fn apply(
     Ok(m.summary)
 }
 
-fn counts<'s>(summary: &'s mut MergeSummary, kind: Kind) -> &'s mut MergeCounts {
+fn counts(summary: &mut MergeSummary, kind: Kind) -> &mut MergeCounts {
     match kind {
         Kind::Person => &mut summary.people,
         Kind::Recording => &mut summary.recordings,

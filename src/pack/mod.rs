@@ -658,9 +658,8 @@ pub fn import(
     let audio = opened.manifest.audio.clone();
     for a in &audio {
         let h = merge::unhex(&a.hash).unwrap_or_default();
-        match recordings::find_by_hash(lib.conn(), &h)? {
-            Some((_, Some(_))) => continue,
-            _ => {}
+        if let Some((_, Some(_))) = recordings::find_by_hash(lib.conn(), &h)? {
+            continue;
         }
         let final_path = lib.path().parent().unwrap_or(Path::new(".")).join(&a.entry);
         let mut tmp = tempfile::Builder::new()
