@@ -582,7 +582,7 @@ fn packs_and_notes_files_from_the_command_line_and_a_killed_pack_import() {
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
-    std::thread::sleep(std::time::Duration::from_millis(150));
+    std::thread::sleep(std::time::Duration::from_millis(40));
     child.kill().unwrap();
     let status = child.wait().unwrap();
     assert!(!status.success(), "the kill landed after the import finished: make the pack bigger");

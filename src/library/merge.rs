@@ -1303,6 +1303,20 @@ impl Merger<'_> {
             .ok_or_else(|| LibraryError::NotFound { what: "person", id: uuid.to_string() })
     }
 
+    /// The UUID this library uses for the person an arriving record names (they may differ for
+    /// one person known by name on both sides, until both keep the smaller).
+    fn local(&self, uuid: &str) -> Result<String> {
+        let Some(id) = self.people.get(uuid) else { return Ok(uuid.to_string()) };
+        Ok(self
+            .tx
+            .prepare_cached("SELECT uuid FROM people WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?)
+    }
+
+    fn local_opt(&self, uuid: &Option<String>) -> Result<Option<String>> {
+        uuid.as_deref().map(|u| self.local(u)).transpose()
+    }
+
     fn recording_id(&self, hash: &str) -> Result<i64> {
         if let Some(id) = self.recordings.get(hash) {
             return Ok(*id);
@@ -1342,7 +1356,8 @@ impl Merger<'_> {
         let x = self.exchanged.get(&(kind, id.to_string()));
         let both_moved = ours.stamp() != x.and_then(|x| x.received).unwrap_or(i64::MIN)
             && theirs.stamp() != x.and_then(|x| x.sent).unwrap_or(i64::MIN);
-        if both_moved {
+        // People are not remembered per exchange: no conflict to tell for them.
+        if both_moved && kind != Kind::Person {
             let (winner, loser) =
                 if order == Ordering::Greater { (theirs, &ours) } else { (&ours, theirs) };
             self.summary.conflicts.push(Conflict {
@@ -1438,6 +1453,7 @@ impl Merger<'_> {
             .optional()?
             .transpose()?;
         let arrived = audio.get(&r.hash);
+        let r = &RecordingRecord { rep: self.local_opt(&r.rep)?, ..r.clone() };
         let theirs_cmp = comparable(r);
         let theirs = Version::live(r.updated_at, "", &theirs_cmp);
         let now = crate::timefmt::now_ms();
@@ -1571,6 +1587,7 @@ impl Merger<'_> {
                 })
                 .optional()?)
         })?;
+        let n = &NoteRecord { author: self.local(&n.author)?, ..n.clone() };
         let theirs = Version::live(n.updated_at, &n.author, n);
         let decision = self.decide(Kind::Note, &n.uuid, ours, &theirs);
         if matches!(decision, Decision::Keep) {
@@ -1661,6 +1678,7 @@ impl Merger<'_> {
                 })
                 .optional()?)
         })?;
+        let x = &ReplyRecord { author: self.local(&x.author)?, ..x.clone() };
         let theirs = Version::live(x.updated_at, &x.author, x);
         if matches!(self.decide(Kind::Reply, &x.uuid, ours, &theirs), Decision::Keep) {
             return Ok(());
@@ -1699,6 +1717,7 @@ impl Merger<'_> {
                 })
                 .optional()?)
         })?;
+        let v = &ReviewRecord { author: self.local(&v.author)?, ..v.clone() };
         let theirs = Version::live(v.updated_at, &v.author, v);
         if matches!(self.decide(Kind::Review, &v.uuid, ours, &theirs), Decision::Keep) {
             return Ok(());
@@ -1777,6 +1796,7 @@ impl Merger<'_> {
                 })
                 .optional()?)
         })?;
+        let x = &RevisionRecord { author: self.local(&x.author)?, ..x.clone() };
         let theirs = Version::live(x.updated_at, &x.author, x);
         if matches!(self.decide(Kind::Revision, &x.uuid, ours, &theirs), Decision::Keep) {
             return Ok(());
@@ -1830,6 +1850,11 @@ impl Merger<'_> {
                 })
                 .optional()?)
         })?;
+        let s = &StepRecord {
+            owner: self.local(&s.owner)?,
+            author: self.local_opt(&s.author)?,
+            ..s.clone()
+        };
         let theirs = Version::live(s.updated_at, s.author.as_deref().unwrap_or(""), s);
         if matches!(self.decide(Kind::Step, &s.uuid, ours, &theirs), Decision::Keep) {
             return Ok(());
