@@ -195,7 +195,8 @@ fn coach_and_rep_round_trip_with_the_blind_rule_and_the_merge_rule() {
     let a = c.t.dir.path().join("a.gamefilm");
     let b = rep_t.dir.path().join("b.gamefilm");
     export(&mut c.lib, &c.coach, &c.dana, &ExportOptions::default(), &a);
-    export(&mut rep, &me, &coach_here, &ExportOptions::default(), &b);
+    // Dana's own packs carry only what she wrote: the coach, at her desk, sends the edit.
+    export(&mut rep, &coach_on_rep, &coach_here, &ExportOptions::default(), &b);
     let at_rep = import(&mut rep, &a);
     let at_coach = import(&mut c.lib, &b);
     assert_eq!(at_rep.merge.conflicts.len(), 1, "{:?}", at_rep.merge);
@@ -220,6 +221,7 @@ fn a_call_without_audio_shows_its_waveform_and_says_it_cannot_play_until_the_fil
     let mut rep = rep_t.open();
     let got = import(&mut rep, &out);
     let id = got.recordings[0];
+    assert_eq!(got.without_audio, 1);
     let rec = recordings::get(rep.conn(), id).unwrap();
     assert_eq!(rec.path, None);
     assert!(!rep_t.dir.path().join("audio").exists(), "no folder for no audio");
@@ -242,7 +244,7 @@ fn a_call_without_audio_shows_its_waveform_and_says_it_cannot_play_until_the_fil
         &full,
     );
     let got = import(&mut rep, &full);
-    assert_eq!(got.audio_written, 1);
+    assert_eq!((got.audio_written, got.without_audio), (1, 0));
     let rec = recordings::get(rep.conn(), id).unwrap();
     assert!(rec.audio_file().unwrap().exists());
     assert!(
@@ -495,6 +497,23 @@ fn a_pack_for_one_rep_holds_nothing_of_another_rep_and_nothing_deleted() {
         assert!(!contains(&bytes, secret), "'{secret}' is in Dana's pack");
     }
     assert!(contains(&bytes, &gone), "the deleted note travels as a tombstone: its id only");
+
+    // On Dana's desk, before her self-assessment, the coach's notes are in her library but
+    // hidden: a pack she makes for the coach carries only what she wrote.
+    let rep_t = TempLib::new();
+    let mut rep = rep_t.open();
+    import(&mut rep, &out);
+    let me = people::default_person(rep.conn()).unwrap().unwrap();
+    let on_rep = recordings::list(rep.conn(), me.scope(), &Default::default()).unwrap();
+    let call = on_rep.iter().find(|r| r.positives + r.improvements == 0).unwrap().id;
+    note_by(&mut rep, &me, call, 300, NoteKind::Improvement, "Dana's own worry");
+    let coach_there = people::named(rep.conn(), "for", "Coach").unwrap();
+    let back = rep_t.dir.path().join("back.gamefilm");
+    export(&mut rep, &me, &coach_there, &ExportOptions::default(), &back);
+    let bytes = all_bytes(&back);
+    assert!(contains(&bytes, "Dana's own worry"));
+    assert!(!contains(&bytes, "For Dana: keep it up"), "the coach's note she has not seen");
+    assert!(!contains(&bytes, "For Dana\""), "nor the coach's review");
     let _ = d2;
 }
 

@@ -452,10 +452,17 @@ pub fn collect(
         Role::Rep => Some(recipient.key),
         Role::Coach => None,
     };
+    // A rep sends only what they wrote (their notes, replies and self-assessments) and their
+    // next steps: never the coaches' notes their library holds, which they may not have seen.
+    let own = match sender.role {
+        Role::Rep => Some(sender.key),
+        Role::Coach => None,
+    };
+    let by_sender = |author_id: Option<i64>| own.is_none_or(|me| author_id == Some(me));
     // The calls in play.
     let mut where_ = vec!["r.deleted_at IS NULL".to_string()];
     let mut args: Vec<Value> = Vec::new();
-    if let Some(rep) = rep {
+    for rep in [rep, own].into_iter().flatten() {
         args.push(Value::Integer(rep));
         where_.push(format!("r.rep_id = ?{}", args.len()));
     }
@@ -495,6 +502,9 @@ pub fn collect(
 
     let mut out = Records::default();
     let mut dead: Vec<Tombstone> = Vec::new();
+    // The notes the recipient may hold, whoever sends them: a reply travels with its note's id.
+    let mut live_notes: HashSet<String> = HashSet::new();
+    let mut dead_notes: HashSet<String> = HashSet::new();
     {
         let mut stmt = conn.prepare(&format!("{NOTE_SQL} ORDER BY n.id"))?;
         let mut rows = stmt.query([])?;
@@ -507,16 +517,18 @@ pub fn collect(
             {
                 continue;
             }
-            match r.get::<_, Option<i64>>(11)? {
-                Some(t) => {
-                    dead.push(Tombstone { kind: Kind::Note, uuid: r.get(0)?, deleted_at: t })
-                }
+            let uuid: String = r.get(0)?;
+            let deleted: Option<i64> = r.get(11)?;
+            if deleted.is_some() { &mut dead_notes } else { &mut live_notes }.insert(uuid.clone());
+            if !by_sender(author_id) {
+                continue;
+            }
+            match deleted {
+                Some(t) => dead.push(Tombstone { kind: Kind::Note, uuid, deleted_at: t }),
                 None => out.notes.push(note_row(r)?),
             }
         }
     }
-    let live_notes: HashSet<String> = out.notes.iter().map(|n| n.uuid.clone()).collect();
-    let dead_notes: HashSet<String> = dead.iter().map(|t| t.uuid.clone()).collect();
     {
         let mut stmt = conn.prepare(&format!("{REPLY_SQL} ORDER BY x.id"))?;
         let mut rows = stmt.query([])?;
@@ -524,6 +536,7 @@ pub fn collect(
             let note: String = r.get(1)?;
             if !(live_notes.contains(&note) || dead_notes.contains(&note))
                 || !author_ok(r.get(9)?, r.get(8)?)
+                || !by_sender(r.get(9)?)
             {
                 continue;
             }
@@ -544,7 +557,7 @@ pub fn collect(
             let recording_id: i64 = r.get(11)?;
             let author_id: Option<i64> = r.get(12)?;
             let kind: String = r.get(3)?;
-            if !calls.contains_key(&recording_id) {
+            if !calls.contains_key(&recording_id) || !by_sender(author_id) {
                 continue;
             }
             // A self-assessment travels once submitted, and only the rep's own to a rep.
@@ -601,7 +614,7 @@ pub fn collect(
         while let Some(r) = rows.next()? {
             let owner: i64 = r.get(13)?;
             let recording_id: Option<i64> = r.get(14)?;
-            if rep.is_some_and(|rep| owner != rep) {
+            if [rep, own].into_iter().flatten().any(|p| owner != p) {
                 continue;
             }
             let in_calls = recording_id.is_some_and(|id| calls.contains_key(&id));
@@ -625,7 +638,7 @@ pub fn collect(
         }
     }
     // Tombstones of records never held here: only a coach may need them.
-    if rep.is_none() && sel.changed_only() {
+    if rep.is_none() && own.is_none() && sel.changed_only() {
         let mut stmt =
             conn.prepare("SELECT kind, uuid, deleted_at FROM tombstones ORDER BY kind, uuid")?;
         let rows = stmt.query_map([], |r| {

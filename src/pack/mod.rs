@@ -760,12 +760,13 @@ pub fn import(
             return Err(e.into());
         }
     };
-    let without_audio = opened
-        .records
-        .recordings
-        .iter()
-        .filter(|r| !opened.manifest.audio.iter().any(|a| a.hash == r.hash))
-        .count() as u32;
+    // The pack's calls whose audio is still not on this machine.
+    let mut without_audio = 0;
+    for id in &ids {
+        if recordings::get(lib.conn(), *id)?.file.is_none() {
+            without_audio += 1;
+        }
+    }
     Ok(PackImportSummary {
         pack_id: opened.manifest.pack_id.clone(),
         from: opened.manifest.created_by.clone(),
