@@ -99,6 +99,8 @@ error_codes! {
     ImportDecoderPanic = "import.decoder_panic",
     ImportChangedOnDisk = "import.changed_on_disk",
     ImportLibrary = "import.library",
+    /// *Locate…* was given a file whose content is not the call's.
+    ImportNotThisCall = "import.not_this_call",
     /// An import is already running.
     ImportBusy = "import.busy",
     /// A reel with no clips cannot be rendered.
@@ -129,6 +131,8 @@ error_codes! {
     PackWrite = "pack.write",
     /// Nothing to put in a pack for that person.
     PackNothing = "pack.nothing",
+    /// A review pack is already being written or merged.
+    PackBusy = "pack.busy",
     /// A label or CSV file of notes has a bad row; nothing was imported.
     NotesFileInvalid = "notes_file.invalid",
     /// An argument the app refuses before asking the core (also the UI's own checks).

@@ -234,6 +234,25 @@ fn a_call_without_audio_shows_its_waveform_and_says_it_cannot_play_until_the_fil
     let me = people::default_person(rep.conn()).unwrap().unwrap();
     let w = recordings::waveform(rep.conn(), me.scope(), id, 0, rec.duration_ms, 100).unwrap();
     assert!(w.values.iter().any(|v| *v != 0.0), "a waveform to look at");
+    // *Locate…* takes the call's own file only: another call's is refused and changes nothing.
+    let other_t = TempLib::new();
+    let mut other = other_t.open();
+    let oid = import(&mut other, &out).recordings[0];
+    let own = recordings::get(c.lib.conn(), d1).unwrap().file.unwrap();
+    let wrong = recordings::get(c.lib.conn(), c.ids[1]).unwrap().file.unwrap();
+    let before = std::fs::read(other.path()).unwrap();
+    let err = gamefilm::import::locate(&mut other, oid, &wrong).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ImportNotThisCall);
+    assert!(err.to_string().contains("not the audio of call"), "{err}");
+    assert_eq!(std::fs::read(other.path()).unwrap(), before, "a refused file changes nothing");
+    gamefilm::import::locate(&mut other, oid, &own).unwrap();
+    let located = recordings::get(other.conn(), oid).unwrap();
+    assert_eq!(located.audio_file().unwrap(), own.as_path());
+    assert!(
+        recordings::load_peaks(other.conn(), oid).unwrap().levels[0].samples_per_bucket
+            < located.sample_rate,
+        "the full peaks replace the coarse ones"
+    );
     // A pack with the audio fills it; so would importing the file.
     let full = c.t.dir.path().join("full.gamefilm");
     export(

@@ -13,7 +13,7 @@ use launch::{Launch, PendingOpens};
 use state::{Jobs, LibraryService, PlayerService};
 
 pub fn run() {
-    use commands::{coaching, import, library, notes, player, reels};
+    use commands::{coaching, import, library, notes, packs, player, reels};
     let launch = Launch::current();
     let library = LibraryService::open(launch.library);
     let context = tauri::generate_context!();
@@ -96,6 +96,12 @@ pub fn run() {
             reels::reels_render,
             reels::reels_render_cancel,
             reels::notes_search,
+            packs::files_pick_open,
+            packs::packs_export,
+            packs::packs_import,
+            packs::recordings_locate,
+            packs::notes_export,
+            packs::notes_import,
         ])
         .run(context);
     if let Err(e) = result {

@@ -120,15 +120,33 @@ impl LibraryService {
         }
     }
 
+    /// Like [`run`](Self::run) for core work whose errors are not the library's (a pack, an
+    /// import step): any coded error.
+    pub async fn try_run<T: Send + 'static, E: Into<AppError> + Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Library) -> Result<T, E> + Send + 'static,
+    ) -> AppResult<T> {
+        let lib = self.clone();
+        blocking(move || lib.with_any(f)).await
+    }
+
     /// Runs `f` on the library connection, on this thread.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Library) -> Result<T, LibraryError>) -> AppResult<T> {
+        self.with_any(f)
+    }
+
+    /// [`with`](Self::with) for any coded error.
     ///
     /// A command that panicked while holding the connection poisons the lock; the connection is
     /// still sound (its transaction rolled back when the panic unwound through it), so the next
     /// command takes it as it is instead of every later command failing until a restart.
-    pub fn with<T>(&self, f: impl FnOnce(&mut Library) -> Result<T, LibraryError>) -> AppResult<T> {
+    pub fn with_any<T, E: Into<AppError>>(
+        &self,
+        f: impl FnOnce(&mut Library) -> Result<T, E>,
+    ) -> AppResult<T> {
         let mut guard = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
         match &mut *guard {
-            Ok(lib) => f(lib).map_err(AppError::from),
+            Ok(lib) => f(lib).map_err(Into::into),
             Err(e) => Err(e.clone()),
         }
     }
@@ -161,11 +179,12 @@ impl PlayerService {
     }
 }
 
-/// The long jobs: importing, and rendering a reel.
+/// The long jobs: importing, rendering a reel, and writing or merging a review pack.
 #[derive(Clone)]
 pub struct Jobs {
     pub import: Slot,
     pub render: Slot,
+    pub pack: Slot,
 }
 
 impl Default for Jobs {
@@ -173,6 +192,7 @@ impl Default for Jobs {
         Jobs {
             import: Slot::new(ErrorCode::ImportBusy, "an import"),
             render: Slot::new(ErrorCode::ReelBusy, "a reel export"),
+            pack: Slot::new(ErrorCode::PackBusy, "a review pack"),
         }
     }
 }

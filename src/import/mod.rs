@@ -45,6 +45,11 @@ pub enum ImportError {
     ChangedOnDisk { path: PathBuf, id: i64 },
     #[error("{path}: could not be saved to the library: {source}")]
     Library { path: PathBuf, source: LibraryError },
+    #[error(
+        "{path}: this is not the audio of call {id} (its content differs from the call's); \
+         choose the very file the call was recorded in"
+    )]
+    NotThisCall { path: PathBuf, id: i64 },
 }
 
 impl ImportError {
@@ -55,6 +60,7 @@ impl ImportError {
             ImportError::DecoderPanic { .. } => ErrorCode::ImportDecoderPanic,
             ImportError::ChangedOnDisk { .. } => ErrorCode::ImportChangedOnDisk,
             ImportError::Library { .. } => ErrorCode::ImportLibrary,
+            ImportError::NotThisCall { .. } => ErrorCode::ImportNotThisCall,
         }
     }
 }
@@ -439,6 +445,34 @@ fn analyze_guarded(path: &Path, analyzer: Analyzer) -> Result<Analysis, ImportEr
         Ok(result) => Ok(result?),
         Err(message) => Err(ImportError::DecoderPanic { path: path.to_path_buf(), message }),
     }
+}
+
+/// *Locate…*: gives call `id` its audio from `path`, when the call came without it (a review
+/// pack without audio) or its file moved. The file must be the call's own (same content hash);
+/// its full peaks replace the ones the library had. Nothing changes on any error.
+pub fn locate(lib: &mut Library, id: i64, path: &Path) -> Result<(), ImportError> {
+    let lib_err = |source: LibraryError| ImportError::Library { path: path.to_path_buf(), source };
+    let rec = recordings::get(lib.conn(), id).map_err(lib_err)?;
+    let walk =
+        |e: std::io::Error| ImportError::Walk { path: path.to_path_buf(), reason: e.to_string() };
+    let meta = std::fs::metadata(path).map_err(walk)?;
+    if !meta.is_file() {
+        return Err(ImportError::Walk { path: path.to_path_buf(), reason: "not a file".into() });
+    }
+    let hash = hash_file(path).map_err(walk)?;
+    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+    if hex != rec.content_hash {
+        return Err(ImportError::NotThisCall { path: path.to_path_buf(), id });
+    }
+    let analysis = analyze_guarded(path, audio::analyze)?;
+    let mtime_ms = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_millis() as i64);
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    lib.write(|tx| recordings::fill_audio(tx, id, &path, mtime_ms, &analysis.peaks))
+        .map_err(lib_err)
 }
 
 /// blake3 of the file's bytes.

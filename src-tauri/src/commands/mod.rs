@@ -6,6 +6,7 @@ pub mod coaching;
 pub mod import;
 pub mod library;
 pub mod notes;
+pub mod packs;
 pub mod player;
 pub mod reels;
 

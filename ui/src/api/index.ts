@@ -27,6 +27,11 @@ import type { Note } from "./bindings/Note";
 import type { NewNote } from "./bindings/NewNote";
 import type { NewStep } from "./bindings/NewStep";
 import type { NoteEdit } from "./bindings/NoteEdit";
+import type { NoteKind } from "./bindings/NoteKind";
+import type { NotesFormat } from "./bindings/NotesFormat";
+import type { NotesImported } from "./bindings/NotesImported";
+import type { PackExportSummary } from "./bindings/PackExportSummary";
+import type { PackImportSummary } from "./bindings/PackImportSummary";
 import type { Person } from "./bindings/Person";
 import type { PlayerEvent } from "./bindings/PlayerEvent";
 import type { PlayerInfo } from "./bindings/PlayerInfo";
@@ -186,6 +191,39 @@ export const progressExportCsv = (query: ProgressQuery, path: string) =>
 /** The native save dialog suggesting `name`; null when cancelled. */
 export const filesPickSave = (name: string, extension: string) =>
   call<string | null>("files_pick_save", { name, extension });
+
+/** The native open dialog for one file of `extensions` (no dots; `kind` names them); null when
+ *  cancelled. */
+export const filesPickOpen = (title: string, kind: string, extensions: string[]) =>
+  call<string | null>("files_pick_open", { title, kind, extensions });
+
+// Review packs and notes files
+
+/**
+ * Writes a review pack for the person named `to` at `path`: the calls `calls`, those since
+ * `since` (Unix ms), both, or neither (what changed since the last pack exchanged with them).
+ */
+export const packsExport = (
+  to: string,
+  calls: number[] | null,
+  since: number | null,
+  withoutAudio: boolean,
+  path: string,
+) => call<PackExportSummary>("packs_export", { to, calls, since, withoutAudio, path });
+
+/** Merges a pack: all of it, or nothing on an error. `library-changed` follows. */
+export const packsImport = (path: string) => call<PackImportSummary>("packs_import", { path });
+
+/** *Locate…*: the call's own audio file (same content), found at `path`. */
+export const recordingsLocate = (id: number, path: string) =>
+  call<Recording>("recordings_locate", { id, path });
+
+export const notesExport = (ids: number[], format: NotesFormat, path: string) =>
+  call<null>("notes_export", { ids, format, path });
+
+/** Audacity labels or CSV onto call `id`; `kind` for rows that name none. All rows or none. */
+export const notesImport = (id: number, path: string, kind: NoteKind | null) =>
+  call<NotesImported>("notes_import", { id, path, kind });
 
 // Import
 

@@ -26,6 +26,22 @@ export const NO_DEVICE_MESSAGE =
   "No audio output device was found, so there is no sound. You can still annotate: click the " +
   "waveform or use ← / → to move the playhead, and press P or I to mark a moment.";
 
+export const AUDIO_MISSING_MESSAGE =
+  "The audio of this call is not on this machine (it came in a review pack without audio), so " +
+  "there is no sound. Use Locate… to point at the recording, or open a pack that carries it. " +
+  "The waveform and the notes work meanwhile.";
+
+/** Errors that mean the call's audio file is not where the library says (or nowhere): *Locate…*
+ *  finds it again. */
+export function isAudioMissing(err: AppError | null): boolean {
+  return (
+    err !== null &&
+    (err.code === ErrorCodes.LibraryAudioMissing ||
+      err.code === ErrorCodes.AudioUnreadable ||
+      err.code === ErrorCodes.AudioNotAFile)
+  );
+}
+
 export class PlayerController {
   positionMs = $state(0);
   playing = $state(false);
@@ -64,8 +80,10 @@ export class PlayerController {
     } catch (e) {
       const err = toAppError(e);
       this.unavailable = err;
-      // No device is an expected state with its own message on Play; other failures are news.
-      if (err.code !== ErrorCodes.PlayerNoDevice) this.#onError(err);
+      // No device and no audio here are expected states, with their own message on Play (and
+      // the call view's *Locate…*); other failures are news.
+      if (err.code !== ErrorCodes.PlayerNoDevice && err.code !== ErrorCodes.LibraryAudioMissing)
+        this.#onError(err);
     }
   }
 
@@ -89,7 +107,9 @@ export class PlayerController {
       this.#onError(
         err === null || err.code === ErrorCodes.PlayerNoDevice
           ? { code: ErrorCodes.PlayerNoDevice, message: NO_DEVICE_MESSAGE }
-          : err,
+          : err.code === ErrorCodes.LibraryAudioMissing
+            ? { code: err.code, message: AUDIO_MISSING_MESSAGE }
+            : err,
       );
       return;
     }
