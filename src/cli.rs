@@ -1094,10 +1094,24 @@ fn cmd_pack(ctx: &mut Ctx, cmd: PackCommand) -> Result<()> {
         }
         PackCommand::Import { file, json } => {
             let done = pack::import(&mut ctx.lib, &file, &pack::Limits::default())?;
+            if !json {
+                print_pack_import(&done);
+            }
+            // The merge is whole: the full waveforms of the calls whose audio came follow (a
+            // failure leaves a call its coarse waveform, which is no reason to fail the import).
+            let refined = import::refine_peaks(&mut ctx.lib)?;
+            for f in &refined.failed {
+                eprintln!("warning: call {} keeps its coarse waveform: {}", f.id, f.message);
+            }
             if json {
                 return print_json(&done);
             }
-            print_pack_import(&done);
+            if refined.refined > 0 {
+                say!(
+                    "  waveforms:  {} calls' full detail computed from their audio",
+                    refined.refined
+                );
+            }
         }
     }
     Ok(())

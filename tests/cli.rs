@@ -570,7 +570,8 @@ fn packs_and_notes_files_from_the_command_line_and_a_killed_pack_import() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    // Wait until it is writing audio beside the library, then kill it.
+    // Wait until it is writing audio beside the library, then kill it at once: the audio (30
+    // minutes of WAV) is all extracted and checked before the merge begins.
     let started = std::time::Instant::now();
     loop {
         let writing = std::fs::read_dir(&rep_dir)
@@ -582,10 +583,13 @@ fn packs_and_notes_files_from_the_command_line_and_a_killed_pack_import() {
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
-    std::thread::sleep(std::time::Duration::from_millis(40));
     child.kill().unwrap();
     let status = child.wait().unwrap();
     assert!(!status.success(), "the kill landed after the import finished: make the pack bigger");
+    assert!(
+        std::fs::read_dir(&rep_dir).unwrap().flatten().all(|e| e.file_name() != "audio"),
+        "the kill landed after the merge: make the pack bigger"
+    );
     let conn = rusqlite::Connection::open(&rep_lib).unwrap();
     let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(integrity, "ok");

@@ -266,10 +266,15 @@ fn a_call_without_audio_shows_its_waveform_and_says_it_cannot_play_until_the_fil
     assert_eq!((got.audio_written, got.without_audio), (1, 0));
     let rec = recordings::get(rep.conn(), id).unwrap();
     assert!(rec.audio_file().unwrap().exists());
+    // The import moved the file only; the full waveform follows from decoding it.
+    assert_eq!(recordings::coarse_with_audio(rep.conn()).unwrap(), vec![id]);
+    let refined = gamefilm::import::refine_peaks(&mut rep).unwrap();
+    assert_eq!((refined.refined, refined.failed.len()), (1, 0));
     assert!(
         recordings::load_peaks(rep.conn(), id).unwrap().levels[0].samples_per_bucket
             < rec.sample_rate
     );
+    assert!(recordings::coarse_with_audio(rep.conn()).unwrap().is_empty());
 }
 
 /// A valid pack, taken apart: its manifest and records as JSON, and its audio entries.

@@ -30,6 +30,9 @@ pub fn run() {
             let library = library.clone();
             move |app| {
                 library.attach(app.handle().clone());
+                if library.with(|_| Ok(())).is_ok() {
+                    packs::refine_in_background(library.clone());
+                }
                 Ok(())
             }
         })

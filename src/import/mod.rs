@@ -447,6 +447,55 @@ fn analyze_guarded(path: &Path, analyzer: Analyzer) -> Result<Analysis, ImportEr
     }
 }
 
+/// What [`refine_peaks`] did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Refined {
+    /// Calls that have their full waveform now.
+    pub refined: u32,
+    /// Calls whose file could not be decoded, with the reason: they keep the coarse waveform.
+    pub failed: Vec<RefineFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefineFailure {
+    pub id: i64,
+    pub message: String,
+}
+
+/// Decodes the audio of the calls whose waveform is still the coarse one a review pack carried
+/// (one column per second) and stores their full peaks: a pack's import only moves files, so it
+/// runs at the speed of unzipping, and this follows. Files are decoded on all cores; each call is
+/// written in its own transaction, so a kill keeps what was done and the rest is done next time.
+pub fn refine_peaks(lib: &mut Library) -> Result<Refined, LibraryError> {
+    let ids = recordings::coarse_with_audio(lib.conn())?;
+    let mut files = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(file) = recordings::get(lib.conn(), id)?.file {
+            files.push((id, file));
+        }
+    }
+    let mut done = Refined::default();
+    let batch = rayon::current_num_threads().max(1);
+    for chunk in files.chunks(batch) {
+        let analysed: Vec<(i64, Result<Analysis, ImportError>)> = chunk
+            .par_iter()
+            .map(|(id, file)| (*id, analyze_guarded(file, audio::analyze)))
+            .collect();
+        for (id, result) in analysed {
+            match result {
+                Ok(a) => {
+                    lib.write(|tx| recordings::replace_peaks(tx, id, &a.peaks))?;
+                    done.refined += 1;
+                }
+                Err(e) => done.failed.push(RefineFailure { id, message: e.to_string() }),
+            }
+        }
+    }
+    Ok(done)
+}
+
 /// *Locate…*: gives call `id` its audio from `path`, when the call came without it (a review
 /// pack without audio) or its file moved. The file must be the call's own (same content hash);
 /// its full peaks replace the ones the library had. Nothing changes on any error.

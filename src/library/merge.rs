@@ -1219,8 +1219,9 @@ impl Version {
     }
 }
 
-/// Audio that arrived with the records: where each new call's file now is, and its peaks.
-pub type ArrivedAudio = HashMap<String, (PathBuf, Peaks)>;
+/// Audio that arrived with the records: where each call's file now is, by content hash. The
+/// calls keep the pack's coarse waveform until [`crate::import::refine_peaks`] decodes the files.
+pub type ArrivedAudio = HashMap<String, PathBuf>;
 
 struct Merger<'a> {
     tx: &'a Connection,
@@ -1472,15 +1473,13 @@ impl Merger<'_> {
         let now = crate::timefmt::now_ms();
         match local {
             None => {
-                let (path, peaks) = match arrived {
-                    Some((path, peaks)) => (Some(StoredPath::of(path)), peaks.clone()),
-                    None => {
-                        use base64::Engine as _;
-                        let bytes = base64::engine::general_purpose::STANDARD
-                            .decode(&r.peaks)
-                            .map_err(|e| LibraryError::invalid("peaks", e.to_string()))?;
-                        (None, peaks_from_coarse(r.channels, r.peaks_samples_per_bucket, &bytes))
-                    }
+                let path = arrived.map(|p| StoredPath::of(p));
+                let peaks = {
+                    use base64::Engine as _;
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(&r.peaks)
+                        .map_err(|e| LibraryError::invalid("peaks", e.to_string()))?;
+                    peaks_from_coarse(r.channels, r.peaks_samples_per_bucket, &bytes)
                 };
                 tx.execute(
                     "INSERT INTO recordings (path, content_hash, size_bytes, container, codec,
@@ -1501,12 +1500,12 @@ impl Merger<'_> {
             }
             Some((id, ours)) => {
                 self.recordings.insert(r.hash.clone(), id);
-                if let Some((path, peaks)) = arrived {
+                if let Some(path) = arrived {
                     let missing: Option<Option<String>> = tx
                         .query_row("SELECT path FROM recordings WHERE id = ?1", [id], |r| r.get(0))
                         .optional()?;
                     if matches!(missing, Some(None)) {
-                        recordings::fill_audio(tx, id, path, None, peaks)?;
+                        recordings::set_audio_path(tx, id, path)?;
                     }
                 }
                 let mine = Version::live(ours.updated_at, "", &ours);
@@ -1587,81 +1586,115 @@ impl Merger<'_> {
             .query_row([id], |r| r.get(0))?)
     }
 
-    fn note(&mut self, n: &NoteRecord) -> Result<()> {
-        let (ours, row) = self.ours(Kind::Note, &n.uuid, |tx| {
+    /// [`ours`](Self::ours) for a record read by `sql` (whose first table is `alias`): the
+    /// record by `read`, its author's UUID in column 2, its deletion time in column `deleted`.
+    fn ours_in<T: Serialize>(
+        &self,
+        kind: Kind,
+        uuid: &str,
+        (sql, alias): (&str, &str),
+        read: fn(&Row<'_>) -> rusqlite::Result<T>,
+        deleted: usize,
+    ) -> Result<(Option<Version>, bool)> {
+        self.ours(kind, uuid, |tx| {
             Ok(tx
-                .prepare_cached(&format!("{NOTE_SQL} WHERE n.uuid = ?1"))?
-                .query_row([&n.uuid], |r| {
+                .prepare_cached(&format!("{sql} WHERE {alias}.uuid = ?1"))?
+                .query_row([uuid], |r| {
                     Ok((
-                        note_row(r)?,
+                        read(r)?,
                         r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                        r.get(11)?,
+                        r.get(deleted)?,
                     ))
                 })
                 .optional()?)
-        })?;
+        })
+    }
+
+    /// Writes the arriving version of record `uuid` of `kind`: `columns` (after `uuid`) set to
+    /// `values`, into its row when one exists (`row`: live or deleted, which it no longer is) or
+    /// as a new row, which also forgets a tombstone of it; counted as updated or new.
+    fn write_record(
+        &mut self,
+        kind: Kind,
+        uuid: &str,
+        row: bool,
+        columns: &[&str],
+        values: &[&dyn rusqlite::ToSql],
+    ) -> Result<()> {
+        let table = kind.table();
+        let mut all: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(values.len() + 1);
+        all.push(&uuid);
+        all.extend_from_slice(values);
+        if row {
+            let sets: Vec<String> =
+                columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 2)).collect();
+            let sql = format!(
+                "UPDATE {table} SET {}, deleted_at = NULL WHERE uuid = ?1",
+                sets.join(", ")
+            );
+            self.tx.prepare_cached(&sql)?.execute(&all[..])?;
+            counts(&mut self.summary, kind).updated += 1;
+        } else {
+            let marks: Vec<String> = (1..=all.len()).map(|i| format!("?{i}")).collect();
+            let sql = format!(
+                "INSERT INTO {table} (uuid, {}) VALUES ({})",
+                columns.join(", "),
+                marks.join(", ")
+            );
+            self.tx.prepare_cached(&sql)?.execute(&all[..])?;
+            self.forget_tombstone(kind, uuid)?;
+            counts(&mut self.summary, kind).new += 1;
+        }
+        Ok(())
+    }
+
+    fn note(&mut self, n: &NoteRecord) -> Result<()> {
+        let (ours, row) = self.ours_in(Kind::Note, &n.uuid, (NOTE_SQL, "n"), note_row, 11)?;
         let n = &NoteRecord { author: self.local(&n.author)?, ..n.clone() };
         let theirs = Version::live(n.updated_at, &n.author, n);
-        let decision = self.decide(Kind::Note, &n.uuid, ours, &theirs);
-        if matches!(decision, Decision::Keep) {
+        if matches!(self.decide(Kind::Note, &n.uuid, ours, &theirs), Decision::Keep) {
             return Ok(());
         }
         let recording = self.recording_id(&n.recording)?;
         let author = self.person_id(&n.author)?;
         let name = self.name_of(author)?;
-        let tx = self.tx;
-        if row {
-            tx.execute(
-                "UPDATE notes SET recording_id = ?2, author_id = ?3, author = ?4, start_ms = ?5,
-                     end_ms = ?6, kind = ?7, text = ?8, skill_tag = ?9, seen_by_rep_at = ?10,
-                     created_at = ?11, updated_at = ?12, deleted_at = NULL WHERE uuid = ?1",
-                params![
-                    n.uuid,
-                    recording,
-                    author,
-                    name,
-                    n.start_ms,
-                    n.end_ms,
-                    n.kind,
-                    n.text,
-                    n.skill_tag,
-                    n.seen_by_rep_at,
-                    n.created_at,
-                    n.updated_at
-                ],
-            )?;
-            self.summary.notes.updated += 1;
-        } else {
-            tx.execute(
-                "INSERT INTO notes (uuid, recording_id, author_id, author, start_ms, end_ms, kind,
-                     text, skill_tag, seen_by_rep_at, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                params![
-                    n.uuid,
-                    recording,
-                    author,
-                    name,
-                    n.start_ms,
-                    n.end_ms,
-                    n.kind,
-                    n.text,
-                    n.skill_tag,
-                    n.seen_by_rep_at,
-                    n.created_at,
-                    n.updated_at
-                ],
-            )?;
-            self.forget_tombstone(Kind::Note, &n.uuid)?;
-            self.summary.notes.new += 1;
-        }
-        Ok(())
+        self.write_record(
+            Kind::Note,
+            &n.uuid,
+            row,
+            &[
+                "recording_id",
+                "author_id",
+                "author",
+                "start_ms",
+                "end_ms",
+                "kind",
+                "text",
+                "skill_tag",
+                "seen_by_rep_at",
+                "created_at",
+                "updated_at",
+            ],
+            &[
+                &recording,
+                &author,
+                &name,
+                &n.start_ms,
+                &n.end_ms,
+                &n.kind,
+                &n.text,
+                &n.skill_tag,
+                &n.seen_by_rep_at,
+                &n.created_at,
+                &n.updated_at,
+            ],
+        )
     }
 
     fn forget_tombstone(&self, kind: Kind, uuid: &str) -> Result<()> {
-        self.tx.execute(
-            "DELETE FROM tombstones WHERE kind = ?1 AND uuid = ?2",
-            params![kind.as_str(), uuid],
-        )?;
+        self.tx
+            .prepare_cached("DELETE FROM tombstones WHERE kind = ?1 AND uuid = ?2")?
+            .execute(params![kind.as_str(), uuid])?;
         Ok(())
     }
 
@@ -1679,18 +1712,7 @@ impl Merger<'_> {
             self.summary.skipped += 1;
             return Ok(());
         };
-        let (ours, row) = self.ours(Kind::Reply, &x.uuid, |tx| {
-            Ok(tx
-                .prepare_cached(&format!("{REPLY_SQL} WHERE x.uuid = ?1"))?
-                .query_row([&x.uuid], |r| {
-                    Ok((
-                        reply_row(r)?,
-                        r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                        r.get(6)?,
-                    ))
-                })
-                .optional()?)
-        })?;
+        let (ours, row) = self.ours_in(Kind::Reply, &x.uuid, (REPLY_SQL, "x"), reply_row, 6)?;
         let x = &ReplyRecord { author: self.local(&x.author)?, ..x.clone() };
         let theirs = Version::live(x.updated_at, &x.author, x);
         if matches!(self.decide(Kind::Reply, &x.uuid, ours, &theirs), Decision::Keep) {
@@ -1698,38 +1720,17 @@ impl Merger<'_> {
         }
         let author = self.person_id(&x.author)?;
         let name = self.name_of(author)?;
-        if row {
-            self.tx.execute(
-                "UPDATE note_replies SET note_id = ?2, author_id = ?3, author = ?4, text = ?5,
-                     created_at = ?6, updated_at = ?7, deleted_at = NULL WHERE uuid = ?1",
-                params![x.uuid, note, author, name, x.text, x.created_at, x.updated_at],
-            )?;
-            self.summary.replies.updated += 1;
-        } else {
-            self.tx.execute(
-                "INSERT INTO note_replies (uuid, note_id, author_id, author, text, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![x.uuid, note, author, name, x.text, x.created_at, x.updated_at],
-            )?;
-            self.forget_tombstone(Kind::Reply, &x.uuid)?;
-            self.summary.replies.new += 1;
-        }
-        Ok(())
+        self.write_record(
+            Kind::Reply,
+            &x.uuid,
+            row,
+            &["note_id", "author_id", "author", "text", "created_at", "updated_at"],
+            &[&note, &author, &name, &x.text, &x.created_at, &x.updated_at],
+        )
     }
 
     fn review(&mut self, v: &ReviewRecord) -> Result<()> {
-        let (ours, row) = self.ours(Kind::Review, &v.uuid, |tx| {
-            Ok(tx
-                .prepare_cached(&format!("{REVIEW_SQL} WHERE v.uuid = ?1"))?
-                .query_row([&v.uuid], |r| {
-                    Ok((
-                        review_row(r)?,
-                        r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                        r.get(10)?,
-                    ))
-                })
-                .optional()?)
-        })?;
+        let (ours, row) = self.ours_in(Kind::Review, &v.uuid, (REVIEW_SQL, "v"), review_row, 10)?;
         let v = &ReviewRecord { author: self.local(&v.author)?, ..v.clone() };
         let theirs = Version::live(v.updated_at, &v.author, v);
         if matches!(self.decide(Kind::Review, &v.uuid, ours, &theirs), Decision::Keep) {
@@ -1738,37 +1739,33 @@ impl Merger<'_> {
         let recording = self.recording_id(&v.recording)?;
         let author = self.person_id(&v.author)?;
         let name = self.name_of(author)?;
-        if row {
-            self.tx.execute(
-                "UPDATE reviews SET recording_id = ?2, author_id = ?3, author = ?4, kind = ?5,
-                     focus_area = ?6, text = ?7, submitted_at = ?8, created_at = ?9,
-                     updated_at = ?10, deleted_at = NULL WHERE uuid = ?1",
-                params![
-                    v.uuid,
-                    recording,
-                    author,
-                    name,
-                    v.kind,
-                    v.focus_area,
-                    v.text,
-                    v.submitted_at,
-                    v.created_at,
-                    v.updated_at
-                ],
-            )?;
-            self.summary.reviews.updated += 1;
-        } else {
-            self.tx.execute(
-                "INSERT INTO reviews (uuid, recording_id, author_id, author, kind, focus_area, text,
-                     submitted_at, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![v.uuid, recording, author, name, v.kind, v.focus_area, v.text,
-                    v.submitted_at, v.created_at, v.updated_at],
-            )?;
-            self.forget_tombstone(Kind::Review, &v.uuid)?;
-            self.summary.reviews.new += 1;
-        }
-        Ok(())
+        self.write_record(
+            Kind::Review,
+            &v.uuid,
+            row,
+            &[
+                "recording_id",
+                "author_id",
+                "author",
+                "kind",
+                "focus_area",
+                "text",
+                "submitted_at",
+                "created_at",
+                "updated_at",
+            ],
+            &[
+                &recording,
+                &author,
+                &name,
+                &v.kind,
+                &v.focus_area,
+                &v.text,
+                &v.submitted_at,
+                &v.created_at,
+                &v.updated_at,
+            ],
+        )
     }
 
     /// The second pass over reviews: the review each one closes, once all are in.
@@ -1797,72 +1794,31 @@ impl Merger<'_> {
             self.summary.skipped += 1;
             return Ok(());
         };
-        let (ours, row) = self.ours(Kind::Revision, &x.uuid, |tx| {
-            Ok(tx
-                .prepare_cached(&format!("{REVISION_SQL} WHERE x.uuid = ?1"))?
-                .query_row([&x.uuid], |r| {
-                    Ok((
-                        revision_row(r)?,
-                        r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                        r.get(8)?,
-                    ))
-                })
-                .optional()?)
-        })?;
+        let (ours, row) =
+            self.ours_in(Kind::Revision, &x.uuid, (REVISION_SQL, "x"), revision_row, 8)?;
         let x = &RevisionRecord { author: self.local(&x.author)?, ..x.clone() };
         let theirs = Version::live(x.updated_at, &x.author, x);
         if matches!(self.decide(Kind::Revision, &x.uuid, ours, &theirs), Decision::Keep) {
             return Ok(());
         }
-        if row {
-            self.tx.execute(
-                "UPDATE review_revisions SET review_id = ?2, focus_area = ?3, text = ?4,
-                     after_reveal = ?5, created_at = ?6, updated_at = ?7, deleted_at = NULL
-                 WHERE uuid = ?1",
-                params![
-                    x.uuid,
-                    review,
-                    x.focus_area,
-                    x.text,
-                    x.after_reveal as i64,
-                    x.created_at,
-                    x.updated_at
-                ],
-            )?;
-            self.summary.reviews.updated += 1;
-        } else {
-            self.tx.execute(
-                "INSERT INTO review_revisions (uuid, review_id, focus_area, text, after_reveal,
-                     created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    x.uuid,
-                    review,
-                    x.focus_area,
-                    x.text,
-                    x.after_reveal as i64,
-                    x.created_at,
-                    x.updated_at
-                ],
-            )?;
-            self.forget_tombstone(Kind::Revision, &x.uuid)?;
-            self.summary.reviews.new += 1;
-        }
-        Ok(())
+        self.write_record(
+            Kind::Revision,
+            &x.uuid,
+            row,
+            &["review_id", "focus_area", "text", "after_reveal", "created_at", "updated_at"],
+            &[
+                &review,
+                &x.focus_area,
+                &x.text,
+                &(x.after_reveal as i64),
+                &x.created_at,
+                &x.updated_at,
+            ],
+        )
     }
 
     fn step(&mut self, s: &StepRecord) -> Result<()> {
-        let (ours, row) = self.ours(Kind::Step, &s.uuid, |tx| {
-            Ok(tx
-                .prepare_cached(&format!("{STEP_SQL} WHERE s.uuid = ?1"))?
-                .query_row([&s.uuid], |r| {
-                    Ok((
-                        step_row(r)?,
-                        r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                        r.get(12)?,
-                    ))
-                })
-                .optional()?)
-        })?;
+        let (ours, row) = self.ours_in(Kind::Step, &s.uuid, (STEP_SQL, "s"), step_row, 12)?;
         let s = &StepRecord {
             owner: self.local(&s.owner)?,
             author: self.local_opt(&s.author)?,
@@ -1881,39 +1837,37 @@ impl Merger<'_> {
             Some(h) => Some(self.recording_id(h)?),
             None => None,
         };
-        let p = params![
-            s.uuid,
-            owner,
-            author,
-            s.text,
-            s.due_date,
-            recording,
-            s.at_ms,
-            s.state,
-            s.done_on,
-            s.outcome,
-            s.created_at,
-            s.updated_at
-        ];
-        if row {
-            self.tx.execute(
-                "UPDATE next_steps SET owner_id = ?2, author_id = ?3, text = ?4, due_date = ?5,
-                     recording_id = ?6, at_ms = ?7, state = ?8, done_on = ?9, outcome = ?10,
-                     created_at = ?11, updated_at = ?12, deleted_at = NULL WHERE uuid = ?1",
-                p,
-            )?;
-            self.summary.steps.updated += 1;
-        } else {
-            self.tx.execute(
-                "INSERT INTO next_steps (uuid, owner_id, author_id, text, due_date, recording_id,
-                     at_ms, state, done_on, outcome, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                p,
-            )?;
-            self.forget_tombstone(Kind::Step, &s.uuid)?;
-            self.summary.steps.new += 1;
-        }
-        Ok(())
+        self.write_record(
+            Kind::Step,
+            &s.uuid,
+            row,
+            &[
+                "owner_id",
+                "author_id",
+                "text",
+                "due_date",
+                "recording_id",
+                "at_ms",
+                "state",
+                "done_on",
+                "outcome",
+                "created_at",
+                "updated_at",
+            ],
+            &[
+                &owner,
+                &author,
+                &s.text,
+                &s.due_date,
+                &recording,
+                &s.at_ms,
+                &s.state,
+                &s.done_on,
+                &s.outcome,
+                &s.created_at,
+                &s.updated_at,
+            ],
+        )
     }
 
     fn tombstone(&mut self, t: &Tombstone) -> Result<()> {

@@ -103,6 +103,27 @@ pub fn fill_audio(
     replace_peaks(conn, id, peaks)
 }
 
+/// Gives a recording that came without its audio the file a review pack brought; its waveform
+/// stays the pack's coarse one until [`crate::import::refine_peaks`] decodes the file.
+pub fn set_audio_path(conn: &Connection, id: i64, path: &Path) -> Result<()> {
+    conn.execute(
+        "UPDATE recordings SET path = ?2, file_mtime = NULL WHERE id = ?1",
+        params![id, StoredPath::of(path)],
+    )?;
+    Ok(())
+}
+
+/// Calls whose audio is here but whose waveform is still a review pack's coarse one (buckets of
+/// a tenth of a second or more; an analysed file's are about 10 ms), oldest first.
+pub fn coarse_with_audio(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare(
+        "SELECT r.id FROM recordings r JOIN peaks p ON p.recording_id = r.id AND p.level = 0
+         WHERE r.path IS NOT NULL AND p.samples_per_bucket * 10 >= r.sample_rate ORDER BY r.id",
+    )?;
+    let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
 /// Writes all of a recording's peak levels, replacing what it had.
 pub fn replace_peaks(conn: &Connection, id: i64, peaks: &Peaks) -> Result<()> {
     conn.execute("DELETE FROM peaks WHERE recording_id = ?1", [id])?;

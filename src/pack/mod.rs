@@ -668,12 +668,7 @@ pub fn import(
             .tempfile_in(&dir)
             .map_err(|source| PackError::Write { path: dir.clone(), source })?;
         extract_audio(&mut opened, &a.entry, &a.hash, a.size, tmp.as_file_mut())?;
-        let analysis = crate::audio::analyze(tmp.path()).map_err(|e| PackError::BadRecord {
-            path: path.to_path_buf(),
-            entry: a.entry.clone(),
-            reason: e.to_string(),
-        })?;
-        arrived.insert(a.hash.clone(), (final_path.clone(), analysis.peaks));
+        arrived.insert(a.hash.clone(), final_path.clone());
         staged.push((tmp, final_path));
     }
     let m = &opened.manifest;

@@ -19,7 +19,8 @@ use crate::state::{Jobs, LibraryService, blocking};
 /// answers with; it takes the first whose extension is among those asked for.
 pub const TEST_OPEN_ENV: &str = "GAMEFILM_TEST_OPEN";
 
-/// Asks for one file to open, of the given extensions (without dots). `None` when cancelled.
+/// Asks for one file to open, of the given extensions (without dots; none: the audio files
+/// Gamefilm imports). `None` when cancelled.
 #[tauri::command]
 pub async fn files_pick_open(
     window: Window,
@@ -27,19 +28,26 @@ pub async fn files_pick_open(
     kind: String,
     extensions: Vec<String>,
 ) -> AppResult<Option<String>> {
+    let extensions: Vec<String> = if extensions.is_empty() {
+        import::AUDIO_EXTENSIONS.iter().map(|e| e.to_string()).collect()
+    } else {
+        extensions.iter().map(|e| e.to_lowercase()).collect()
+    };
     if let Some(paths) = test_hook(TEST_OPEN_ENV) {
         return Ok(std::env::split_paths(&paths)
             .find(|p| {
                 let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
-                extensions.is_empty() || extensions.contains(&ext)
+                extensions.contains(&ext)
             })
             .map(|p| p.display().to_string()));
     }
-    let mut dialog = rfd::AsyncFileDialog::new().set_parent(&window).set_title(&title);
-    if !extensions.is_empty() {
-        dialog = dialog.add_filter(&kind, &extensions);
-    }
-    let picked = dialog.add_filter("All files", &["*"]).pick_file().await;
+    let picked = rfd::AsyncFileDialog::new()
+        .set_parent(&window)
+        .set_title(&title)
+        .add_filter(&kind, &extensions)
+        .add_filter("All files", &["*"])
+        .pick_file()
+        .await;
     Ok(picked.map(|f| f.path().display().to_string()))
 }
 
@@ -95,6 +103,9 @@ pub async fn packs_import(
     ] {
         lib.changed(source);
     }
+    // The calls whose audio came show the pack's coarse waveform until their files are decoded:
+    // that follows in the background, and the views hear of it when done.
+    refine_in_background(lib.inner().clone());
     Ok(done)
 }
 
@@ -153,4 +164,25 @@ pub async fn notes_import(
         .await?;
     lib.changed(ChangeSource::Notes);
     Ok(out)
+}
+
+/// Decodes, off the UI thread, the audio of the calls that still have a review pack's coarse
+/// waveform (after a merge, and at start for what an interrupted run left), then tells the views.
+pub fn refine_in_background(service: LibraryService) {
+    tauri::async_runtime::spawn_blocking(move || {
+        let refined = Library::open(service.path())
+            .map_err(|e| e.to_string())
+            .and_then(|mut own| import::refine_peaks(&mut own).map_err(|e| e.to_string()));
+        match refined {
+            Ok(r) => {
+                for f in &r.failed {
+                    eprintln!("gamefilm: call {} keeps its coarse waveform: {}", f.id, f.message);
+                }
+                if r.refined > 0 {
+                    service.changed(ChangeSource::Import);
+                }
+            }
+            Err(e) => eprintln!("gamefilm: the full waveforms of calls from packs: {e}"),
+        }
+    });
 }

@@ -84,7 +84,7 @@ pub fn cli_binary() -> PathBuf {
 }
 
 /// Runs the CLI on `library` with `args`; panics with its error output when it fails.
-pub fn gamefilm(library: &Path, args: &[&std::ffi::OsStr]) -> String {
+pub fn gamefilm<S: AsRef<std::ffi::OsStr>>(library: &Path, args: &[S]) -> String {
     let out = std::process::Command::new(cli_binary())
         .arg("--library")
         .arg(library)
@@ -93,7 +93,8 @@ pub fn gamefilm(library: &Path, args: &[&std::ffi::OsStr]) -> String {
         .expect("the gamefilm CLI runs");
     assert!(
         out.status.success(),
-        "gamefilm {args:?} failed: {}",
+        "gamefilm {:?} failed: {}",
+        args.iter().map(|a| a.as_ref().to_string_lossy()).collect::<Vec<_>>(),
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()

@@ -40,7 +40,7 @@ async fn wait_for_call(app: &App, title: &str) {
 
 /// How many recordings the library lists (its lines but the header).
 fn recordings(library: &Path) -> usize {
-    gamefilm(library, &["list".as_ref()]).lines().skip(1).filter(|l| !l.trim().is_empty()).count()
+    gamefilm(library, &["list"]).lines().skip(1).filter(|l| !l.trim().is_empty()).count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

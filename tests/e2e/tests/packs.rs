@@ -2,13 +2,13 @@
 //! *Share…*; the rep opens the pack in another instance of the app, on her own (fresh) library
 //! file, while the coach's window is still open. Her library becomes hers, the call and its
 //! audio arrive, no coach note shows before her self-assessment, and after it the coach's
-//! positive note does. Dropping the same pack on her window again changes nothing.
+//! positive note does. Dropping the same pack on her window again changes nothing; a pack
+//! without audio brings a call that says its audio is not here, until *Locate…* finds it.
 
-use std::path::Path;
 use std::time::Duration;
 
 use gamefilm_e2e::{
-    App, Audio, Display, FileDrag, Locator, READY_CSS, artifacts_dir, fixture, testid,
+    App, Audio, Display, FileDrag, Locator, READY_CSS, artifacts_dir, fixture, gamefilm, testid,
 };
 
 /// A UI reaction (an IPC round trip and a render), with room for a loaded 2-core machine.
@@ -18,17 +18,6 @@ const PACK: Duration = Duration::from_secs(60);
 
 const GOOD: &str = "Lovely open question about their renewal";
 const DRAFT_FREE_IMPROVEMENT: &str = "Pitched the bundle before asking about budget";
-
-fn cli(library: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new(gamefilm_e2e::cli_binary())
-        .arg("--library")
-        .arg(library)
-        .args(args)
-        .output()
-        .expect("run the gamefilm CLI");
-    assert!(out.status.success(), "gamefilm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 async fn click(app: &App, id: &str) {
     let e = app.wait_for(&testid(id), UI).await;
@@ -40,11 +29,21 @@ async fn text_of(app: &App, id: &str) -> String {
     e.prop("textContent").await.unwrap().unwrap_or_default()
 }
 
+/// Goes back to the library and drops `file` on the window (the only one named Gamefilm).
+async fn drop_from_the_library(app: &App, display: &Display, file: &std::path::Path) {
+    click(app, "back-to-library").await;
+    app.wait_for(READY_CSS, UI).await;
+    let drag = FileDrag::hover(display, &[file.to_path_buf()]).await;
+    app.wait_for(&testid("drop-overlay"), UI).await;
+    assert_eq!(drag.drop_files().await, "XdndActionCopy");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pack_shared_in_the_window_opens_in_the_reps_own_instance_blind_until_she_assesses() {
     let display = Display::start();
     let dir = tempfile::Builder::new().prefix("gamefilm-e2e-packs-").tempdir().unwrap();
     let call = fixture::speech_mp3(dir.path(), "Acme renewal", 10);
+    let second = fixture::speech_mp3(dir.path(), "Bolt intro", 6);
     let coach_lib = dir.path().join("coach.sqlite");
     let rep_dir = dir.path().join("rita");
     std::fs::create_dir(&rep_dir).unwrap();
@@ -53,17 +52,17 @@ async fn a_pack_shared_in_the_window_opens_in_the_reps_own_instance_blind_until_
     std::fs::create_dir(&exports).unwrap();
 
     // The coach's library: a call of Rita's, a positive and an improvement note, reviewed.
-    cli(&coach_lib, &["people", "add", "Carla", "--role", "coach"]);
-    cli(&coach_lib, &["people", "default", "Carla"]);
-    cli(&coach_lib, &["people", "add", "Rita", "--role", "rep"]);
-    cli(&coach_lib, &["import", call.to_str().unwrap()]);
-    cli(&coach_lib, &["set", "1", "--rep", "Rita"]);
-    cli(&coach_lib, &["note", "add", "1", "--at", "0:02", "--kind", "positive", GOOD]);
-    cli(
+    gamefilm(&coach_lib, &["people", "add", "Carla", "--role", "coach"]);
+    gamefilm(&coach_lib, &["people", "default", "Carla"]);
+    gamefilm(&coach_lib, &["people", "add", "Rita", "--role", "rep"]);
+    gamefilm(&coach_lib, &["import", call.to_str().unwrap()]);
+    gamefilm(&coach_lib, &["set", "1", "--rep", "Rita"]);
+    gamefilm(&coach_lib, &["note", "add", "1", "--at", "0:02", "--kind", "positive", GOOD]);
+    gamefilm(
         &coach_lib,
         &["note", "add", "1", "--at", "0:05", "--kind", "improvement", DRAFT_FREE_IMPROVEMENT],
     );
-    cli(&coach_lib, &["review", "1", "--focus", "discovery", "--summary", "Good start"]);
+    gamefilm(&coach_lib, &["review", "1", "--focus", "discovery", "--summary", "Good start"]);
 
     // Carla shares the selected call with Rita from the library's toolbar.
     let coach = App::builder(&display, "packs-coach")
@@ -100,7 +99,8 @@ async fn a_pack_shared_in_the_window_opens_in_the_reps_own_instance_blind_until_
         .audio(&Audio::without_device())
         .person(None)
         .ready_css(&testid("person-form"))
-        .env("GAMEFILM_TEST_OPEN", &pack)
+        // What the file dialogs answer: the pack (Open pack…), the recording (Locate…).
+        .env("GAMEFILM_TEST_OPEN", std::env::join_paths([&pack, &second]).unwrap())
         .start()
         .await;
     click(&rep, "open-pack-first").await;
@@ -157,19 +157,55 @@ async fn a_pack_shared_in_the_window_opens_in_the_reps_own_instance_blind_until_
     // The same pack again, dropped on her window (Carla's is closed: the drag finds the one
     // window named Gamefilm): nothing new.
     coach.close().await;
-    click(&rep, "back-to-library").await;
-    rep.wait_for(READY_CSS, UI).await;
-    let drag = FileDrag::hover(&display, std::slice::from_ref(&pack)).await;
-    rep.wait_for(&testid("drop-overlay"), UI).await;
-    assert_eq!(drag.drop_files().await, "XdndActionCopy");
+    drop_from_the_library(&rep, &display, &pack).await;
     rep.wait_for(&testid("pack-nothing-new"), PACK).await;
     click(&rep, "pack-open-call").await;
     rep.wait_for(&testid("assessment-panel"), UI).await;
+
+    // A pack without audio: the call arrives with its waveform, says its audio is not on this
+    // machine, and Locate… takes the recording.
+    gamefilm(&coach_lib, &["import", second.to_str().unwrap()]);
+    gamefilm(&coach_lib, &["set", "2", "--rep", "Rita"]);
+    let light = dir.path().join("light.gamefilm");
+    let (light_s, second_id) = (light.to_str().unwrap(), "2");
+    gamefilm(
+        &coach_lib,
+        &[
+            "pack",
+            "export",
+            "--for",
+            "Rita",
+            "--calls",
+            second_id,
+            "--without-audio",
+            "--out",
+            light_s,
+        ],
+    );
+    drop_from_the_library(&rep, &display, &light).await;
+    rep.wait_for(&testid("pack-without-audio"), PACK).await;
+    click(&rep, "pack-open-call").await;
+    rep.wait_for(&format!("{} {}", testid("call-view"), testid("waveform")), UI).await;
+    let missing = text_of(&rep, "audio-missing").await;
+    assert!(missing.contains("not on this machine"), "{missing}");
+    rep.screenshot(&artifacts_dir().join("audio-missing.png")).await;
+    click(&rep, "locate-audio").await;
+    rep.wait_until(
+        async |c| {
+            Ok(c.find_all(Locator::Css(&testid("audio-missing"))).await?.is_empty().then_some(()))
+        },
+        UI,
+        "the audio-missing notice to go once the recording is located",
+    )
+    .await;
     rep.close().await;
 
-    // The rep's library holds the call and its audio beside it, under her name.
-    let list = cli(&rep_lib, &["list"]);
-    assert!(list.contains("Acme renewal") || list.contains("Rita"), "{list}");
+    // The rep's library holds both calls: the first with its audio beside it, the second at
+    // the file Locate… found.
+    let list = gamefilm(&rep_lib, &["list"]);
+    assert!(list.contains("Acme renewal") && list.contains("Bolt intro"), "{list}");
+    let shown = gamefilm(&rep_lib, &["show", "2"]);
+    assert!(shown.contains(second.to_str().unwrap()), "{shown}");
     let audio: Vec<_> = std::fs::read_dir(rep_dir.join("audio")).unwrap().flatten().collect();
     assert_eq!(audio.len(), 1, "one audio file beside the rep's library");
 }

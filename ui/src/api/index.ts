@@ -192,8 +192,8 @@ export const progressExportCsv = (query: ProgressQuery, path: string) =>
 export const filesPickSave = (name: string, extension: string) =>
   call<string | null>("files_pick_save", { name, extension });
 
-/** The native open dialog for one file of `extensions` (no dots; `kind` names them); null when
- *  cancelled. */
+/** The native open dialog for one file of `extensions` (no dots; `kind` names them; none: the
+ *  audio files Gamefilm imports); null when cancelled. */
 export const filesPickOpen = (title: string, kind: string, extensions: string[]) =>
   call<string | null>("files_pick_open", { title, kind, extensions });
 
