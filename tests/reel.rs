@@ -256,6 +256,12 @@ fn companions_list_every_chapter_and_escape_user_text() {
     assert!(!html.contains(XSS_SCRIPT) && !html.contains("<img"), "raw user markup on the page");
     assert!(html.contains("Week &lt;b&gt;47&lt;/b&gt;"));
     assert!(t.folder("out").join("reel.html").exists());
+    // Nothing exported names a place on the coach's disk (the calls, the library, the output).
+    let root = t.dir.path().to_str().unwrap();
+    let json = std::fs::read_to_string(&files.json).unwrap();
+    for (what, text) in [("manifest", &json), ("chapters", &vtt), ("page", &html)] {
+        assert!(!text.contains(root), "the {what} carries a local path: {text}");
+    }
 }
 
 /// Chromium's DOM after loading the page (scripts allowed by the page's own CSP run).
