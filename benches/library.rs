@@ -87,6 +87,95 @@ fn main() {
     measure("search top-50, common word, one rep", 20.0, 30, |_| {
         std::hint::black_box(search::search(lib.conn(), Scope::Coach, &q).unwrap());
     });
+    // Search as you type: every keystroke from the second letter is a search of the top 50.
+    // Complete words (followed by a space), the word being typed (a prefix), and no word but
+    // filters, each over many keystrokes and runs; p95 against 20 ms.
+    let typed = [
+        "pricing objection handled",
+        "discovery question timeline",
+        "competitor security",
+        "rushed the demo",
+    ];
+    let mut word = Vec::new();
+    let mut prefix = Vec::new();
+    for phrase in typed {
+        for end in 2..=phrase.len() {
+            let text = &phrase[..end];
+            if text.ends_with(' ') {
+                word.push(text.to_string());
+            } else if text.split(' ').next_back().is_some_and(|w| w.len() >= 2) {
+                prefix.push(text.to_string());
+            }
+        }
+        word.push(format!("{phrase} "));
+    }
+    let as_typed = |label: &str, queries: &[SearchQuery]| {
+        let mut times: Vec<Duration> = Vec::new();
+        let mut worst: Vec<(Duration, String)> = Vec::new();
+        for _ in 0..5 {
+            for q in queries {
+                let t = Instant::now();
+                std::hint::black_box(search::search(lib.conn(), Scope::Coach, q).unwrap());
+                times.push(t.elapsed());
+                worst.push((
+                    t.elapsed(),
+                    format!("{:?} rep {:?} kind {:?}", q.text, q.rep, q.kind.map(|k| k.as_str())),
+                ));
+            }
+        }
+        worst.sort_by_key(|w| std::cmp::Reverse(w.0));
+        worst.dedup_by(|a, b| a.1 == b.1);
+        let slow: Vec<String> = worst
+            .iter()
+            .take(3)
+            .map(|(d, q)| format!("{q} {:.1} ms", d.as_secs_f64() * 1000.0))
+            .collect();
+        eprintln!("  slowest: {}", slow.join("; "));
+        times.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let (median, p95) = (ms(times[times.len() / 2]), ms(times[times.len() * 95 / 100]));
+        let verdict = if p95 < 20.0 { "ok" } else { "OVER TARGET" };
+        println!(
+            "{label:<58} median {median:>8.3} ms   p95 {p95:>8.3} ms   target p95 < 20 ms   {verdict}"
+        );
+    };
+    let q_of = |t: &String| SearchQuery { text: t.clone(), limit: 50, ..Default::default() };
+    as_typed(
+        &format!("as you type: whole words ({} keystrokes)", word.len()),
+        &word.iter().map(q_of).collect::<Vec<_>>(),
+    );
+    as_typed(
+        &format!("as you type: word being typed, a prefix ({})", prefix.len()),
+        &prefix.iter().map(q_of).collect::<Vec<_>>(),
+    );
+    let now = gamefilm::timefmt::now_ms();
+    let week = 7 * 86_400_000;
+    let filters: Vec<SearchQuery> = (0..REPS)
+        .flat_map(|r| {
+            let rep = Some(format!("Rep {r:02}"));
+            [
+                SearchQuery { rep: rep.clone(), limit: 50, ..Default::default() },
+                SearchQuery {
+                    rep,
+                    kind: Some(NoteKind::Improvement),
+                    limit: 50,
+                    ..Default::default()
+                },
+                SearchQuery {
+                    kind: Some(NoteKind::Positive),
+                    since: Some(now - (r as i64 + 1) * week),
+                    limit: 50,
+                    ..Default::default()
+                },
+                SearchQuery {
+                    until: Some(now - (r as i64 + 20) * week),
+                    limit: 50,
+                    ..Default::default()
+                },
+            ]
+        })
+        .collect();
+    as_typed(&format!("no word, filters only: rep, kind, dates ({})", filters.len()), &filters);
     measure("200 most recent calls of one rep with per-kind note counts", 20.0, 30, |i| {
         let f = ListFilter {
             rep: Some(format!("Rep {:02}", i % REPS)),

@@ -120,6 +120,8 @@ enum Command {
     /// Review packs: calls, notes and answers carried between two libraries in one file
     #[command(subcommand)]
     Pack(PackCommand),
+    /// Point a call at its file again (moved, or never here): the same content only
+    Relocate { id: i64, file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -510,7 +512,8 @@ impl From<FormatArg> for NotesFormat {
 
 #[derive(Args)]
 struct SearchArgs {
-    #[arg(required = true, num_args = 1..)]
+    /// Words to find; the last is a prefix as typed (`pric` finds "pricing"). None: every note
+    /// that passes the filters, most recent call first.
     query: Vec<String>,
     #[arg(long)]
     rep: Option<String>,
@@ -691,6 +694,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Reel(a) => cmd_reel(&mut ctx(open(library)?), a)?,
         Command::Peaks(a) => cmd_peaks(&ctx(open(library)?), a)?,
         Command::Pack(c) => cmd_pack(&mut ctx(open(library)?), c)?,
+        Command::Relocate { id, file } => {
+            let mut c = ctx(open(library)?);
+            recordings::get_scoped(c.lib.conn(), c.viewer()?.scope(), id)?;
+            import::locate(&mut c.lib, id, &file)?;
+            say!("#{id} plays from {} again", file.display());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

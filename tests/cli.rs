@@ -138,6 +138,30 @@ fn a_coach_imports_notes_searches_and_edits_from_the_command_line() {
     let human = ok(&gamefilm(&lib, &["show", &id]));
     assert!(human.contains("Rushed the pricing slide") && human.contains("Acme Corp"), "{human}");
 
+    // Search as typed: `pric` finds "pricing", in today's shape; filters alone list notes.
+    let typed = json(&gamefilm(&lib, &["search", "pric", "--json"]));
+    assert_eq!(typed["hits"].as_array().unwrap().len(), 1, "{typed}");
+    assert_eq!(typed["hits"][0]["note"]["recordingId"].as_i64().unwrap().to_string(), id);
+    assert_eq!(typed["hits"][0]["note"]["startMs"], 3000);
+    let improvements = json(&gamefilm(&lib, &["search", "--kind", "improvement", "--json"]));
+    assert_eq!(improvements["hits"].as_array().unwrap().len(), 1, "{improvements}");
+    assert_eq!(improvements["hits"][0]["note"]["id"], note_id.as_str());
+    let positives =
+        json(&gamefilm(&lib, &["search", "--rep", "Jordan", "--kind", "positive", "--json"]));
+    assert_eq!(positives["hits"].as_array().unwrap().len(), 3, "{positives}");
+    let nothing = fails(&gamefilm(&lib, &["search"]));
+    assert!(nothing.contains("type at least one word"), "{nothing}");
+
+    // The file moves: relocate takes it back only with the same content.
+    let moved = calls.join("moved-acme.mp3");
+    std::fs::rename(calls.join("acme.mp3"), &moved).unwrap();
+    let wrong = fails(&gamefilm(&lib, &["relocate", &id, fixture("flac.flac").to_str().unwrap()]));
+    assert!(wrong.contains("is not the audio of call"), "{wrong}");
+    assert!(ok(&gamefilm(&lib, &["show", &id])).contains("acme.mp3"));
+    ok(&gamefilm(&lib, &["relocate", &id, moved.to_str().unwrap()]));
+    let show = json(&gamefilm(&lib, &["show", &id, "--json"]));
+    assert!(show["recording"]["path"].as_str().unwrap().ends_with("moved-acme.mp3"), "{show}");
+
     // Peaks: one line per column; a stereo file has two min/max pairs.
     let peaks =
         ok(&gamefilm(&lib, &["peaks", &id, "--from", "0:01", "--to", "0:03", "--width", "8"]));

@@ -255,9 +255,22 @@ fn search_finds_notes_titles_and_counterparts_with_filters_and_pages() {
     let recs_hit = page.hits.iter().filter(|h| matches!(h.hit, Hit::Recording { .. })).count();
     assert_eq!((notes_hit, recs_hit), (3, 1), "{page:#?}");
 
-    // Whole words by default; a trailing * matches a prefix.
-    assert_eq!(search::search(lib.conn(), Scope::Coach, &q("objec")).unwrap().hits.len(), 0);
-    assert_eq!(search::search(lib.conn(), Scope::Coach, &q("objec*")).unwrap().hits.len(), 1);
+    // As typed: the last word is a prefix from its second letter; a finished word (a space
+    // after it) and earlier words are whole; a trailing * makes any word a prefix.
+    let hits = |text: &str| search::search(lib.conn(), Scope::Coach, &q(text)).unwrap().hits;
+    assert_eq!(hits("objec").len(), 1);
+    assert_eq!(hits("objec ").len(), 0);
+    assert_eq!(hits("objec calmly").len(), 0);
+    assert_eq!(hits("objec* calm").len(), 1);
+    assert_eq!(hits("pric").len(), 4, "3 notes and the Pricing Partners call");
+    assert_eq!(hits("o").len(), 0, "one letter is a whole word");
+    // A note hit lands on the moment: its call and its time.
+    let found = hits("calm");
+    let Hit::Note { note, .. } = &found[0].hit else { panic!("{found:?}") };
+    assert_eq!(
+        (note.recording_id, note.start_ms, note.text.as_str()),
+        (a, 100, "Handled the pricing objection calmly")
+    );
     // Filters.
     let only = |lib: &Library, f: SearchQuery| {
         search::search(lib.conn(), Scope::Coach, &f).unwrap().hits.len()
@@ -304,7 +317,32 @@ fn search_finds_notes_titles_and_counterparts_with_filters_and_pages() {
     assert!(recent.hits.windows(2).all(|w| w[0].call_time >= w[1].call_time));
     assert!(
         search::search(lib.conn(), Scope::Coach, &q("\"*")).is_err(),
-        "no words: a clear error"
+        "no words and no filter: a clear error"
+    );
+    // No word but filters: the notes that pass them, most recent call first, then by time.
+    let positives = search::search(
+        lib.conn(),
+        Scope::Coach,
+        &SearchQuery { kind: Some(NoteKind::Positive), ..q("") },
+    )
+    .unwrap();
+    let texts: Vec<String> = positives
+        .hits
+        .iter()
+        .map(|h| match &h.hit {
+            Hit::Note { note, .. } => note.text.clone(),
+            other => panic!("a filter-only search lists notes only: {other:?}"),
+        })
+        .collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(positives.hits.windows(2).all(|w| w[0].call_time >= w[1].call_time));
+    let jordans = SearchQuery { rep: Some("Jordan".into()), limit: 2, ..q("  ") };
+    let first = search::search(lib.conn(), Scope::Coach, &jordans).unwrap();
+    let rest =
+        search::search(lib.conn(), Scope::Coach, &SearchQuery { offset: 2, ..jordans }).unwrap();
+    assert_eq!(
+        (first.hits.len(), first.has_more, rest.hits.len(), rest.has_more),
+        (2, true, 1, false)
     );
 }
 

@@ -8,7 +8,7 @@ use std::time::Instant;
 use gamefilm::library::Library;
 use rusqlite::params;
 
-pub const GENERATOR_VERSION: u32 = 6;
+pub const GENERATOR_VERSION: u32 = 7;
 /// A team of ten reps (DESIGN.md: ten reps make 100,000 calls a year) and their coach.
 pub const REPS: usize = 10;
 /// Next steps in the library, for the first screen's Due / Overdue board.

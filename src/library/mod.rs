@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_reel_undo.sql"),
     include_str!("migrations/0005_people_loop.sql"),
     include_str!("migrations/0006_packs.sql"),
+    include_str!("migrations/0007_search_prefix.sql"),
 ];
 
 /// The schema version this build writes.
@@ -240,6 +241,10 @@ mod tests {
             "9a69372d1764d826c9e0f928b377c23791d28618c8e00989766a336e9acae955",
         ),
         ("0006_packs.sql", "25870dd3c1a9da75e2585366a965ccc77ae6cd74ae636e36750c46a219263d0f"),
+        (
+            "0007_search_prefix.sql",
+            "f460444f745f9baffa155d5f360a2180120baf9944b6860f54d405b78c165a0a",
+        ),
     ];
 
     #[test]

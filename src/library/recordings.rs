@@ -291,7 +291,11 @@ fn reviewed_sql(r: &str) -> String {
 
 /// The WHERE clause of a filter and its arguments, shared by [`list`] and [`count`]. Only the
 /// filters in use go into the SQL, so that the planner can pick the rep/time index.
-fn filter_sql(scope: Scope, f: &ListFilter) -> Result<(String, Vec<rusqlite::types::Value>)> {
+fn filter_sql(
+    conn: &Connection,
+    scope: Scope,
+    f: &ListFilter,
+) -> Result<(String, Vec<rusqlite::types::Value>)> {
     use rusqlite::types::Value;
     let mut clauses: Vec<String> = vec!["r.deleted_at IS NULL".into()];
     if let Some(me) = scope.rep() {
@@ -327,7 +331,9 @@ fn filter_sql(scope: Scope, f: &ListFilter) -> Result<(String, Vec<rusqlite::typ
         args.push(Value::Text(outcome.as_str().into()));
     }
     if let Some(q) = f.search.as_deref().filter(|q| !q.trim().is_empty()) {
-        let fts = fts::query(q)?;
+        let typed = fts::typed(q)?;
+        let fts = typed.render(conn, fts::Index::Recordings)?;
+        let notes_fts = typed.render(conn, fts::Index::Notes)?;
         // A rep's search matches only notes they may see: a word of a coach's draft note must
         // not find the call.
         clauses.push(format!(
@@ -337,8 +343,8 @@ fn filter_sql(scope: Scope, f: &ListFilter) -> Result<(String, Vec<rusqlite::typ
                   (SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?)))",
             scope.note_sql("n", "nr")
         ));
-        args.push(Value::Text(fts.clone()));
-        args.push(Value::Text(fts::notes_match(&fts, scope.rep(), None)));
+        args.push(Value::Text(fts));
+        args.push(Value::Text(fts::notes_match(&notes_fts, scope.rep(), None)));
     }
     let sql = format!("WHERE {}", clauses.join(" AND "));
     Ok((sql, args))
@@ -349,7 +355,7 @@ fn filter_sql(scope: Scope, f: &ListFilter) -> Result<(String, Vec<rusqlite::typ
 /// order needs them.
 pub fn list(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<RecordingSummary>> {
     use rusqlite::types::Value;
-    let (filter, mut args) = filter_sql(scope, f)?;
+    let (filter, mut args) = filter_sql(conn, scope, f)?;
     let descending = f.descending.unwrap_or(matches!(f.sort, SortKey::Date));
     let dir = if descending { "DESC" } else { "ASC" };
     let live_r = live_notes(scope, "r");
@@ -408,7 +414,7 @@ pub fn list(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<Recor
 
 /// How many recordings the filter matches in `scope` (limit and offset ignored).
 pub fn count(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<i64> {
-    let (filter, args) = filter_sql(scope, f)?;
+    let (filter, args) = filter_sql(conn, scope, f)?;
     let sql = format!("SELECT count(*) FROM recordings r {filter}");
     Ok(conn.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(args), |r| r.get(0))?)
 }

@@ -1,10 +1,15 @@
 //! Full-text search (FTS5) over note text, recording titles and counterparts.
 //!
 //! Ranking every match of a common word is slow at scale (0.3–0.45 s for 1M notes, DESIGN.md),
-//! so a search takes the most recent [`CANDIDATES`] matches of each source (a fast descending
-//! rowid walk of the index), ranks those by bm25 (or by time with [`SearchOrder::Recent`]), and
-//! pages through the result. A rare word is ranked over all its matches; `candidates_capped` says
-//! when the bound was reached.
+//! so a search takes the most recent [`CANDIDATES`] matches of each source (fewer for longer
+//! searches, [`candidates_for`]; a fast descending rowid walk of the index), ranks those (or
+//! orders them by time with [`SearchOrder::Recent`]), and pages through the result. A rare word
+//! is ranked over all its matches; `candidates_capped` says when the bound was reached.
+//!
+//! The rank is the length of the text the words sit in: every candidate holds every word, and
+//! the note that says little else comes first. Not FTS5's bm25: its IDF counts every row that
+//! holds each word once per query, a full read of the posting list of a word like "the" (30 ms
+//! at 1M notes, `make bench-library`), which no keystroke can afford.
 //!
 //! What a person typed becomes an FTS5 query in `fts.rs`, shared with the recordings list.
 
@@ -12,17 +17,26 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::fts::{self, Index};
 use super::people::Scope;
-use super::{Note, NoteKind, Result, fts, notes};
+use super::{Note, NoteKind, Result, notes};
 
-/// How many of the most recent matches per source are ranked.
+/// How many of the most recent matches per source are ranked, for a one-word search.
 pub const CANDIDATES: i64 = 1000;
+
+/// How many are ranked for a search of `words` words: a longer search reads more of the index
+/// per candidate, so it ranks fewer, keeping each keystroke of search-as-you-type within its
+/// budget. Never fewer than 250.
+pub fn candidates_for(words: usize) -> i64 {
+    (CANDIDATES / words.max(1) as i64).max(250)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum SearchOrder {
-    /// Best bm25 match first, among the most recent candidates.
+    /// Best match first (the shortest text holding every word), among the most recent
+    /// candidates.
     #[default]
     Relevance,
     /// Most recent first.
@@ -72,7 +86,8 @@ pub struct SearchHit {
     pub hit: Hit,
     pub call_time: i64,
     pub rep: Option<String>,
-    /// bm25: lower is better.
+    /// Lower is better: how much text the match sits in (the note, or the title and
+    /// counterpart), so that a note saying little else than the words ranks first.
     pub score: f64,
 }
 
@@ -103,7 +118,17 @@ struct Candidate {
 /// then cut to the page. A rep's search covers their own calls and, on them, the notes the
 /// blind rule lets through.
 pub fn search(conn: &Connection, scope: Scope, q: &SearchQuery) -> Result<SearchPage> {
-    let fts = fts::query(&q.text)?;
+    let filtered = q.rep.is_some() || q.kind.is_some() || q.since.is_some() || q.until.is_some();
+    let fts = match fts::Typed::read(&q.text) {
+        Some(f) => Some(f),
+        None if filtered => None,
+        None => {
+            return Err(super::LibraryError::invalid(
+                "query",
+                "type at least one word to search for, or choose a rep, a kind or dates",
+            ));
+        }
+    };
     let limit = q.limit.clamp(1, 500);
     let nothing = SearchPage { hits: Vec::new(), has_more: false, candidates_capped: false };
     // Rep and kind are facet tokens in the index: the FTS intersection does the filtering.
@@ -120,11 +145,21 @@ pub fn search(conn: &Connection, scope: Scope, q: &SearchQuery) -> Result<Search
         (Some(me), _) => Some(me),
         (None, asked) => asked,
     };
-    let mut found = note_candidates(conn, scope, q, &fts, rep_id)?;
-    let mut capped = found.len() as i64 == CANDIDATES;
+    let Some(fts) = fts else {
+        // No word, only filters: the notes that pass them, most recent call first.
+        let mut found = filtered_notes(conn, scope, q, rep_id, q.offset + limit + 1)?;
+        let has_more = found.len() > q.offset + limit;
+        found.truncate(q.offset + limit);
+        let hits = page(conn, found, q.offset, limit)?;
+        return Ok(SearchPage { hits, has_more, candidates_capped: false });
+    };
+    let cap = candidates_for(fts.len());
+    let mut found = note_candidates(conn, scope, q, &fts.render(conn, Index::Notes)?, rep_id, cap)?;
+    let mut capped = found.len() as i64 == cap;
     if q.kind.is_none() {
-        let recordings = recording_candidates(conn, scope, q, &fts)?;
-        capped |= recordings.len() as i64 == CANDIDATES;
+        let fts = fts.render(conn, Index::Recordings)?;
+        let recordings = recording_candidates(conn, scope, q, &fts, cap)?;
+        capped |= recordings.len() as i64 == cap;
         found.extend(recordings);
     }
     rank(&mut found, q.order);
@@ -140,17 +175,18 @@ fn person_id(conn: &Connection, name: &str) -> Result<Option<i64>> {
         .optional()?)
 }
 
-/// The most recent [`CANDIDATES`] live notes matching `fts`, with the query's filters.
+/// The most recent `cap` live notes matching `fts`, with the query's filters.
 fn note_candidates(
     conn: &Connection,
     scope: Scope,
     q: &SearchQuery,
     fts: &str,
     rep_id: Option<i64>,
+    cap: i64,
 ) -> Result<Vec<Candidate>> {
     let note_match = fts::notes_match(fts, rep_id, q.kind);
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT n.id, bm25(notes_fts), r.call_time
+        "SELECT n.id, length(n.text), r.call_time
          FROM notes_fts
          JOIN notes n ON n.id = notes_fts.rowid
          JOIN recordings r ON r.id = n.recording_id
@@ -161,7 +197,7 @@ fn note_candidates(
          LIMIT ?4",
         scope.note_sql("n", "r")
     ))?;
-    let rows = stmt.query_map(params![note_match, q.since, q.until, CANDIDATES], |r| {
+    let rows = stmt.query_map(params![note_match, q.since, q.until, cap], |r| {
         Ok(Candidate {
             found: Found::Note(r.get(0)?),
             score: r.get(1)?,
@@ -172,15 +208,106 @@ fn note_candidates(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The most recent [`CANDIDATES`] recordings whose title or counterpart matches `fts`.
+/// The first `n` live notes that `scope` may see and that pass the query's filters, most recent
+/// call first (then by time in the call). Walks the calls by time in growing batches (an index
+/// per rep and one over all calls), reading only the notes of each batch, so it stops as soon as
+/// the page is full whatever the library's size.
+fn filtered_notes(
+    conn: &Connection,
+    scope: Scope,
+    q: &SearchQuery,
+    rep_id: Option<i64>,
+    n: usize,
+) -> Result<Vec<Candidate>> {
+    // Only the filters given, so that the time index serves a date range as a range.
+    use rusqlite::types::Value;
+    let mut base = vec![format!("r.deleted_at IS NULL AND {}", scope.recording_sql("r"))];
+    let mut base_args: Vec<Value> = Vec::new();
+    for (sql, v) in
+        [("r.rep_id = ?", rep_id), ("r.call_time >= ?", q.since), ("r.call_time < ?", q.until)]
+    {
+        if let Some(v) = v {
+            base.push(sql.to_string());
+            base_args.push(Value::Integer(v));
+        }
+    }
+    let first = format!(
+        "SELECT r.id, r.call_time FROM recordings r WHERE {}
+         ORDER BY r.call_time DESC, r.id LIMIT ?",
+        base.join(" AND ")
+    );
+    let next = format!(
+        "SELECT r.id, r.call_time FROM recordings r WHERE {}
+           AND (r.call_time < ? OR (r.call_time = ? AND r.id > ?))
+         ORDER BY r.call_time DESC, r.id LIMIT ?",
+        base.join(" AND ")
+    );
+    let kind = q.kind.map(NoteKind::as_str);
+    let mut out: Vec<Candidate> = Vec::new();
+    let mut after: Option<(i64, i64)> = None;
+    let mut batch = 64i64;
+    loop {
+        let mut args = base_args.clone();
+        let sql = match after {
+            None => &first,
+            Some((t, id)) => {
+                args.extend([Value::Integer(t), Value::Integer(t), Value::Integer(id)]);
+                &next
+            }
+        };
+        args.push(Value::Integer(batch));
+        let rows: Vec<(i64, i64)> = conn
+            .prepare_cached(sql)?
+            .query_map(rusqlite::params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let Some(&(last_id, last_time)) = rows.last() else { break };
+        after = Some((last_time, last_id));
+        let ids: Vec<String> = rows.iter().map(|(id, _)| id.to_string()).collect();
+        let mut notes = conn.prepare(&format!(
+            "SELECT n.id, n.recording_id FROM notes n JOIN recordings r ON r.id = n.recording_id
+             WHERE n.recording_id IN ({}) AND n.deleted_at IS NULL AND {}
+               AND (?1 IS NULL OR n.kind = ?1)
+             ORDER BY n.start_ms, n.id",
+            ids.join(","),
+            scope.note_sql("n", "r")
+        ))?;
+        let mut by_call: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+        for row in notes.query_map(params![kind], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?)))? {
+            let (note, call) = row?;
+            by_call.entry(call).or_default().push(note);
+        }
+        for (call, time) in &rows {
+            for note in by_call.remove(call).unwrap_or_default() {
+                out.push(Candidate {
+                    found: Found::Note(note),
+                    score: 0.0,
+                    call_time: *time,
+                    rep: None,
+                });
+                if out.len() >= n {
+                    return Ok(out);
+                }
+            }
+        }
+        if (rows.len() as i64) < batch {
+            break;
+        }
+        batch = (batch * 2).min(4096);
+    }
+    Ok(out)
+}
+
+/// The most recent `cap` recordings whose title or counterpart matches `fts`.
 fn recording_candidates(
     conn: &Connection,
     scope: Scope,
     q: &SearchQuery,
     fts: &str,
+    cap: i64,
 ) -> Result<Vec<Candidate>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT r.id, bm25(recordings_fts), r.title, r.counterpart, r.call_time, p.name
+        "SELECT r.id, length(r.title) + coalesce(length(r.counterpart), 0), r.title,
+             r.counterpart, r.call_time, p.name
          FROM recordings_fts
          JOIN recordings r ON r.id = recordings_fts.rowid
          LEFT JOIN people p ON p.id = r.rep_id
@@ -192,7 +319,7 @@ fn recording_candidates(
          LIMIT ?5",
         scope.recording_sql("r")
     ))?;
-    let rows = stmt.query_map(params![fts, q.rep, q.since, q.until, CANDIDATES], |r| {
+    let rows = stmt.query_map(params![fts, q.rep, q.since, q.until, cap], |r| {
         Ok(Candidate {
             found: Found::Ready(Hit::Recording {
                 recording_id: r.get(0)?,
