@@ -72,6 +72,8 @@ pub fn run() {
             coaching::progress_get,
             coaching::progress_export_csv,
             coaching::files_pick_save,
+            coaching::settings_get,
+            coaching::settings_save,
             import::import_pick,
             import::import_start,
             import::import_cancel,

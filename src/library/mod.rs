@@ -30,6 +30,7 @@ pub mod reels;
 pub mod reviews;
 mod rows;
 pub mod search;
+pub mod settings;
 pub mod steps;
 pub mod stored_path;
 mod validate;
@@ -51,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_people_loop.sql"),
     include_str!("migrations/0006_packs.sql"),
     include_str!("migrations/0007_search_prefix.sql"),
+    include_str!("migrations/0008_settings.sql"),
 ];
 
 /// The schema version this build writes.
@@ -245,6 +247,7 @@ mod tests {
             "0007_search_prefix.sql",
             "f460444f745f9baffa155d5f360a2180120baf9944b6860f54d405b78c165a0a",
         ),
+        ("0008_settings.sql", "c0f1ca1aaf388ccd08ef3cc2fe491edd58c239708cbcd17a87874237e2629f3f"),
     ];
 
     #[test]

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use gamefilm::library::focus::{self, FocusArea};
 use gamefilm::library::progress::{self, Progress, ProgressQuery};
 use gamefilm::library::recordings::{self, MetaEdit};
+use gamefilm::library::settings::{self, Settings};
 use gamefilm::library::steps::{self, DueBoard, NewStep, Step, StepFilter, StepState};
 use gamefilm::library::{
     CallOutcome, Person, Recording, Review, Role, SelfAssessment, people, reviews,
@@ -219,4 +220,19 @@ pub async fn files_pick_save(
         .save_file()
         .await;
     Ok(picked.map(|f| f.path().display().to_string()))
+}
+
+/// The current person's settings (playback, the library list's sort and filters).
+#[tauri::command]
+pub async fn settings_get(lib: State<'_, LibraryService>) -> AppResult<Settings> {
+    lib.run_as(|l, me| settings::get(l.conn(), me)).await
+}
+
+/// Saves the current person's settings whole (no change event: only this window shows them).
+#[tauri::command]
+pub async fn settings_save(
+    lib: State<'_, LibraryService>,
+    settings: Settings,
+) -> AppResult<Settings> {
+    lib.run_as(move |l, me| settings::save(l, me, &settings)).await
 }

@@ -1,6 +1,7 @@
 //! Search that lands on the moment, in the real window: typing the start of a word lists the
 //! matching notes beside the calls (the word marked); Enter on one opens its call with the
-//! playhead at the note's time minus the lead-in. A note kind alone lists notes too.
+//! playhead at the note's time minus the lead-in. A note kind alone lists notes too. The
+//! speed, the lead-in and the list's filters are there again after a restart.
 
 use std::time::Duration;
 
@@ -114,6 +115,12 @@ async fn typing_part_of_a_word_lists_the_moments_and_enter_plays_one_from_its_le
         )
         .await;
     assert_eq!(at, 4000, "the note's time (7 s) minus the 3 s lead-in");
+    // How she listens stays: 2× and a 5 s lead-in, kept in the library for the next call and
+    // the next start.
+    let speed = app.by_testid("speed").await;
+    app.select(&speed, "2", "speed").await;
+    let lead = app.by_testid("lead-in").await;
+    app.select(&lead, "5000", "lead-in").await;
 
     // Back: the search is still there; a kind alone lists notes of that kind.
     let back = app.by_testid("back-to-library").await;
@@ -139,5 +146,39 @@ async fn typing_part_of_a_word_lists_the_moments_and_enter_plays_one_from_its_le
         )
         .await;
     assert!(positives.iter().any(|(_, _, t)| t.contains("Warm opener")), "{positives:?}");
+    // Saved a moment after the last change; then a restart finds the list and the player as
+    // they were left.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    app.close().await;
+    let app = App::builder(&display, "search-again")
+        .library(&library)
+        .audio(&Audio::without_device())
+        .start()
+        .await;
+    let kind = app.wait_for(r#"select[aria-label="Note kind"]"#, UI).await;
+    assert_eq!(kind.prop("value").await.unwrap().as_deref(), Some("positive"));
+    let moment =
+        app.wait_for(&format!(r#"{}[data-start-ms="5000"]"#, testid("search-moment")), UI).await;
+    app.click(&moment, "the 0:05 moment").await;
+    let at = app
+        .wait_until(
+            async |c| {
+                let Some(view) = c.find_all(Locator::Css(&testid("call-view"))).await?.pop() else {
+                    return Ok(None);
+                };
+                let speed = c.find(Locator::Css(&testid("speed"))).await?.prop("value").await?;
+                Ok(view
+                    .attr("data-position-ms")
+                    .await?
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .filter(|_| speed.as_deref() == Some("2")))
+            },
+            UI,
+            "the call at 2× with the moment open",
+        )
+        .await;
+    assert_eq!(at, 0, "5 s minus the 5 s lead-in kept from the last start");
+    let lead = app.by_testid("lead-in").await;
+    assert_eq!(lead.prop("value").await.unwrap().as_deref(), Some("5000"));
     app.close().await;
 }

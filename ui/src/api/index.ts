@@ -52,6 +52,7 @@ import type { Role } from "./bindings/Role";
 import type { SearchPage } from "./bindings/SearchPage";
 import type { SearchQuery } from "./bindings/SearchQuery";
 import type { SelfAssessment } from "./bindings/SelfAssessment";
+import type { Settings } from "./bindings/Settings";
 import type { Step } from "./bindings/Step";
 import type { StepFilter } from "./bindings/StepFilter";
 import type { StepState } from "./bindings/StepState";
@@ -187,6 +188,12 @@ export const progressGet = (query: ProgressQuery) => call<Progress>("progress_ge
 
 export const progressExportCsv = (query: ProgressQuery, path: string) =>
   call<null>("progress_export_csv", { query, path });
+
+/** The current person's settings (playback; the library list's sort and filters). */
+export const settingsGet = () => call<Settings>("settings_get");
+
+/** Saves the current person's settings whole. */
+export const settingsSave = (settings: Settings) => call<Settings>("settings_save", { settings });
 
 /** The native save dialog suggesting `name`; null when cancelled. */
 export const filesPickSave = (name: string, extension: string) =>

@@ -25,9 +25,9 @@ export interface NoteLike {
   createdAt: number;
 }
 
-/** Where playback starts to hear a note with its lead-in. */
-export function leadInStart(startMs: number): number {
-  return Math.max(0, startMs - LEAD_IN_MS);
+/** Where playback starts to hear a note with its lead-in (the person's setting, else 3 s). */
+export function leadInStart(startMs: number, leadInMs: number = LEAD_IN_MS): number {
+  return Math.max(0, startMs - leadInMs);
 }
 
 /** Where a note dropped at this playhead position starts. */

@@ -77,6 +77,10 @@ export class PlayerController {
       }
       this.#open = true;
       this.unavailable = null;
+      // The person's way of listening, set before the player opened: the shell hears it now.
+      if (this.speed !== 1) void this.#queue.send(() => playerSetSpeed(this.speed));
+      if (this.skipSilence) void this.#queue.send(() => playerSetSkipSilence(true));
+      if (this.channel !== "mix") void this.#queue.send(() => playerSetChannel(this.channel));
     } catch (e) {
       const err = toAppError(e);
       this.unavailable = err;

@@ -1,6 +1,7 @@
 // Playback speed steps. Coaches listen at 1.5-2x; `[` and `]` move one step down or up.
 
-export const SPEEDS: readonly number[] = [0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3];
+// The core plays 0.5–3× (MIN_SPEED, MAX_SPEED); the app offers the same range.
+export const SPEEDS: readonly number[] = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3];
 
 /** Index of the step closest to `speed` (a speed set elsewhere may fall between steps). */
 export function nearestSpeedIndex(speed: number): number {

@@ -3,6 +3,7 @@ import type { Note } from "./Note";
 
 export type SearchHit = { callTime: number, rep: string | null, 
 /**
- * bm25: lower is better.
+ * Lower is better: how much text the match sits in (the note, or the title and
+ * counterpart), so that a note saying little else than the words ranks first.
  */
 score: number, } & ({ "type": "note", note: Note, recordingTitle: string, } | { "type": "recording", recordingId: number, title: string, counterpart: string | null, });
