@@ -53,8 +53,11 @@ describe("actionFor", () => {
     expect(actionFor(key("Escape"))).toEqual({ kind: "escape" });
   });
   it("marks the call reviewed with M and sets the outcome with 1 to 5", () => {
-    expect(actionFor(key("m"))).toEqual({ kind: "markReviewed" });
-    expect(actionFor(key("M", { shiftKey: true }))).toBeNull();
+    expect(actionFor(key("m"))).toEqual({ kind: "markReviewed", andNext: false });
+    expect(actionFor(key("M", { shiftKey: true }))).toEqual({ kind: "markReviewed", andNext: true });
+    expect(actionFor(key("j"))).toEqual({ kind: "nextCall" });
+    expect(actionFor(key("k"))).toEqual({ kind: "prevCall" });
+    expect(actionFor(key("J", { shiftKey: true }))).toBeNull();
     expect(actionFor(key("1"))).toEqual({ kind: "outcome", outcome: "meeting-booked" });
     expect(actionFor(key("2"))).toEqual({ kind: "outcome", outcome: "next-step" });
     expect(actionFor(key("3"))).toEqual({ kind: "outcome", outcome: "not-interested" });

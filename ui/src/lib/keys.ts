@@ -23,8 +23,12 @@ export type Action =
   | { kind: "prevNote" }
   | { kind: "zoom"; dir: 1 | -1 }
   | { kind: "help" }
-  /** M: the coach marks the call reviewed (with the review panel's focus and summary). */
-  | { kind: "markReviewed" }
+  /** M: the coach marks the call reviewed (with the review panel's focus and summary); Shift+M
+   *  also goes on to the next call of the list. */
+  | { kind: "markReviewed"; andNext: boolean }
+  /** J / K: the next / previous call of the library list, in its order and filters. */
+  | { kind: "nextCall" }
+  | { kind: "prevCall" }
   /** 1–5: the coach sets the call's outcome (the current one again clears it). */
   | { kind: "outcome"; outcome: CallOutcome }
   | { kind: "undo" }
@@ -99,7 +103,11 @@ export function actionFor(e: KeyLike): Action | null {
     case "n":
       return e.shiftKey ? { kind: "prevNote" } : { kind: "nextNote" };
     case "m":
-      return e.shiftKey ? null : { kind: "markReviewed" };
+      return { kind: "markReviewed", andNext: e.shiftKey };
+    case "j":
+      return e.shiftKey ? null : { kind: "nextCall" };
+    case "k":
+      return e.shiftKey ? null : { kind: "prevCall" };
   }
   return null;
 }
@@ -149,6 +157,8 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string; what: string }> = [
   { keys: "+ / −", what: "Zoom the waveform in / out (also Ctrl/⌘ + wheel)" },
   { keys: "Ctrl/⌘+Z", what: "Undo the last note deletion or review (in the library: the last outcomes set; in a reel: the last clip removed; in Reels: the last reel deleted)" },
   { keys: "M", what: "Coach: mark the call reviewed (with the review panel's focus area and summary)" },
+  { keys: "Shift+M", what: "Coach: mark the call reviewed and go to the next call of the list" },
+  { keys: "J / K", what: "Next / previous call of the library list (its order and filters)" },
   { keys: "1 – 5", what: "Coach: the call's outcome: meeting booked, next step, not interested, no answer, other (again: clear it)" },
   { keys: "Ctrl/⌘+1 / 2 / 3", what: "Go to Calls / Reels / Progress" },
   { keys: "↑ / ↓, Enter", what: "Library: move the selection, open the call" },
