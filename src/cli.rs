@@ -120,6 +120,17 @@ enum Command {
     /// Review packs: calls, notes and answers carried between two libraries in one file
     #[command(subcommand)]
     Pack(PackCommand),
+    /// Watch folders: import new recordings as they appear, once whole (Ctrl+C stops)
+    Watch {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Seconds a file must stay unchanged (size and time) before it is imported
+        #[arg(long, default_value_t = 2.0)]
+        settle: f64,
+        /// One JSON object a line, for every file
+        #[arg(long)]
+        json: bool,
+    },
     /// Point a call at its file again (moved, or never here): the same content only
     Relocate { id: i64, file: PathBuf },
 }
@@ -694,6 +705,35 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Reel(a) => cmd_reel(&mut ctx(open(library)?), a)?,
         Command::Peaks(a) => cmd_peaks(&ctx(open(library)?), a)?,
         Command::Pack(c) => cmd_pack(&mut ctx(open(library)?), c)?,
+        Command::Watch { dirs, settle, json } => {
+            if !(0.0..=3600.0).contains(&settle) {
+                bail!("--settle: {settle} is not between 0 and 3600 seconds");
+            }
+            let mut lib = open(library)?;
+            let opts = import::watch::WatchOptions {
+                settle: std::time::Duration::from_secs_f64(settle),
+                ..Default::default()
+            };
+            let stop = gamefilm::jobs::CancelFlag::default();
+            import::watch::watch(&mut lib, &dirs, &opts, &stop, |e| match e {
+                import::watch::WatchEvent::Ready { found } if !json => say!(
+                    "Watching {} (found {found} recordings already there); new ones are imported \
+                     once unchanged for {settle} s. Ctrl+C stops.",
+                    dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+                ),
+                import::watch::WatchEvent::Ready { .. } => {}
+                import::watch::WatchEvent::File { path, result } => {
+                    let shown = path.display().to_string();
+                    if json {
+                        let line = serde_json::json!({ "path": shown, "result": result });
+                        say!("{line}");
+                    } else if !matches!(result, FileDone::AlreadyImported { .. }) {
+                        say!("{}", file_line(&shown, &result));
+                    }
+                }
+                import::watch::WatchEvent::Warning(w) => eprintln!("warning: {w}"),
+            })?;
+        }
         Command::Relocate { id, file } => {
             let mut c = ctx(open(library)?);
             recordings::get_scoped(c.lib.conn(), c.viewer()?.scope(), id)?;

@@ -99,6 +99,8 @@ error_codes! {
     ImportDecoderPanic = "import.decoder_panic",
     ImportChangedOnDisk = "import.changed_on_disk",
     ImportLibrary = "import.library",
+    /// A watch folder that does not exist, cannot be read or cannot be watched.
+    ImportWatch = "import.watch",
     /// *Locate…* was given a file whose content is not the call's.
     ImportNotThisCall = "import.not_this_call",
     /// An import is already running.

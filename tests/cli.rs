@@ -633,3 +633,31 @@ fn packs_and_notes_files_from_the_command_line_and_a_killed_pack_import() {
     let refused = fails(&gamefilm(&rep_lib, &["pack", "import", labels.to_str().unwrap()]));
     assert!(refused.contains("is not a Gamefilm pack"), "{refused}");
 }
+
+#[test]
+fn watch_prints_each_import_until_interrupted_and_names_a_missing_folder() {
+    let t = TempLib::new();
+    let lib = t.path();
+    let calls = t.folder("calls");
+    let missing =
+        fails(&gamefilm(&lib, &["watch", t.dir.path().join("nowhere").to_str().unwrap()]));
+    assert!(missing.contains("nowhere: cannot watch this folder"), "{missing}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gamefilm"))
+        .arg("--library")
+        .arg(&lib)
+        .args(["watch", calls.to_str().unwrap(), "--settle", "0.5"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with("Watching "), "{first}");
+    write_wav(&calls.join("new-call.wav"), 500.0, 2);
+    let line = lines.next().unwrap().unwrap();
+    assert!(line.starts_with("imported") && line.contains("new-call.wav"), "{line}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let list = json(&gamefilm(&lib, &["list", "--json"]));
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}

@@ -24,6 +24,8 @@ use crate::jobs::Job;
 use crate::library::recordings::{self, ContentHash, NewRecording};
 use crate::library::{Library, LibraryError};
 
+pub mod watch;
+
 /// File extensions picked up when walking a folder. A file named explicitly is always tried.
 pub const AUDIO_EXTENSIONS: &[&str] = &[
     "wav", "wave", "mp3", "m4a", "mp4", "aac", "flac", "ogg", "oga", "opus", "mka", "mkv", "webm",

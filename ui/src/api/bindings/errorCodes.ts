@@ -38,6 +38,7 @@ export const ErrorCodes = {
   ImportDecoderPanic: "import.decoder_panic",
   ImportChangedOnDisk: "import.changed_on_disk",
   ImportLibrary: "import.library",
+  ImportWatch: "import.watch",
   ImportNotThisCall: "import.not_this_call",
   ImportBusy: "import.busy",
   ReelEmpty: "reel.empty",
