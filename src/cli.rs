@@ -732,6 +732,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     }
                 }
                 import::watch::WatchEvent::Warning(w) => eprintln!("warning: {w}"),
+                import::watch::WatchEvent::Batch { .. } => {}
             })?;
         }
         Command::Relocate { id, file } => {

@@ -10,7 +10,7 @@ pub mod launch;
 pub mod state;
 
 use launch::{Launch, PendingOpens};
-use state::{Jobs, LibraryService, PlayerService};
+use state::{Jobs, LibraryService, PlayerService, WatchService};
 
 pub fn run() {
     use commands::{coaching, import, library, notes, packs, player, reels};
@@ -32,6 +32,11 @@ pub fn run() {
                 library.attach(app.handle().clone());
                 if library.with(|_| Ok(())).is_ok() {
                     packs::refine_in_background(library.clone());
+                    // The library's watch folders are watched while the app runs.
+                    let folders = library
+                        .with(|l| gamefilm::library::settings::watch_folders(l.conn()))
+                        .unwrap_or_default();
+                    tauri::Manager::state::<WatchService>(app).restart(library.clone(), folders);
                 }
                 Ok(())
             }
@@ -40,6 +45,7 @@ pub fn run() {
         .manage(PendingOpens::new(&launch.files))
         .manage(PlayerService::default())
         .manage(Jobs::default())
+        .manage(WatchService::default())
         .invoke_handler(tauri::generate_handler![
             library::library_info,
             library::recordings_list,
@@ -78,6 +84,8 @@ pub fn run() {
             import::import_start,
             import::import_cancel,
             import::import_launch_files,
+            import::watch_get,
+            import::watch_set,
             player::player_open,
             player::player_play,
             player::player_pause,

@@ -14,7 +14,9 @@ use gamefilm::audio::player::{Player, PlayerError};
 use gamefilm::error::ErrorCode;
 use gamefilm::jobs::Slot;
 use gamefilm::library::{Library, LibraryError, Person, people};
+use serde::Serialize;
 use tauri::{AppHandle, Emitter};
+use ts_rs::TS;
 
 use crate::error::{AppError, AppResult, internal};
 use crate::events::{ChangeSource, LIBRARY_CHANGED, LibraryChanged};
@@ -112,6 +114,13 @@ impl LibraryService {
         Ok(out)
     }
 
+    /// Sends `event` with `payload` to every view (when the app runs).
+    pub fn emit<T: Serialize + Clone>(&self, event: &str, payload: T) {
+        if let Some(app) = self.app.get() {
+            let _ = app.emit(event, payload);
+        }
+    }
+
     /// Tells every view that `source` changed the library.
     pub fn changed(&self, source: ChangeSource) {
         if let Some(app) = self.app.get() {
@@ -176,6 +185,90 @@ impl PlayerService {
     /// the next open replaces it.
     fn lock(&self) -> AppResult<MutexGuard<'_, Option<Player>>> {
         Ok(self.current.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// What the watch folders brought since the app started, for the library's status line.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WatchStatus {
+    /// The folders watched (absolute paths).
+    pub folders: Vec<String>,
+    /// Recordings imported (or relinked) from them since the app started.
+    pub arrived: u32,
+    /// The last file that could not be imported, and why.
+    pub last_failure: Option<String>,
+}
+
+/// The Tauri event (payload [`WatchStatus`]) sent after each batch a watch folder brought.
+pub const WATCH_NEWS: &str = "watch-news";
+
+/// The watch folders' thread: one at a time, stopped and started again when the folders change.
+#[derive(Clone, Default)]
+pub struct WatchService {
+    running: Arc<Mutex<Option<gamefilm::jobs::CancelFlag>>>,
+    status: Arc<Mutex<WatchStatus>>,
+}
+
+impl WatchService {
+    pub fn status(&self) -> WatchStatus {
+        self.status.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Watches `folders` from now on (none: stops watching), importing into `library`'s file on
+    /// a connection of its own; every batch tells the views (`library-changed` and
+    /// [`WATCH_NEWS`]).
+    pub fn restart(&self, library: LibraryService, folders: Vec<String>) {
+        use gamefilm::import::FileDone;
+        use gamefilm::import::watch::{WatchEvent, WatchOptions, watch};
+        let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(old) = running.take() {
+            old.cancel();
+        }
+        self.status.lock().unwrap_or_else(PoisonError::into_inner).folders = folders.clone();
+        if folders.is_empty() {
+            return;
+        }
+        let stop = gamefilm::jobs::CancelFlag::default();
+        *running = Some(stop.clone());
+        let status = self.status.clone();
+        std::thread::spawn(move || {
+            let dirs: Vec<PathBuf> = folders.iter().map(PathBuf::from).collect();
+            let mut own = match Library::open(library.path()) {
+                Ok(l) => l,
+                Err(e) => return eprintln!("gamefilm: watch folders: {e}"),
+            };
+            let on = |e: WatchEvent| {
+                let mut st = status.lock().unwrap_or_else(PoisonError::into_inner);
+                match e {
+                    WatchEvent::File {
+                        result: FileDone::Imported { .. } | FileDone::Relinked { .. },
+                        ..
+                    } => {
+                        st.arrived += 1;
+                    }
+                    WatchEvent::File { result: FileDone::Failed { message, .. }, .. } => {
+                        st.last_failure = Some(message);
+                    }
+                    WatchEvent::Warning(w) => st.last_failure = Some(w),
+                    WatchEvent::Batch { .. } => {
+                        let news = st.clone();
+                        drop(st);
+                        library.changed(ChangeSource::Import);
+                        library.emit(WATCH_NEWS, news);
+                    }
+                    _ => {}
+                }
+            };
+            if let Err(e) = watch(&mut own, &dirs, &WatchOptions::default(), &stop, on) {
+                let mut st = status.lock().unwrap_or_else(PoisonError::into_inner);
+                st.last_failure = Some(e.to_string());
+                let news = st.clone();
+                drop(st);
+                library.emit(WATCH_NEWS, news);
+            }
+        });
     }
 }
 

@@ -48,6 +48,8 @@ pub enum WatchEvent {
     Ready { found: usize },
     /// One file went through the import.
     File { path: PathBuf, result: FileDone },
+    /// A batch of files went through the import (after their `File` events): `files` of them.
+    Batch { files: usize },
     /// The watch itself reported a problem (a folder removed, too many watches); it goes on.
     Warning(String),
 }
@@ -222,5 +224,6 @@ fn import_batch(
     for r in &report.files {
         on(WatchEvent::File { path: r.path.clone(), result: FileDone::from(&r.outcome) });
     }
+    on(WatchEvent::Batch { files: report.files.len() });
     Ok(())
 }

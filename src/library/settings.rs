@@ -123,6 +123,48 @@ pub fn save(lib: &mut Library, person: &Person, settings: &Settings) -> Result<S
     Ok(settings.clone())
 }
 
+/// The library's watch folders (this library's, whoever uses it): new recordings in them are
+/// imported as they appear while the app runs (`import::watch`).
+pub fn watch_folders(conn: &Connection) -> Result<Vec<String>> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT value FROM library_settings WHERE key = 'watch_folders'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default())
+}
+
+/// Sets the library's watch folders: each must be a folder that exists and can be read (else
+/// the error names it and nothing changes); duplicates are dropped.
+pub fn set_watch_folders(lib: &mut Library, folders: &[String]) -> Result<Vec<String>> {
+    let mut kept: Vec<String> = Vec::new();
+    for f in folders {
+        let path = std::path::Path::new(f);
+        let readable = std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false)
+            && std::fs::read_dir(path).is_ok();
+        if !readable {
+            return Err(LibraryError::invalid(
+                "folder",
+                format!("{f}: not a folder Gamefilm can read"),
+            ));
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let shown = absolute.display().to_string();
+        if !kept.contains(&shown) {
+            kept.push(shown);
+        }
+    }
+    let text = serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into());
+    lib.write(|tx| {
+        tx.execute(
+            "INSERT INTO library_settings (key, value) VALUES ('watch_folders', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [&text],
+        )?;
+        Ok(())
+    })?;
+    Ok(kept)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,5 +215,25 @@ mod tests {
         assert_eq!((read.speed, read.list.sort, read.lead_in_ms), (2.0, SortKey::Rep, 3_000));
         lib.conn().execute("UPDATE person_settings SET settings = 'not json'", []).unwrap();
         assert_eq!(get(lib.conn(), &coach).unwrap(), Settings::default());
+    }
+
+    #[test]
+    fn watch_folders_must_exist_and_are_kept_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = Library::open(&dir.path().join("l.sqlite")).unwrap();
+        assert!(watch_folders(lib.conn()).unwrap().is_empty());
+        let calls = dir.path().join("calls").display().to_string();
+        std::fs::create_dir(&calls).unwrap();
+        let set = set_watch_folders(&mut lib, &[calls.clone(), calls.clone()]).unwrap();
+        assert_eq!(set, vec![calls.clone()]);
+        assert_eq!(watch_folders(lib.conn()).unwrap(), vec![calls.clone()]);
+        let missing = dir.path().join("gone").display().to_string();
+        match set_watch_folders(&mut lib, &[calls.clone(), missing]) {
+            Err(LibraryError::Invalid { field: "folder", reason }) => {
+                assert!(reason.contains("gone"))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(watch_folders(lib.conn()).unwrap(), vec![calls], "nothing changed");
     }
 }

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use gamefilm::import::{self, ImportEvent, ImportOptions, ImportSummary};
 use gamefilm::jobs::Job;
-use gamefilm::library::Library;
+use gamefilm::library::{Library, settings};
 use tauri::ipc::Channel;
 use tauri::{State, Window};
 
@@ -10,7 +10,7 @@ use super::test_hook;
 use crate::error::{AppError, AppResult};
 use crate::events::ChangeSource;
 use crate::launch::PendingOpens;
-use crate::state::{Jobs, LibraryService, blocking};
+use crate::state::{Jobs, LibraryService, WatchService, WatchStatus, blocking};
 
 /// Read by [`import_pick`] in debug builds only: paths to return instead of opening the native
 /// dialog. Separated by `:`.
@@ -77,4 +77,23 @@ pub async fn import_launch_files(pending: State<'_, PendingOpens>) -> AppResult<
 pub async fn import_cancel(jobs: State<'_, Jobs>) -> AppResult<()> {
     jobs.import.cancel();
     Ok(())
+}
+
+/// The watch folders and what they brought since the app started.
+#[tauri::command]
+pub async fn watch_get(watch: State<'_, WatchService>) -> AppResult<WatchStatus> {
+    Ok(watch.status())
+}
+
+/// Sets the library's watch folders (each must be a readable folder; none stops watching) and
+/// watches them from now on. Files already in them are imported now (once whole).
+#[tauri::command]
+pub async fn watch_set(
+    lib: State<'_, LibraryService>,
+    watch: State<'_, WatchService>,
+    folders: Vec<String>,
+) -> AppResult<WatchStatus> {
+    let kept = lib.run(move |l| settings::set_watch_folders(l, &folders)).await?;
+    watch.restart(lib.inner().clone(), kept);
+    Ok(watch.status())
 }

@@ -57,6 +57,7 @@ import type { Step } from "./bindings/Step";
 import type { StepFilter } from "./bindings/StepFilter";
 import type { StepState } from "./bindings/StepState";
 import type { Waveform } from "./bindings/Waveform";
+import type { WatchStatus } from "./bindings/WatchStatus";
 
 export type { AppError, ErrorCode };
 export { ErrorCodes };
@@ -261,6 +262,19 @@ export const importLaunchFiles = () => call<string[]>("import_launch_files");
  */
 export async function onOpenFiles(handler: () => void): Promise<() => void> {
   return listen("open-files", () => handler());
+}
+
+// Watch folders
+
+/** The watch folders and what they brought since the app started. */
+export const watchGet = () => call<WatchStatus>("watch_get");
+
+/** Sets the library's watch folders (none: stop watching); `library.invalid` names a bad one. */
+export const watchSet = (folders: string[]) => call<WatchStatus>("watch_set", { folders });
+
+/** After each batch a watch folder brought (`library-changed` `import` comes with it). */
+export async function onWatchNews(handler: (s: WatchStatus) => void): Promise<() => void> {
+  return listen<WatchStatus>("watch-news", (e) => handler(e.payload));
 }
 
 // Player
