@@ -15,8 +15,8 @@ use crate::audio::player::{ChannelMode, MAX_SPEED, MIN_SPEED};
 /// The longest lead-in before a note, in ms.
 pub const MAX_LEAD_IN_MS: i64 = 10_000;
 
-/// How the library list was left: its sort and filters (dates as `YYYY-MM-DD`, as the date
-/// fields hold them; empty: no filter).
+/// How the library list was left: its sort, filters (dates as `YYYY-MM-DD`, as the date
+/// fields hold them; empty: no filter) and place.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 #[ts(export)]
@@ -31,6 +31,9 @@ pub struct ListSettings {
     pub unreviewed_only: bool,
     pub outcome: Option<CallOutcome>,
     pub min_seconds: u32,
+    /// The place in the list: the selected row and how far it was scrolled (px).
+    pub selected: u32,
+    pub scroll_top: f64,
 }
 
 impl Default for ListSettings {
@@ -46,6 +49,8 @@ impl Default for ListSettings {
             unreviewed_only: false,
             outcome: None,
             min_seconds: 0,
+            selected: 0,
+            scroll_top: 0.0,
         }
     }
 }

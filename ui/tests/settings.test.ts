@@ -20,7 +20,7 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 describe("settings", () => {
-  it("the list's sort and filters go into the settings and back", () => {
+  it("the list's sort, filters and place go into the settings and back", () => {
     const saved = {
       ...DEFAULT_SETTINGS.list,
       sort: "duration" as const,
@@ -30,9 +30,12 @@ describe("settings", () => {
       kind: "improvement" as const,
       outcome: "meeting-booked" as const,
       minSeconds: 30,
+      selected: 41,
+      scrollTop: 1394,
     };
     applyListSettings(libraryState, saved);
     expect(libraryState.searchText).toBe("pricing");
+    expect(libraryState.selected).toBe(41);
     expect(listSettingsOf(libraryState)).toEqual(saved);
     applyListSettings(libraryState, DEFAULT_SETTINGS.list);
     expect(libraryState.kind).toBe("");

@@ -24,6 +24,8 @@ export const DEFAULT_SETTINGS: Settings = {
     unreviewedOnly: false,
     outcome: null,
     minSeconds: 0,
+    selected: 0,
+    scrollTop: 0,
   },
 };
 
@@ -43,10 +45,12 @@ export function listSettingsOf(st: LibraryState): ListSettings {
     unreviewedOnly: st.unreviewedOnly,
     outcome: st.outcome === "" ? null : st.outcome,
     minSeconds: Number.isFinite(st.minSeconds) && st.minSeconds > 0 ? Math.round(st.minSeconds) : 0,
+    selected: Math.max(0, Math.round(st.selected)),
+    scrollTop: Math.max(0, Math.round(st.scrollTop)),
   };
 }
 
-/** Puts saved list settings into the list's state (the place in the list starts at the top). */
+/** Puts saved list settings into the list's state, its place included. */
 export function applyListSettings(st: LibraryState, l: ListSettings): void {
   st.sort = l.sort;
   st.descending = l.descending;
@@ -59,6 +63,8 @@ export function applyListSettings(st: LibraryState, l: ListSettings): void {
   st.unreviewedOnly = l.unreviewedOnly;
   st.outcome = l.outcome ?? "";
   st.minSeconds = l.minSeconds;
+  st.selected = l.selected;
+  st.scrollTop = l.scrollTop;
 }
 
 class SettingsStore {
