@@ -305,6 +305,25 @@ impl App {
         }
     }
 
+    /// Waits until the call view shows the call whose heading is `title`.
+    pub async fn wait_for_call(&self, title: &str, timeout: Duration) {
+        let css = format!("{} h1", testid("call-view"));
+        self.wait_until(
+            async |c| {
+                let Some(h1) = c.find_all(Locator::Css(&css)).await?.into_iter().next() else {
+                    return Ok(None);
+                };
+                // (textContent: WebKitWebDriver's rendered text is empty for a window that took
+                // the focus from another process, as the handed-over one does.)
+                let text = h1.prop("textContent").await?.unwrap_or_default();
+                Ok((text.trim() == title).then_some(()))
+            },
+            timeout,
+            &format!("the call view of {title:?}"),
+        )
+        .await;
+    }
+
     /// Saves a WebDriver screenshot of the window as PNG at `path` (parent folders created).
     pub async fn screenshot(&self, path: &Path) {
         let png = match self.client().screenshot().await {

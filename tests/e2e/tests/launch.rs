@@ -10,33 +10,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use gamefilm_e2e::{
-    App, Audio, Display, Locator, READY_CSS, app_binary, fixture, gamefilm, testid,
-};
+use gamefilm_e2e::{App, Audio, Display, READY_CSS, app_binary, fixture, gamefilm, testid};
 
 /// A UI reaction (an IPC round trip and a render), with room for a loaded 2-core machine.
 const UI: Duration = Duration::from_secs(20);
 /// Importing a short file.
 const IMPORT: Duration = Duration::from_secs(60);
-
-/// Waits until the call view shows the recording titled `title`.
-async fn wait_for_call(app: &App, title: &str) {
-    let css = format!("{} h1", testid("call-view"));
-    app.wait_until(
-        async |c| {
-            let Some(h1) = c.find_all(Locator::Css(&css)).await?.into_iter().next() else {
-                return Ok(None);
-            };
-            // (textContent: WebKitWebDriver's rendered text is empty for a window that took
-            // the focus from another process, as the handed-over one does.)
-            let text = h1.prop("textContent").await?.unwrap_or_default();
-            Ok((text.trim() == title).then_some(()))
-        },
-        IMPORT,
-        &format!("the call view of {title:?}"),
-    )
-    .await;
-}
 
 /// How many recordings the library lists (its lines but the header).
 fn recordings(library: &Path) -> usize {
@@ -59,7 +38,7 @@ async fn a_file_on_the_command_line_is_imported_once_and_its_call_opens() {
             .ready_css(&format!("{}, {}", READY_CSS, testid("call-view")))
             .start()
             .await;
-        wait_for_call(&app, "Acme renewal").await;
+        app.wait_for_call("Acme renewal", IMPORT).await;
         app.close().await;
         assert_eq!(recordings(&library), 1, "after the {attempt} launch: imported once");
     }
@@ -132,7 +111,7 @@ async fn second_launch_child() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "the second launch failed: {status}");
-    wait_for_call(&app, "Globex discovery").await;
+    app.wait_for_call("Globex discovery", IMPORT).await;
     assert_eq!(recordings(&library), 1);
 
     // Another library: another instance, which keeps running.

@@ -9,23 +9,6 @@ use gamefilm_e2e::{App, Audio, Display, Locator, fixture, gamefilm, testid};
 /// A UI reaction (an IPC round trip and a render), with room for a loaded 2-core machine.
 const UI: Duration = Duration::from_secs(20);
 
-/// Waits until the call view shows the call whose heading is `title`.
-async fn wait_for_call(app: &App, title: &str) {
-    let css = format!("{} h1", testid("call-view"));
-    app.wait_until(
-        async |c| {
-            let Some(h1) = c.find_all(Locator::Css(&css)).await?.into_iter().next() else {
-                return Ok(None);
-            };
-            let text = h1.prop("textContent").await?.unwrap_or_default();
-            Ok((text.trim() == title).then_some(()))
-        },
-        UI,
-        &format!("the call view of {title:?}"),
-    )
-    .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mark_reviewed_and_next_walks_the_list_in_its_order_and_filters() {
     let display = Display::start();
@@ -68,20 +51,20 @@ async fn mark_reviewed_and_next_walks_the_list_in_its_order_and_filters() {
         .await;
     let row = app.wait_for(&testid("recording-row"), UI).await;
     app.double_click(&row).await;
-    wait_for_call(&app, &order[0]).await;
+    app.wait_for_call(&order[0], UI).await;
 
     // Reviewed, and on to the next: the second of the list.
     let focus = app.wait_for(&testid("review-focus"), UI).await;
     app.select(&focus, "discovery", "review-focus").await;
     let next = app.by_testid("review-mark-next").await;
     app.click(&next, "review-mark-next").await;
-    wait_for_call(&app, &order[1]).await;
+    app.wait_for_call(&order[1], UI).await;
 
     // J and K: the third, and back.
     app.type_keys("j").await;
-    wait_for_call(&app, &order[2]).await;
+    app.wait_for_call(&order[2], UI).await;
     app.type_keys("k").await;
-    wait_for_call(&app, &order[1]).await;
+    app.wait_for_call(&order[1], UI).await;
     let reviewed = gamefilm(&library, &["list", "--unreviewed"]);
     assert!(!reviewed.contains(&order[0]) && reviewed.contains(&order[1]), "{reviewed}");
     app.close().await;
