@@ -737,8 +737,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Relocate { id, file } => {
             let mut c = ctx(open(library)?);
-            recordings::get_scoped(c.lib.conn(), c.viewer()?.scope(), id)?;
-            import::locate(&mut c.lib, id, &file)?;
+            let scope = c.viewer()?.scope();
+            import::locate(&mut c.lib, scope, id, &file)?;
             say!("#{id} plays from {} again", file.display());
         }
     }
@@ -1208,7 +1208,8 @@ fn print_pack_import(done: &pack::PackImportSummary) {
     }
     if done.without_audio > 0 {
         say!(
-            "  {} calls arrived without their audio (Play says so; import the file to fill it)",
+            "  {} calls arrived without their audio (Play says so; gamefilm relocate ID FILE, or \
+             importing the file, fills it)",
             done.without_audio
         );
     }

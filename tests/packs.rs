@@ -240,12 +240,31 @@ fn a_call_without_audio_shows_its_waveform_and_says_it_cannot_play_until_the_fil
     let oid = import(&mut other, &out).recordings[0];
     let own = recordings::get(c.lib.conn(), d1).unwrap().file.unwrap();
     let wrong = recordings::get(c.lib.conn(), c.ids[1]).unwrap().file.unwrap();
-    let before = std::fs::read(other.path()).unwrap();
-    let err = gamefilm::import::locate(&mut other, oid, &wrong).unwrap_err();
+    // What a locate changes: the call's path and its peaks (read through SQLite: the library
+    // file alone would not show a write still in its WAL).
+    let state = |lib: &Library| -> (Option<String>, String) {
+        lib.conn()
+            .query_row(
+                "SELECT r.path, (SELECT group_concat(hex(data)) FROM peaks WHERE recording_id = r.id)
+                 FROM recordings r WHERE r.id = ?1",
+                [oid],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    // A rep cannot point another rep's call anywhere: to her it does not exist.
+    let stranger = people::add(&mut other, "Someone Else", gamefilm::library::Role::Rep).unwrap();
+    let before = state(&other);
+    let refused = gamefilm::import::locate(&mut other, stranger.scope(), oid, &own).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::ImportLibrary, "{refused}");
+    assert_eq!(state(&other), before, "refused: nothing changed");
+    let coach = gamefilm::library::Scope::Coach;
+    let err = gamefilm::import::locate(&mut other, coach, oid, &wrong).unwrap_err();
     assert_eq!(err.code(), ErrorCode::ImportNotThisCall);
     assert!(err.to_string().contains("not the audio of call"), "{err}");
-    assert_eq!(std::fs::read(other.path()).unwrap(), before, "a refused file changes nothing");
-    gamefilm::import::locate(&mut other, oid, &own).unwrap();
+    assert_eq!(state(&other), before, "a refused file changes nothing");
+    assert_eq!(before.0, None, "the call had no audio here");
+    gamefilm::import::locate(&mut other, coach, oid, &own).unwrap();
     let located = recordings::get(other.conn(), oid).unwrap();
     assert_eq!(located.audio_file().unwrap(), own.as_path());
     assert!(

@@ -499,11 +499,17 @@ pub fn refine_peaks(lib: &mut Library) -> Result<Refined, LibraryError> {
 }
 
 /// *Locate…*: gives call `id` its audio from `path`, when the call came without it (a review
-/// pack without audio) or its file moved. The file must be the call's own (same content hash);
-/// its full peaks replace the ones the library had. Nothing changes on any error.
-pub fn locate(lib: &mut Library, id: i64, path: &Path) -> Result<(), ImportError> {
+/// pack without audio) or its file moved. Only a call `scope` may see (a rep: their own), and
+/// only the call's own file (same content hash); its full peaks replace the ones the library
+/// had. Nothing changes on any error.
+pub fn locate(
+    lib: &mut Library,
+    scope: crate::library::Scope,
+    id: i64,
+    path: &Path,
+) -> Result<(), ImportError> {
     let lib_err = |source: LibraryError| ImportError::Library { path: path.to_path_buf(), source };
-    let rec = recordings::get(lib.conn(), id).map_err(lib_err)?;
+    let rec = recordings::get_scoped(lib.conn(), scope, id).map_err(lib_err)?;
     let walk =
         |e: std::io::Error| ImportError::Walk { path: path.to_path_buf(), reason: e.to_string() };
     let meta = std::fs::metadata(path).map_err(walk)?;

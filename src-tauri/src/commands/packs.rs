@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use gamefilm::import;
 use gamefilm::library::interchange::{self, NotesFormat, NotesImported};
-use gamefilm::library::{Library, NoteKind, Recording, people, recordings};
+use gamefilm::library::{Library, NoteKind, Person, Recording, people, recordings};
 use gamefilm::pack::{self, ExportOptions, Limits, PackExportSummary, PackImportSummary};
 use tauri::{State, Window};
 
@@ -118,7 +118,8 @@ pub async fn recordings_locate(
 ) -> AppResult<Recording> {
     let out = lib
         .try_run(move |l| {
-            import::locate(l, id, &PathBuf::from(path))?;
+            let me = current(l)?;
+            import::locate(l, me.scope(), id, &PathBuf::from(path))?;
             Ok::<_, AppError>(recordings::get(l.conn(), id)?)
         })
         .await?;
@@ -127,7 +128,7 @@ pub async fn recordings_locate(
 }
 
 /// Writes the notes of `ids` (those the current person may see) as `format` at `path`; a failed
-/// write leaves nothing there. Returns how many calls' notes were written.
+/// write leaves nothing there.
 #[tauri::command]
 pub async fn notes_export(
     lib: State<'_, LibraryService>,
@@ -156,14 +157,19 @@ pub async fn notes_import(
 ) -> AppResult<NotesImported> {
     let out = lib
         .try_run(move |l| {
-            let me = people::default_person(l.conn())?.ok_or_else(|| {
-                AppError::invalid("as", "nobody is using this library yet: say who you are first")
-            })?;
+            let me = current(l)?;
             Ok::<_, AppError>(interchange::import(l, &me, id, &PathBuf::from(path), kind)?)
         })
         .await?;
     lib.changed(ChangeSource::Notes);
     Ok(out)
+}
+
+/// The library's current person, or the refusal the window answers with its first run.
+fn current(l: &Library) -> AppResult<Person> {
+    people::default_person(l.conn())?.ok_or_else(|| {
+        AppError::invalid("as", "nobody is using this library yet: say who you are first")
+    })
 }
 
 /// Decodes, off the UI thread, the audio of the calls that still have a review pack's coarse
