@@ -2,16 +2,16 @@
 //! 100,000 recordings and 1,000,000 notes, then measures the queries the app lives on:
 //! full-text search top-50, the 200 most recent calls of one rep with per-kind note counts,
 //! progress of one rep and of the team over 52 weeks, the Due / Overdue board over 10,000 next
-//! steps, and a single note insert. Prints medians and p95 next to the targets. Not a test: no assertion.
+//! steps, a single note insert, and a bulk edit of 1,000 calls with its undo. Prints medians and p95 next to the targets. Not a test: no assertion.
 //!
 //! `cargo bench --bench library` (or `make bench-library`). `GAMEFILM_BENCH_SCALE=0.1` for a
-//! quicker, smaller run.
+//! quicker, smaller run; `GAMEFILM_BENCH_ONLY=bulk` measures only the bulk edits.
 
 use std::time::{Duration, Instant};
 
 use gamefilm::library::notes::{self, NewNote};
 use gamefilm::library::progress::{self, ProgressQuery};
-use gamefilm::library::recordings::{self, ListFilter};
+use gamefilm::library::recordings::{self, CallEdit, ListFilter, MetaEdit};
 use gamefilm::library::search::{self, SearchQuery};
 use gamefilm::library::steps;
 use gamefilm::library::{Library, NoteKind, Scope};
@@ -43,6 +43,9 @@ fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` would pass nothing we need.
     let (path, n_rec, _) = library_gen::library();
     let mut lib = Library::open(&path).expect("open bench library");
+    if std::env::var("GAMEFILM_BENCH_ONLY").as_deref() == Ok("bulk") {
+        return bulk_edits(&mut lib, n_rec as i64);
+    }
     let total: i64 = lib.conn().query_row("SELECT count(*) FROM notes", [], |r| r.get(0)).unwrap();
     let pricing: i64 = lib
         .conn()
@@ -211,4 +214,49 @@ fn main() {
         };
         std::hint::black_box(notes::create(&mut lib, &coach, &new).unwrap());
     });
+
+    bulk_edits(&mut lib, n_rec as i64);
+}
+
+/// The coach's day: bulk edits of 1,000 calls, each in one transaction (an outcome, a tag, a
+/// rep: the rep re-indexes every note of the call for search), each followed by its undo, which
+/// puts every call back (so the library stays as it was).
+fn bulk_edits(lib: &mut Library, n_rec: i64) {
+    let edits = [
+        ("outcome", MetaEdit { outcome: Some("meeting-booked".into()), ..Default::default() }),
+        ("tag added", MetaEdit { add_tags: vec!["bulk".into()], ..Default::default() }),
+        (
+            "rep (re-indexes ~10 notes a call)",
+            MetaEdit { rep: Some("Rep 01".into()), ..Default::default() },
+        ),
+    ];
+    for (what, edit) in edits {
+        let mut edit_times = Vec::new();
+        let mut undo_times = Vec::new();
+        for round in 0..11 {
+            let from = 1 + (round * 7_919) % (n_rec - 1_000);
+            let batch: Vec<CallEdit> =
+                (from..from + 1_000).map(|id| CallEdit { id, edit: edit.clone() }).collect();
+            let t = Instant::now();
+            let done = recordings::edit_calls(lib, Scope::Coach, &batch).unwrap();
+            edit_times.push(t.elapsed());
+            let t = Instant::now();
+            recordings::edit_calls(lib, Scope::Coach, &done.undo).unwrap();
+            undo_times.push(t.elapsed());
+        }
+        for (label, mut times) in [
+            (format!("bulk edit of 1,000 calls: {what}"), edit_times),
+            ("  its undo (each call back as it was)".to_string(), undo_times),
+        ] {
+            times.remove(0); // the warm-up
+            times.sort();
+            let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+            let median = ms(times[times.len() / 2]);
+            let worst = ms(*times.last().unwrap());
+            let verdict = if median < 100.0 { "ok" } else { "OVER TARGET" };
+            println!(
+                "{label:<58} median {median:>8.3} ms   worst {worst:>8.3} ms   target < 100 ms   {verdict}"
+            );
+        }
+    }
 }

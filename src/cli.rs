@@ -133,6 +133,16 @@ enum Command {
     },
     /// Point a call at its file again (moved, or never here): the same content only
     Relocate { id: i64, file: PathBuf },
+    /// Take calls out of the library (their files stay on disk); `restore` brings them back
+    Remove {
+        #[arg(required = true, num_args = 1..)]
+        ids: Vec<i64>,
+    },
+    /// Bring removed calls back into the library
+    Restore {
+        #[arg(required = true, num_args = 1..)]
+        ids: Vec<i64>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -196,6 +206,9 @@ struct ListArgs {
     /// Only calls with this outcome
     #[arg(long, value_name = "OUTCOME")]
     outcome: Option<String>,
+    /// Only calls with this tag
+    #[arg(long)]
+    tag: Option<String>,
     /// Only calls no coach has marked reviewed
     #[arg(long)]
     unreviewed: bool,
@@ -741,6 +754,23 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             import::locate(&mut c.lib, scope, id, &file)?;
             say!("#{id} plays from {} again", file.display());
         }
+        Command::Remove { ids } => {
+            let mut c = ctx(open(library)?);
+            let scope = c.viewer()?.scope();
+            for id in recordings::remove(&mut c.lib, scope, &ids)? {
+                say!(
+                    "Removed #{id} from the library (its file stays; gamefilm restore {id} brings it back)"
+                );
+            }
+        }
+        Command::Restore { ids } => {
+            let mut c = ctx(open(library)?);
+            let scope = c.viewer()?.scope();
+            for id in recordings::restore(&mut c.lib, scope, &ids)? {
+                let rec = recordings::get(c.lib.conn(), id)?;
+                say!("Restored #{id} {}", rec.title);
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -750,6 +780,7 @@ fn cmd_list(ctx: &Ctx, a: ListArgs) -> Result<()> {
     let filter = ListFilter {
         outcome: a.outcome.as_deref().map(str::parse).transpose()?,
         unreviewed_only: a.unreviewed,
+        tag: a.tag,
         rep: a.rep,
         since: date_opt(&a.since)?,
         until: date_opt(&a.until)?,
@@ -1282,6 +1313,10 @@ fn file_line(path: &str, result: &FileDone) -> String {
             format!("duplicate  #{id:<6} {path} (same content as {existing_path})")
         }
         FileDone::AlreadyImported { id } => format!("unchanged  #{id:<6} {path}"),
+        FileDone::Removed { id } => format!(
+            "removed    #{id:<6} {path} (removed from the library earlier: gamefilm restore {id} \
+             brings it back)"
+        ),
         FileDone::Failed { message, .. } => format!("failed     {message}"),
     }
 }

@@ -661,3 +661,64 @@ fn watch_prints_each_import_until_interrupted_and_names_a_missing_folder() {
     let list = json(&gamefilm(&lib, &["list", "--json"]));
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn set_remove_and_restore_many_calls_at_once_all_or_none() {
+    let t = TempLib::new();
+    let lib = t.path();
+    let calls = t.folder("calls");
+    for (i, secs) in [1u32, 2, 3].iter().enumerate() {
+        write_wav(&calls.join(format!("call{i}.wav")), 300.0 + 100.0 * i as f32, *secs);
+    }
+    ok(&gamefilm(&lib, &["people", "add", "Coach", "--role", "coach"]));
+    ok(&gamefilm(&lib, &["people", "default", "Coach"]));
+    ok(&gamefilm(&lib, &["import", calls.to_str().unwrap()]));
+    let ids: Vec<String> = json(&gamefilm(&lib, &["list", "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    let id_args = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        v.splice(1..1, ids.iter().cloned());
+        v
+    };
+    let args = id_args(&["set", "--outcome", "meeting-booked", "--rep", "Dana", "--tag", "q3"]);
+    ok(&gamefilm(&lib, &args.iter().map(String::as_str).collect::<Vec<_>>()));
+    let tagged = json(&gamefilm(&lib, &["list", "--tag", "q3", "--json"]));
+    assert_eq!(tagged.as_array().unwrap().len(), 3, "{tagged}");
+    for r in tagged.as_array().unwrap() {
+        assert_eq!(r["outcome"], "meeting-booked");
+        assert_eq!(r["rep"], "Dana");
+        assert_eq!(r["tags"], serde_json::json!(["q3"]));
+    }
+    // An unknown outcome or id: named, and nothing changed.
+    let args = id_args(&["set", "--outcome", "sold"]);
+    let bad = fails(&gamefilm(&lib, &args.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert!(bad.contains("outcome") && bad.contains("sold"), "{bad}");
+    let bad = fails(&gamefilm(&lib, &["set", &ids[0], "999", "--outcome", "other"]));
+    assert!(bad.contains("999"), "{bad}");
+    assert_eq!(
+        json(&gamefilm(&lib, &["list", "--outcome", "meeting-booked", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // Remove two; the files stay; restore brings them back.
+    let removed = ok(&gamefilm(&lib, &["remove", &ids[0], &ids[1]]));
+    assert!(removed.contains("Removed"), "{removed}");
+    assert_eq!(json(&gamefilm(&lib, &["list", "--json"])).as_array().unwrap().len(), 1);
+    assert_eq!(std::fs::read_dir(&calls).unwrap().count(), 3, "the files stay on disk");
+    let again = ok(&gamefilm(&lib, &["import", calls.to_str().unwrap()]));
+    assert!(again.contains("removed from the library earlier"), "{again}");
+    assert_eq!(json(&gamefilm(&lib, &["list", "--json"])).as_array().unwrap().len(), 1);
+    let bad = fails(&gamefilm(&lib, &["restore", &ids[0], "999"]));
+    assert!(bad.contains("999"), "{bad}");
+    assert_eq!(json(&gamefilm(&lib, &["list", "--json"])).as_array().unwrap().len(), 1);
+    ok(&gamefilm(&lib, &["restore", &ids[0], &ids[1]]));
+    assert_eq!(json(&gamefilm(&lib, &["list", "--json"])).as_array().unwrap().len(), 3);
+}

@@ -120,9 +120,11 @@ fn validation_errors_name_the_field_and_the_reason() {
     let e = as_coach::create(&mut lib, &note(a, 1_000, Some(dur + 500), NoteKind::Positive, "x"))
         .unwrap_err();
     assert_eq!(field_of(e), "end");
-    let e =
-        as_coach::create(&mut lib, &note(a, 1_000, None, NoteKind::Positive, "   ")).unwrap_err();
-    assert_eq!(field_of(e), "text");
+    // No text keeps a marker-only note: the moment, its words later.
+    let marker =
+        as_coach::create(&mut lib, &note(a, 1_000, None, NoteKind::Positive, "   ")).unwrap();
+    assert_eq!(marker.text, "");
+    assert_eq!(notes::get(lib.conn(), &marker.id).unwrap().start_ms, 1_000);
     let long = "a".repeat(MAX_TEXT_CHARS + 1);
     let e =
         as_coach::create(&mut lib, &note(a, 1_000, None, NoteKind::Positive, &long)).unwrap_err();
@@ -140,8 +142,8 @@ fn validation_errors_name_the_field_and_the_reason() {
     assert_eq!(field_of(e), "kind");
     let e = as_coach::create(&mut lib, &note(9_999, 0, None, NoteKind::Positive, "x")).unwrap_err();
     assert!(matches!(e, LibraryError::NotFound { what: "recording", .. }), "{e}");
-    // Nothing invalid was written.
-    assert_eq!(count(&lib, "notes"), 1);
+    // Nothing invalid was written: the two notes are the marker and the longest text.
+    assert_eq!(count(&lib, "notes"), 2);
 }
 
 #[test]

@@ -95,6 +95,9 @@ pub enum Outcome {
     },
     /// This very file was imported before.
     AlreadyImported { id: i64 },
+    /// The call holding this content was removed from the library: it stays removed (a watch
+    /// folder that still holds the file does not bring it back); `gamefilm restore ID` does.
+    Removed { id: i64 },
     /// Not imported; nothing was written for it.
     Failed {
         code: ErrorCode,
@@ -158,6 +161,10 @@ pub enum FileDone {
     AlreadyImported {
         id: i64,
     },
+    /// Removed from the library earlier: left removed.
+    Removed {
+        id: i64,
+    },
     /// Nothing was written for it; `message` names the file and the reason.
     Failed {
         code: ErrorCode,
@@ -179,6 +186,7 @@ impl From<&Outcome> for FileDone {
                 FileDone::Duplicate { id: *id, existing_path: text(existing_path) }
             }
             Outcome::AlreadyImported { id } => FileDone::AlreadyImported { id: *id },
+            Outcome::Removed { id } => FileDone::Removed { id: *id },
             Outcome::Failed { code, error } => {
                 FileDone::Failed { code: *code, message: error.to_string() }
             }
@@ -234,7 +242,14 @@ impl ImportReport {
         self.count(|o| matches!(o, Outcome::Relinked { .. }))
     }
     pub fn duplicates(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::Duplicate { .. } | Outcome::AlreadyImported { .. }))
+        self.count(|o| {
+            matches!(
+                o,
+                Outcome::Duplicate { .. }
+                    | Outcome::AlreadyImported { .. }
+                    | Outcome::Removed { .. }
+            )
+        })
     }
     pub fn failed(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Failed { .. }))
@@ -255,7 +270,7 @@ impl ImportReport {
                     | Outcome::Relinked { id, .. }
                     | Outcome::Duplicate { id, .. }
                     | Outcome::AlreadyImported { id } => Some(id),
-                    Outcome::Failed { .. } => None,
+                    Outcome::Removed { .. } | Outcome::Failed { .. } => None,
                 })
                 .collect(),
         }
@@ -548,6 +563,9 @@ fn existing_outcome(
     peaks: Option<&Peaks>,
 ) -> Result<Option<Result<Outcome, ImportError>>, LibraryError> {
     if let Some((id, existing)) = recordings::find_by_hash(tx, hash)? {
+        if recordings::removed_at(tx, id)?.is_some() {
+            return Ok(Some(Ok(Outcome::Removed { id })));
+        }
         let Some(existing) = existing else {
             // It came from a review pack without its audio: this file is that audio. Its full
             // peaks replace the pack's coarse ones, so it is decoded first.

@@ -336,7 +336,7 @@ pub fn parse(
     }
     for (line, n) in &out {
         notes::check_times(n.start_ms, n.end_ms, duration_ms)
-            .and_then(|_| notes::check_text(&n.text).map(drop))
+            .and_then(|_| notes::check_note_text(&n.text).map(drop))
             .map_err(|e| bad(*line, e.to_string()))?;
     }
     Ok(out.into_iter().map(|(_, n)| n).collect())

@@ -73,8 +73,9 @@ impl Kind {
         }
     }
 
-    const DELETABLE: [Kind; 5] =
-        [Kind::Note, Kind::Reply, Kind::Review, Kind::Revision, Kind::Step];
+    /// A call removed from the library travels as a tombstone named by its content hash.
+    const DELETABLE: [Kind; 6] =
+        [Kind::Recording, Kind::Note, Kind::Reply, Kind::Review, Kind::Revision, Kind::Step];
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -285,7 +286,7 @@ pub fn peaks_from_coarse(channels: u32, samples_per_bucket: u32, bytes: &[u8]) -
 
 const RECORDING_SQL: &str = "SELECT r.id, r.content_hash, r.size_bytes, r.container, r.codec,
     r.sample_rate, r.channels, r.frames, r.duration_ms, r.title, r.artist, r.call_time, p.uuid,
-    r.counterpart, r.outcome, r.updated_at
+    r.counterpart, r.outcome, r.updated_at, r.deleted_at
     FROM recordings r LEFT JOIN people p ON p.id = r.rep_id";
 
 fn recording_row(
@@ -460,7 +461,7 @@ pub fn collect(
     };
     let by_sender = |author_id: Option<i64>| own.is_none_or(|me| author_id == Some(me));
     // The calls in play.
-    let mut where_ = vec!["r.deleted_at IS NULL".to_string()];
+    let mut where_: Vec<String> = Vec::new();
     let mut args: Vec<Value> = Vec::new();
     for rep in [rep, own].into_iter().flatten() {
         args.push(Value::Integer(rep));
@@ -474,6 +475,26 @@ pub fn collect(
         let list = calls.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         where_.push(format!("r.id IN ({list})"));
     }
+    let mut dead: Vec<Tombstone> = Vec::new();
+    // Calls removed from the library travel as their tombstone.
+    {
+        let sql = format!(
+            "SELECT r.content_hash, r.deleted_at FROM recordings r WHERE {} ORDER BY r.id",
+            where_
+                .iter()
+                .map(String::as_str)
+                .chain(["r.deleted_at IS NOT NULL"])
+                .collect::<Vec<_>>()
+                .join(" AND ")
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+        while let Some(r) = rows.next()? {
+            let hash: Vec<u8> = r.get(0)?;
+            dead.push(Tombstone { kind: Kind::Recording, uuid: hex(&hash), deleted_at: r.get(1)? });
+        }
+    }
+    where_.push("r.deleted_at IS NULL".to_string());
     let sql = format!("{RECORDING_SQL} WHERE {} ORDER BY r.id", where_.join(" AND "));
     let mut calls: BTreeMap<i64, RecordingRecord> = BTreeMap::new();
     {
@@ -501,7 +522,6 @@ pub fn collect(
     };
 
     let mut out = Records::default();
-    let mut dead: Vec<Tombstone> = Vec::new();
     // The notes the recipient may hold, whoever sends them: a reply travels with its note's id.
     let mut live_notes: HashSet<String> = HashSet::new();
     let mut dead_notes: HashSet<String> = HashSet::new();
@@ -963,11 +983,11 @@ pub fn check(conn: &Connection, rec: &Records) -> Result<std::result::Result<(),
                 format!("kind '{}' is not positive or improvement", n.kind),
             )));
         }
-        if n.text.trim().is_empty() || !text_ok(&n.text, MAX_TEXT_CHARS) {
+        if !text_ok(&n.text, MAX_TEXT_CHARS) {
             return Ok(Err(bad(
                 "notes",
                 i,
-                format!("a note's text must be 1 to {MAX_TEXT_CHARS} characters"),
+                format!("a note's text must be at most {MAX_TEXT_CHARS} characters"),
             )));
         }
         if n.skill_tag.as_deref().is_some_and(|t| !text_ok(t, MAX_SHORT_CHARS)) {
@@ -1095,11 +1115,15 @@ pub fn check(conn: &Connection, rec: &Records) -> Result<std::result::Result<(),
         }
     }
     for (i, t) in rec.tombstones.iter().enumerate() {
-        if !is_uuid(&t.uuid) || dup(&t.uuid) {
+        let named = match t.kind {
+            Kind::Recording => unhex(&t.uuid).is_some_and(|h| hex(&h) == t.uuid),
+            _ => is_uuid(&t.uuid),
+        };
+        if !named || dup(&t.uuid) {
             return Ok(Err(bad(
                 "tombstones",
                 i,
-                format!("'{}' is not a UUID, or is there twice", t.uuid),
+                format!("'{}' is not a UUID (a call: its content hash), or is there twice", t.uuid),
             )));
         }
         if !Kind::DELETABLE.contains(&t.kind) {
@@ -1508,13 +1532,21 @@ impl Merger<'_> {
                         recordings::set_audio_path(tx, id, path)?;
                     }
                 }
-                let mine = Version::live(ours.updated_at, "", &ours);
+                let removed: Option<i64> = tx
+                    .prepare_cached("SELECT deleted_at FROM recordings WHERE id = ?1")?
+                    .query_row([id], |r| r.get(0))?;
+                let mine = match removed {
+                    Some(d) => Version::dead(d),
+                    None => Version::live(ours.updated_at, "", &ours),
+                };
                 if let Decision::Replace =
                     self.decide(Kind::Recording, &r.hash, Some(mine), &theirs)
                 {
+                    // A newer edit elsewhere brings a removed call back.
                     tx.execute(
                         "UPDATE recordings SET title = ?2, artist = ?3, call_time = ?4, rep_id = ?5,
-                             counterpart = ?6, outcome = ?7, updated_at = ?8 WHERE id = ?1",
+                             counterpart = ?6, outcome = ?7, updated_at = ?8, deleted_at = NULL
+                         WHERE id = ?1",
                         params![id, r.title, r.artist, r.call_time, rep, r.counterpart, r.outcome, r.updated_at],
                     )?;
                     self.set_tags(id, &r.tags, r.updated_at)?;
@@ -1870,7 +1902,43 @@ impl Merger<'_> {
         )
     }
 
+    /// A call removed elsewhere: removed here too when the removal is newer than our last edit
+    /// of it. A call this library never had stays unknown.
+    fn recording_tombstone(&mut self, t: &Tombstone) -> Result<()> {
+        let tx = self.tx;
+        let hash = unhex(&t.uuid).unwrap_or_default();
+        let row: Option<(i64, i64, Option<i64>)> = tx
+            .prepare_cached(
+                "SELECT id, updated_at, deleted_at FROM recordings WHERE content_hash = ?1",
+            )?
+            .query_row([&hash[..]], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let Some((id, updated, deleted)) = row else { return Ok(()) };
+        let ours = match deleted {
+            Some(d) => Version::dead(d),
+            None => Version {
+                time: updated,
+                author: String::new(),
+                live: true,
+                canonical: String::new(),
+            },
+        };
+        if let Decision::Replace =
+            self.decide(Kind::Recording, &t.uuid, Some(ours), &Version::dead(t.deleted_at))
+        {
+            tx.execute(
+                "UPDATE recordings SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
+                params![id, t.deleted_at],
+            )?;
+            self.summary.recordings.deleted += 1;
+        }
+        Ok(())
+    }
+
     fn tombstone(&mut self, t: &Tombstone) -> Result<()> {
+        if t.kind == Kind::Recording {
+            return self.recording_tombstone(t);
+        }
         let table = t.kind.table();
         let tx = self.tx;
         let row: Option<(i64, Option<i64>, i64, String)> = tx
@@ -1942,6 +2010,10 @@ pub fn dump(conn: &Connection) -> Result<String> {
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let (_, mut rec) = recording_row(conn, r, false)?;
+        if let Some(t) = r.get::<_, Option<i64>>(16)? {
+            lines.push(format!("recording {} deleted at {t}", rec.hash));
+            continue;
+        }
         rec.peaks = String::new();
         lines.push(format!(
             "recording {} {}",

@@ -265,6 +265,7 @@ pub struct RecordingSummary {
     pub reviewed: bool,
     /// `None`: the audio is not on this machine.
     pub path: Option<String>,
+    pub tags: Vec<String>,
 }
 
 /// One page of the recordings list and how many rows the whole filtered list has.

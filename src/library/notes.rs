@@ -1,8 +1,8 @@
 //! Notes: add, edit, soft-delete, undo a delete, list. Every change is one transaction and is
 //! durable when the call returns; there is no Save step.
 //!
-//! Validation errors name the field: `start`/`end` outside the recording or out of order, empty
-//! or over-long `text`, unknown `kind`.
+//! Validation errors name the field: `start`/`end` outside the recording or out of order,
+//! over-long `text` (empty text is a marker-only note), unknown `kind`.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Deserialize;
@@ -77,7 +77,16 @@ fn note_from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
     })
 }
 
-/// The text of a note or a reply, trimmed: not empty, at most [`MAX_TEXT_CHARS`].
+/// The text of a note, trimmed: at most [`MAX_TEXT_CHARS`]; empty is a marker-only note (the
+/// moment matters, the words can come later).
+pub(crate) fn check_note_text(text: &str) -> Result<String> {
+    let t = validate::at_most("text", text.trim(), MAX_TEXT_CHARS, |n| {
+        format!("{n} characters is more than the {MAX_TEXT_CHARS} a note can hold")
+    })?;
+    Ok(t.to_string())
+}
+
+/// The text of a reply, trimmed: not empty, at most [`MAX_TEXT_CHARS`].
 pub(crate) fn check_text(text: &str) -> Result<String> {
     let t = validate::required("text", text, "a note needs some text")?;
     let t = validate::at_most("text", t, MAX_TEXT_CHARS, |n| {
@@ -126,7 +135,7 @@ pub fn create_many(lib: &mut Library, author: &Person, new: &[NewNote]) -> Resul
 }
 
 fn create_in(tx: &Connection, author: &Person, new: &NewNote) -> Result<Note> {
-    let text = check_text(&new.text)?;
+    let text = check_note_text(&new.text)?;
     {
         let duration_ms = recording_duration_ms(tx, new.recording_id)?;
         require_visible_call(tx, author.scope(), new.recording_id)?;
@@ -185,7 +194,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Note> {
 
 /// Applies `edit` by `actor` and returns the note as it is now.
 pub fn edit(lib: &mut Library, actor: &Person, id: &str, edit: &NoteEdit) -> Result<Note> {
-    let text = edit.text.as_deref().map(check_text).transpose()?;
+    let text = edit.text.as_deref().map(check_note_text).transpose()?;
     lib.write(|tx| {
         let note = get_to_change(tx, actor, id)?;
         if note.deleted_at.is_some() {

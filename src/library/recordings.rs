@@ -211,7 +211,8 @@ pub fn get(conn: &Connection, id: i64) -> Result<Recording> {
         "SELECT {RECORDING_COLUMNS} FROM recordings r LEFT JOIN people p ON p.id = r.rep_id WHERE r.id = ?1"
     );
     let mut rec = conn
-        .query_row(&sql, [id], recording_from_row)
+        .prepare_cached(&sql)?
+        .query_row([id], recording_from_row)
         .optional()?
         .ok_or_else(|| recording_not_found(id))?;
     let mut stmt =
@@ -265,6 +266,9 @@ pub struct ListFilter {
     /// Only calls with this outcome.
     #[ts(optional)]
     pub outcome: Option<CallOutcome>,
+    /// Only calls with this tag.
+    #[ts(optional)]
+    pub tag: Option<String>,
     #[ts(as = "Option<SortKey>", optional)]
     pub sort: SortKey,
     /// Largest first. The default order (date, descending) is the most recent call first.
@@ -330,6 +334,14 @@ fn filter_sql(
         clauses.push("r.outcome = ?".into());
         args.push(Value::Text(outcome.as_str().into()));
     }
+    if let Some(tag) = f.tag.as_deref().filter(|t| !t.trim().is_empty()) {
+        clauses.push(
+            "EXISTS (SELECT 1 FROM recording_tags t WHERE t.recording_id = r.id AND t.tag = ?
+                 AND t.deleted_at IS NULL)"
+                .into(),
+        );
+        args.push(Value::Text(tag.trim().to_string()));
+    }
     if let Some(q) = f.search.as_deref().filter(|q| !q.trim().is_empty()) {
         let typed = fts::typed(q)?;
         let fts = typed.render(conn, fts::Index::Recordings)?;
@@ -350,12 +362,8 @@ fn filter_sql(
     Ok((sql, args))
 }
 
-/// The recordings `scope` may see, in the filter's order (most recent call first by default),
-/// with per-kind counts of the notes the scope may see, computed for the page only unless the
-/// order needs them.
-pub fn list(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<RecordingSummary>> {
-    use rusqlite::types::Value;
-    let (filter, mut args) = filter_sql(conn, scope, f)?;
+/// The ORDER BY of the list's filter: its sort key, then the most recent call first.
+fn order_sql(scope: Scope, f: &ListFilter) -> String {
     let descending = f.descending.unwrap_or(matches!(f.sort, SortKey::Date));
     let dir = if descending { "DESC" } else { "ASC" };
     let live_r = live_notes(scope, "r");
@@ -373,6 +381,16 @@ pub fn list(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<Recor
         SortKey::Improvements => format!("{improvements} {dir}"),
         SortKey::Reviewed => format!("{} {dir}", reviewed_sql("r")),
     };
+    format!("{key}, r.call_time DESC, r.id DESC")
+}
+
+/// The recordings `scope` may see, in the filter's order (most recent call first by default),
+/// with per-kind counts of the notes the scope may see, computed for the page only unless the
+/// order needs them.
+pub fn list(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<RecordingSummary>> {
+    use rusqlite::types::Value;
+    let (filter, mut args) = filter_sql(conn, scope, f)?;
+    let order = order_sql(scope, f);
     let live_page = live_notes(scope, "pr");
     args.push(Value::Integer(f.limit.unwrap_or(-1)));
     args.push(Value::Integer(f.offset.max(0)));
@@ -381,12 +399,14 @@ pub fn list(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<Recor
             SELECT r.id, r.title, r.call_time, r.duration_ms, r.rep_id, r.counterpart, r.outcome,
                 r.path, row_number() OVER () AS ord
             FROM (SELECT r.* FROM recordings r {filter}
-                  ORDER BY {key}, r.call_time DESC, r.id DESC LIMIT ? OFFSET ?) r)
+                  ORDER BY {order} LIMIT ? OFFSET ?) r)
          SELECT page.id, page.title, page.call_time, page.duration_ms, p.name, page.counterpart,
             page.outcome,
             (SELECT count(*) {live_page} AND n.kind = 'positive'),
             (SELECT count(*) {live_page} AND n.kind = 'improvement'),
-            page.path, {}
+            page.path, {},
+            (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM recording_tags
+                WHERE recording_id = page.id AND deleted_at IS NULL ORDER BY tag))
          FROM page JOIN recordings pr ON pr.id = page.id LEFT JOIN people p ON p.id = page.rep_id
          ORDER BY page.ord",
         reviewed_sql("pr")
@@ -407,8 +427,22 @@ pub fn list(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<Recor
             improvements,
             reviewed: r.get(10)?,
             path: r.get::<_, Option<StoredPath>>(9)?.as_ref().map(StoredPath::display),
+            tags: r
+                .get::<_, Option<String>>(11)?
+                .map(|t| t.split('\u{1f}').map(str::to_string).collect())
+                .unwrap_or_default(),
         })
     })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The ids of every recording the filter matches in `scope`, in the list's order (limit and
+/// offset ignored): what *Select all* marks.
+pub fn ids(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<i64>> {
+    let (filter, args) = filter_sql(conn, scope, f)?;
+    let sql = format!("SELECT r.id FROM recordings r {filter} ORDER BY {}", order_sql(scope, f));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -534,14 +568,42 @@ pub fn get_scoped(conn: &Connection, scope: Scope, id: i64) -> Result<Recording>
 }
 
 /// Metadata edits; `None` leaves a field as it is, `Some("")` clears it.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
 pub struct MetaEdit {
+    #[ts(optional)]
     pub title: Option<String>,
+    #[ts(optional)]
     pub rep: Option<String>,
+    #[ts(optional)]
     pub counterpart: Option<String>,
+    /// An outcome value (`meeting-booked`…), or `""` to clear it.
+    #[ts(optional)]
     pub outcome: Option<String>,
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub add_tags: Vec<String>,
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub remove_tags: Vec<String>,
+}
+
+/// One call's edit, in a batch of edits that differ per call (an undo).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CallEdit {
+    pub id: i64,
+    pub edit: MetaEdit,
+}
+
+/// What a batch of edits changed, and the edits that put every call back as it was.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Edited {
+    pub recordings: Vec<Recording>,
+    /// Apply these (with [`edit_calls`]) to undo the batch.
+    pub undo: Vec<CallEdit>,
 }
 
 const MAX_META_LEN: usize = 500;
@@ -562,61 +624,200 @@ pub fn update_meta(lib: &mut Library, id: i64, edit: &MetaEdit) -> Result<Record
 /// Applies `edit` to every recording of `ids` in one transaction: all of them change, or none
 /// (an unknown id or a bad value names itself and nothing is written).
 pub fn update_meta_many(lib: &mut Library, ids: &[i64], edit: &MetaEdit) -> Result<Vec<Recording>> {
-    if ids.is_empty() {
-        return Err(LibraryError::invalid("id", "name at least one call"));
-    }
-    lib.write(|tx| ids.iter().map(|&id| apply_meta(tx, id, edit)).collect())
+    let edits: Vec<CallEdit> = ids.iter().map(|&id| CallEdit { id, edit: edit.clone() }).collect();
+    Ok(edit_calls(lib, Scope::Coach, &edits)?.recordings)
 }
 
-fn apply_meta(tx: &Connection, id: i64, edit: &MetaEdit) -> Result<Recording> {
-    get(tx, id)?;
-    let now = crate::timefmt::now_ms();
+/// Applies each call's edit in one transaction, all or none, to calls `scope` may see, and
+/// returns the edits that undo the batch: each call's fields as they were, its tags added
+/// taken away and its tags removed put back.
+pub fn edit_calls(lib: &mut Library, scope: Scope, edits: &[CallEdit]) -> Result<Edited> {
+    if edits.is_empty() {
+        return Err(LibraryError::invalid("id", "name at least one call"));
+    }
+    lib.write(|tx| {
+        let now = crate::timefmt::now_ms();
+        let mut out = Edited { recordings: Vec::with_capacity(edits.len()), undo: Vec::new() };
+        for e in edits {
+            super::rows::require_visible_call(tx, scope, e.id)?;
+            let before = get(tx, e.id)?;
+            out.recordings.push(apply_meta(tx, e.id, &e.edit, now)?);
+            out.undo.push(CallEdit { id: e.id, edit: inverse(&before, &e.edit) });
+        }
+        Ok(out)
+    })
+}
+
+/// The edit that takes `before` back from what `edit` makes of it.
+fn inverse(before: &Recording, edit: &MetaEdit) -> MetaEdit {
+    let was = |field: &Option<String>, value: Option<String>| {
+        field.as_ref().map(|_| value.unwrap_or_default())
+    };
+    let has = |tag: &str| before.tags.iter().any(|t| t == tag.trim());
+    MetaEdit {
+        title: was(&edit.title, Some(before.title.clone())),
+        rep: was(&edit.rep, before.rep.clone()),
+        counterpart: was(&edit.counterpart, before.counterpart.clone()),
+        outcome: was(&edit.outcome, before.outcome.map(|o| o.as_str().to_string())),
+        add_tags: edit.remove_tags.iter().filter(|t| has(t)).map(|t| t.trim().into()).collect(),
+        remove_tags: edit
+            .add_tags
+            .iter()
+            .filter(|t| !t.trim().is_empty() && !has(t))
+            .map(|t| t.trim().into())
+            .collect(),
+    }
+}
+
+fn apply_meta(tx: &Connection, id: i64, edit: &MetaEdit, now: i64) -> Result<Recording> {
+    // Each column is written only when it changes: a trigger on a column (the rep's re-indexes
+    // the call's notes for search) runs whenever the column is SET, changed or not.
+    let set = |column: &str, value: &dyn rusqlite::ToSql| -> Result<()> {
+        tx.prepare_cached(&format!(
+            "UPDATE recordings SET {column} = ?2 WHERE id = ?1 AND {column} IS NOT ?2"
+        ))?
+        .execute(params![id, value])?;
+        Ok(())
+    };
     if let Some(title) = &edit.title {
         let t = clean("title", title)?
             .ok_or_else(|| LibraryError::invalid("title", "cannot be empty"))?;
-        tx.execute("UPDATE recordings SET title = ?2 WHERE id = ?1", params![id, t])?;
+        set("title", &t)?;
     }
     if let Some(rep) = &edit.rep {
         let rep_id = match clean("rep", rep)? {
             Some(name) => Some(people::rep_key(tx, &name)?),
             None => None,
         };
-        tx.execute("UPDATE recordings SET rep_id = ?2 WHERE id = ?1", params![id, rep_id])?;
+        set("rep_id", &rep_id)?;
     }
     if let Some(c) = &edit.counterpart {
-        tx.execute(
-            "UPDATE recordings SET counterpart = ?2 WHERE id = ?1",
-            params![id, clean("counterpart", c)?],
-        )?;
+        set("counterpart", &clean("counterpart", c)?)?;
     }
     if let Some(o) = &edit.outcome {
         let outcome = clean("outcome", o)?.map(|o| o.parse::<CallOutcome>()).transpose()?;
-        tx.execute(
-            "UPDATE recordings SET outcome = ?2 WHERE id = ?1",
-            params![id, outcome.map(CallOutcome::as_str)],
-        )?;
+        set("outcome", &outcome.map(CallOutcome::as_str))?;
     }
     for tag in &edit.add_tags {
         if let Some(t) = clean("tag", tag)? {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO recording_tags (recording_id, tag, uuid, updated_at)
                  VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (recording_id, tag) DO UPDATE SET deleted_at = NULL,
                      updated_at = excluded.updated_at WHERE deleted_at IS NOT NULL",
-                params![id, t, uuid::Uuid::new_v4().to_string(), now],
-            )?;
+            )?
+            .execute(params![id, t, uuid::Uuid::new_v4().to_string(), now])?;
         }
     }
     // A removed tag stays as a tombstone, so that sharing can carry the removal.
     for tag in &edit.remove_tags {
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE recording_tags SET deleted_at = ?3, updated_at = ?3
              WHERE recording_id = ?1 AND tag = ?2 AND deleted_at IS NULL",
-            params![id, tag.trim(), now],
-        )?;
+        )?
+        .execute(params![id, tag.trim(), now])?;
     }
-    tx.execute("UPDATE recordings SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
+    tx.prepare_cached("UPDATE recordings SET updated_at = ?2 WHERE id = ?1")?
+        .execute(params![id, now])?;
     get(tx, id)
+}
+
+/// Takes calls out of the library, all or none: a soft delete (`deleted_at`), so the call leaves
+/// the list, search and progress, travels to the people it is shared with as a tombstone, and
+/// comes back whole with [`restore`]. Its file on disk is never touched. A call already removed
+/// stays as it was. Returns the ids now removed.
+pub fn remove(lib: &mut Library, scope: Scope, ids: &[i64]) -> Result<Vec<i64>> {
+    set_removed(lib, scope, ids, true)
+}
+
+/// Puts removed calls back, all or none (a call not removed stays as it was).
+pub fn restore(lib: &mut Library, scope: Scope, ids: &[i64]) -> Result<Vec<i64>> {
+    set_removed(lib, scope, ids, false)
+}
+
+fn set_removed(lib: &mut Library, scope: Scope, ids: &[i64], removed: bool) -> Result<Vec<i64>> {
+    if ids.is_empty() {
+        return Err(LibraryError::invalid("id", "name at least one call"));
+    }
+    lib.write(|tx| {
+        let now = crate::timefmt::now_ms();
+        let mut stmt = tx.prepare_cached(if removed {
+            "UPDATE recordings SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1 AND deleted_at IS NULL"
+        } else {
+            "UPDATE recordings SET deleted_at = NULL, updated_at = ?2 WHERE id = ?1 AND deleted_at IS NOT NULL"
+        })?;
+        for &id in ids {
+            super::rows::require_visible_call(tx, scope, id)?;
+            stmt.execute(params![id, now])?;
+        }
+        Ok(ids.to_vec())
+    })
+}
+
+/// Whether the call was removed from the library (and when).
+pub fn removed_at(conn: &Connection, id: i64) -> Result<Option<i64>> {
+    conn.prepare_cached("SELECT deleted_at FROM recordings WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| recording_not_found(id))
+}
+
+/// Of `ids`, the calls whose file is no longer where the library points (a call whose audio never
+/// came, from a review pack, is not among them: it says so itself). Reads only the file system's
+/// metadata, for the rows on screen.
+pub fn missing_files(conn: &Connection, scope: Scope, ids: &[i64]) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT r.path FROM recordings r WHERE r.id = ?1 AND {}",
+        scope.recording_sql("r")
+    ))?;
+    let mut out = Vec::new();
+    for &id in ids {
+        let path: Option<Option<StoredPath>> = stmt.query_row([id], |r| r.get(0)).optional()?;
+        if let Some(Some(path)) = path
+            && !path.0.is_file()
+        {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+/// The values in use for a call's details, for completion while typing them.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DetailValues {
+    /// Every person who may be a call's rep.
+    pub reps: Vec<String>,
+    pub counterparts: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+/// The reps, counterparts and tags in use on the calls `scope` may see, alphabetically.
+pub fn detail_values(conn: &Connection, scope: Scope) -> Result<DetailValues> {
+    let visible = scope.recording_sql("r");
+    let strings = |sql: String| -> Result<Vec<String>> {
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    Ok(DetailValues {
+        reps: strings(
+            "SELECT name FROM people WHERE role = 'rep' AND deleted_at IS NULL
+             ORDER BY name COLLATE NOCASE"
+                .into(),
+        )?,
+        counterparts: strings(format!(
+            "SELECT DISTINCT r.counterpart FROM recordings r
+             WHERE r.counterpart IS NOT NULL AND r.deleted_at IS NULL AND {visible}
+             ORDER BY r.counterpart COLLATE NOCASE LIMIT 5000"
+        ))?,
+        tags: strings(format!(
+            "SELECT DISTINCT t.tag FROM recording_tags t JOIN recordings r ON r.id = t.recording_id
+             WHERE t.deleted_at IS NULL AND r.deleted_at IS NULL AND {visible}
+             ORDER BY t.tag COLLATE NOCASE"
+        ))?,
+    })
 }
 
 /// A tag's artist name as a person's name: no longer than a name may be.

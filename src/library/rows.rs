@@ -28,7 +28,10 @@ pub(crate) fn require_recording(conn: &Connection, id: i64) -> Result<()> {
 /// Ok when `scope` may see recording `id`; else, to that scope, it is not in the library.
 pub(crate) fn require_visible_call(conn: &Connection, scope: Scope, id: i64) -> Result<()> {
     require_recording(conn, id)?;
-    let sql = format!("SELECT {} FROM recordings r WHERE r.id = ?1", scope.recording_sql("r"));
+    let sql = format!(
+        "SELECT coalesce({}, 0) FROM recordings r WHERE r.id = ?1",
+        scope.recording_sql("r")
+    );
     let visible: bool = conn.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?;
     if visible { Ok(()) } else { Err(recording_not_found(id)) }
 }

@@ -190,7 +190,7 @@ fn note_candidates(
          FROM notes_fts
          JOIN notes n ON n.id = notes_fts.rowid
          JOIN recordings r ON r.id = n.recording_id
-         WHERE notes_fts MATCH ?1 AND n.deleted_at IS NULL AND {}
+         WHERE notes_fts MATCH ?1 AND n.deleted_at IS NULL AND r.deleted_at IS NULL AND {}
            AND (?2 IS NULL OR r.call_time >= ?2)
            AND (?3 IS NULL OR r.call_time < ?3)
          ORDER BY notes_fts.rowid DESC

@@ -30,6 +30,8 @@ pub struct ListSettings {
     pub kind: Option<NoteKind>,
     pub unreviewed_only: bool,
     pub outcome: Option<CallOutcome>,
+    /// Only calls with this tag (empty: any).
+    pub tag: String,
     pub min_seconds: u32,
     /// The place in the list: the selected row and how far it was scrolled (px).
     pub selected: u32,
@@ -48,6 +50,7 @@ impl Default for ListSettings {
             kind: None,
             unreviewed_only: false,
             outcome: None,
+            tag: String::new(),
             min_seconds: 0,
             selected: 0,
             scroll_top: 0.0,
