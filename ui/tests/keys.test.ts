@@ -100,3 +100,10 @@ describe("SHORTCUTS", () => {
     }
   });
 });
+
+describe("SHORTCUTS keys", () => {
+  it("are unique (the dialog keys its rows by them)", () => {
+    const keys = SHORTCUTS.map((s) => s.keys);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});

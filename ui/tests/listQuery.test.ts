@@ -9,6 +9,7 @@ const base = {
   kind: "" as const,
   unreviewedOnly: false,
   outcome: "" as const,
+  tag: "",
   minSeconds: 0,
   sort: "date" as const,
   descending: true,
@@ -46,6 +47,12 @@ describe("buildFilter", () => {
     expect(f.outcome).toBe("meeting-booked");
     expect(filtersActive(f)).toBe(true);
     expect(buildFilter(base).outcome).toBeUndefined();
+  });
+  it("sends the tag filter and counts it as a filter", () => {
+    const f = buildFilter({ ...base, tag: "pricing" });
+    expect(f.tag).toBe("pricing");
+    expect(filtersActive(f)).toBe(true);
+    expect(buildFilter(base).tag).toBeUndefined();
   });
   it("treats a blank search and a zero minimum as no filter", () => {
     expect(filtersActive(buildFilter({ ...base, search: "   ", minSeconds: 0 }))).toBe(false);

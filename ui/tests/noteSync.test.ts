@@ -27,8 +27,15 @@ function fakeApi() {
       return stored;
     },
     async update(id: string, u: NoteEdit) {
-      calls.push(`update:${id}:${u.text ?? ""}${u.kind ?? ""}`);
-      stored = { ...stored!, ...(u.text !== undefined ? { text: u.text } : {}), ...(u.kind ? { kind: u.kind } : {}) };
+      const times = u.startMs !== undefined ? `@${u.startMs}-${u.endMs ?? "point"}` : "";
+      calls.push(`update:${id}:${u.text ?? ""}${u.kind ?? ""}${times}`);
+      stored = {
+        ...stored!,
+        ...(u.text !== undefined ? { text: u.text } : {}),
+        ...(u.kind ? { kind: u.kind } : {}),
+        ...(u.startMs !== undefined ? { startMs: u.startMs } : {}),
+        ...(u.endMs !== undefined ? { endMs: u.endMs } : {}),
+      };
       return stored;
     },
     async remove(id: string) {
@@ -154,5 +161,32 @@ describe("NoteSync", () => {
     s.setText("AB");
     await s.flush();
     expect(calls).toEqual(["create:AB"]);
+  });
+
+  it("keeps a note without text when committed: a marker-only note", async () => {
+    const { api, calls } = fakeApi();
+    const s = new NoteSync(api, input, null, { onSaved: () => {}, onError: (e) => { throw e; } });
+    await s.flush();
+    expect(calls).toEqual([]);
+    await s.commit();
+    expect(calls).toEqual(["create:"]);
+    expect(s.id).toBe("id-1");
+    await s.commit();
+    expect(calls).toEqual(["create:"]);
+  });
+
+  it("moves a note not created yet locally, and a created one in the library", async () => {
+    const { api, calls } = fakeApi();
+    const saved: Note[] = [];
+    const s = new NoteSync(api, input, null, { onSaved: (n) => saved.push(n), onError: (e) => { throw e; } });
+    await s.setTimes(6000, 9000);
+    expect(calls).toEqual([]);
+    s.setText("Good pause");
+    await s.flush();
+    expect(saved.at(-1)?.startMs).toBe(6000);
+    expect(saved.at(-1)?.endMs).toBe(9000);
+    await s.setTimes(7000, null);
+    expect(calls).toEqual(["create:Good pause", "update:id-1:@7000-point"]);
+    expect(saved.at(-1)?.endMs).toBeNull();
   });
 });

@@ -29,6 +29,7 @@ describe("settings", () => {
       rep: "Dana",
       kind: "improvement" as const,
       outcome: "meeting-booked" as const,
+      tag: "q3",
       minSeconds: 30,
       selected: 41,
       scrollTop: 1394,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dateInputToMs, formatClock, formatDate, formatDateTime, formatDuration, parseClock } from "../src/lib/time";
+import { dateInputToMs, formatClock, formatDate, formatDateTime, formatDuration, formatSpan, parseClock, parseSpan } from "../src/lib/time";
 
 describe("formatClock", () => {
   it("shows minutes, seconds and tenths", () => {
@@ -78,5 +78,22 @@ describe("formatDate", () => {
   });
   it("is empty for an invalid time", () => {
     expect(formatDate(Number.NaN)).toBe("");
+  });
+});
+
+describe("parseSpan", () => {
+  it("reads a point, a range with an en dash or a hyphen, and refuses the rest", () => {
+    expect(parseSpan("1:02.5")).toEqual({ startMs: 62_500, endMs: null });
+    expect(parseSpan("1:02.5–1:10")).toEqual({ startMs: 62_500, endMs: 70_000 });
+    expect(parseSpan(" 5 - 7.25 ")).toEqual({ startMs: 5_000, endMs: 7_250 });
+    expect(parseSpan("1:10–1:02")).toBeNull();
+    expect(parseSpan("1:02–1:02")).toBeNull();
+    expect(parseSpan("soon")).toBeNull();
+    expect(parseSpan("1–2–3")).toBeNull();
+  });
+
+  it("reads back what formatSpan writes", () => {
+    expect(parseSpan(formatSpan(62_500, null))).toEqual({ startMs: 62_500, endMs: null });
+    expect(parseSpan(formatSpan(62_500, 70_100))).toEqual({ startMs: 62_500, endMs: 70_100 });
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  dragNote,
+  MIN_RANGE_MS,
   MIN_SPAN_MS,
   centreOn,
   clampSpan,
@@ -128,5 +130,20 @@ describe("timeTicks", () => {
   });
   it("has no ticks without a width", () => {
     expect(timeTicks({ fromMs: 0, toMs: 1 }, 0).ticks).toEqual([]);
+  });
+});
+
+describe("dragNote", () => {
+  it("moves a point or a whole range, inside the call", () => {
+    expect(dragNote({ startMs: 10_000, endMs: null }, "move", 5_000, 0, 60_000)).toEqual({ startMs: 15_000, endMs: null });
+    expect(dragNote({ startMs: 10_000, endMs: 12_000 }, "move", 5_000.4, 0, 60_000)).toEqual({ startMs: 15_000, endMs: 17_000 });
+    expect(dragNote({ startMs: 10_000, endMs: 12_000 }, "move", 99_000, 0, 60_000)).toEqual({ startMs: 58_000, endMs: 60_000 });
+    expect(dragNote({ startMs: 10_000, endMs: null }, "move", -20_000, 0, 60_000)).toEqual({ startMs: 0, endMs: null });
+  });
+
+  it("stretches the end: a point becomes a range, never shorter than the minimum", () => {
+    expect(dragNote({ startMs: 10_000, endMs: null }, "end", 0, 14_000, 60_000)).toEqual({ startMs: 10_000, endMs: 14_000 });
+    expect(dragNote({ startMs: 10_000, endMs: 14_000 }, "end", 0, 9_000, 60_000)).toEqual({ startMs: 10_000, endMs: 10_000 + MIN_RANGE_MS });
+    expect(dragNote({ startMs: 10_000, endMs: 14_000 }, "end", 0, 70_000, 60_000)).toEqual({ startMs: 10_000, endMs: 60_000 });
   });
 });

@@ -378,6 +378,38 @@ impl App {
         }
     }
 
+    /// Presses the left button on `element`'s centre, moves the pointer `dx` pixels across in a
+    /// few steps (as a hand does), and lets go: a drag.
+    pub async fn drag_by(&self, element: &Element, dx: f64) {
+        let mut mouse = MouseActions::new("mouse".to_string())
+            .then(PointerAction::MoveToElement {
+                element: element.clone(),
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT });
+        // WebDriver moves by whole pixels.
+        const STEPS: i64 = 5;
+        let total = dx.round() as i64;
+        let mut done = 0;
+        for i in 1..=STEPS {
+            let to = total * i / STEPS;
+            mouse = mouse.then(PointerAction::MoveBy {
+                duration: Some(Duration::from_millis(30)),
+                x: (to - done) as f64,
+                y: 0.0,
+            });
+            done = to;
+        }
+        let mouse = mouse.then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+        let result = self.client().perform_actions(mouse).await;
+        self.clicked();
+        if let Err(e) = result {
+            panic!("{}", self.diagnose(&format!("dragging failed: {e}")).await);
+        }
+    }
+
     /// Clicks `element`, with a clear failure.
     pub async fn click(&self, element: &Element, what: &str) {
         let result = element.click().await;

@@ -11,9 +11,12 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 
 import type { AppError } from "./bindings/AppError";
+import type { CallEdit } from "./bindings/CallEdit";
 import type { CallOutcome } from "./bindings/CallOutcome";
 import type { CallView } from "./bindings/CallView";
+import type { DetailValues } from "./bindings/DetailValues";
 import type { DueBoard } from "./bindings/DueBoard";
+import type { Edited } from "./bindings/Edited";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import { ErrorCodes } from "./bindings/errorCodes";
 import type { FocusArea } from "./bindings/FocusArea";
@@ -184,6 +187,23 @@ export const stepsExportIcs = (id: string | null, path: string) => call<number>(
 /** Coach only: sets (or, with null, clears) the outcome of calls. */
 export const recordingsSetOutcome = (ids: number[], outcome: CallOutcome | null) =>
   call<Recording[]>("recordings_set_outcome", { ids, outcome });
+
+/** Coach only: each call's own edit of its details, all or none; `undo` puts them back. */
+export const recordingsEdit = (edits: CallEdit[]) => call<Edited>("recordings_edit", { edits });
+
+/** Every call id of the filtered list, in its order (Select all). */
+export const recordingsIds = (query: Omit<ListFilter, "offset" | "limit">) => call<number[]>("recordings_ids", { query });
+
+/** Takes calls out of the library (their files stay); `recordingsRestore` brings them back. */
+export const recordingsRemove = (ids: number[]) => call<number[]>("recordings_remove", { ids });
+
+export const recordingsRestore = (ids: number[]) => call<number[]>("recordings_restore", { ids });
+
+/** Of these calls (the rows on screen), those whose file is gone from where it was. */
+export const recordingsMissing = (ids: number[]) => call<number[]>("recordings_missing", { ids });
+
+/** The reps, counterparts and tags in use, for completion. */
+export const recordingsDetailValues = () => call<DetailValues>("recordings_detail_values");
 
 export const progressGet = (query: ProgressQuery) => call<Progress>("progress_get", { query });
 

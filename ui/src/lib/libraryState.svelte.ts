@@ -17,6 +17,8 @@ export interface LibraryState {
   kind: NoteKind | "";
   unreviewedOnly: boolean;
   outcome: CallOutcome | "";
+  /** Only calls with this tag ("": any). */
+  tag: string;
   /** Hide calls shorter than this many seconds (0: show all). */
   minSeconds: number;
   sort: SortKey;
@@ -36,6 +38,7 @@ export const libraryState = $state<LibraryState>({
   kind: "",
   unreviewedOnly: false,
   outcome: "",
+  tag: "",
   minSeconds: 0,
   sort: "date",
   descending: true,

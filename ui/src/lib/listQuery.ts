@@ -10,7 +10,7 @@ import { dateInputToMs } from "./time";
 
 type Controls = Pick<
   LibraryState,
-  "search" | "rep" | "sinceDate" | "untilDate" | "kind" | "unreviewedOnly" | "outcome" | "minSeconds" | "sort" | "descending"
+  "search" | "rep" | "sinceDate" | "untilDate" | "kind" | "unreviewedOnly" | "outcome" | "tag" | "minSeconds" | "sort" | "descending"
 >;
 
 export type ListQuery = Omit<ListFilter, "offset" | "limit">;
@@ -27,6 +27,7 @@ export function buildFilter(c: Controls): ListQuery {
   if (until !== null) f.until = until;
   if (c.kind) f.kind = c.kind;
   if (c.outcome) f.outcome = c.outcome;
+  if (c.tag) f.tag = c.tag;
   if (Number.isFinite(c.minSeconds) && c.minSeconds > 0) f.minDurationMs = Math.round(c.minSeconds * 1000);
   return f;
 }
@@ -34,7 +35,7 @@ export function buildFilter(c: Controls): ListQuery {
 /** Whether anything narrows the list (an empty list then means "no match", not "first run"). */
 export function filtersActive(f: ListQuery): boolean {
   return Boolean(
-    f.search || f.rep || f.since !== undefined || f.until !== undefined || f.kind || f.outcome || f.unreviewedOnly || f.minDurationMs,
+    f.search || f.rep || f.since !== undefined || f.until !== undefined || f.kind || f.outcome || f.tag || f.unreviewedOnly || f.minDurationMs,
   );
 }
 

@@ -1,7 +1,8 @@
 // Saving one note's edits as they are typed, without a Save button and without losing a word.
 //
-// A note dropped with P/I exists only in the window until its text is non-empty: the first
-// keystrokes create it in the library (debounced), later ones update it (debounced). Calls for
+// A note dropped with P/I exists only in the window until its text is non-empty or it is kept
+// (Enter: a marker-only note): the first keystrokes create it in the library (debounced), later
+// ones update it (debounced). Calls for
 // one note run strictly one after another, so an update never overtakes the create it depends
 // on and the library always ends with the last text typed. Dropping a note (Esc) cancels what
 // is pending and deletes it if it was created.
@@ -81,10 +82,33 @@ export class NoteSync {
     });
   }
 
+  /**
+   * Moves the note (a point when `endMs` is null): locally while the note is not created yet,
+   * else in the library at once.
+   */
+  setTimes(startMs: number, endMs: number | null): Promise<void> {
+    this.#input.startMs = startMs;
+    if (endMs === null) delete this.#input.endMs;
+    else this.#input.endMs = endMs;
+    return this.#enqueue(async () => {
+      if (this.#discarded || this.#id === null) return;
+      this.#opts.onSaved(await this.#api.update(this.#id, { startMs, endMs }));
+    });
+  }
+
   /** Saves what is pending now; resolves when the library has it. */
   flush(): Promise<void> {
     this.#clearTimer();
     return this.#enqueue(() => this.#saveText());
+  }
+
+  /**
+   * Keeps the note whatever its text: one not created yet is created now, with no text if none
+   * was typed (a marker-only note), and pending words are saved.
+   */
+  commit(): Promise<void> {
+    this.#clearTimer();
+    return this.#enqueue(() => this.#saveText(true));
   }
 
   /**
@@ -101,12 +125,13 @@ export class NoteSync {
     return deleted;
   }
 
-  async #saveText(): Promise<void> {
+  async #saveText(keepEmpty = false): Promise<void> {
     if (this.#discarded) return;
     const text = this.#text;
     if (this.#id === null) {
-      // An empty note is not worth keeping; it is created with its first real character.
-      if (text.trim() === "") return;
+      // While typing, a note is created with its first real character; kept (Enter), it is
+      // created even without one.
+      if (text.trim() === "" && !keepEmpty) return;
       const note = await this.#api.create({ ...this.#input, text });
       this.#id = note.id;
       this.#savedText = note.text;

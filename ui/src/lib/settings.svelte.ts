@@ -23,6 +23,7 @@ export const DEFAULT_SETTINGS: Settings = {
     kind: null,
     unreviewedOnly: false,
     outcome: null,
+    tag: "",
     minSeconds: 0,
     selected: 0,
     scrollTop: 0,
@@ -44,6 +45,7 @@ export function listSettingsOf(st: LibraryState): ListSettings {
     kind: st.kind === "" ? null : st.kind,
     unreviewedOnly: st.unreviewedOnly,
     outcome: st.outcome === "" ? null : st.outcome,
+    tag: st.tag,
     minSeconds: Number.isFinite(st.minSeconds) && st.minSeconds > 0 ? Math.round(st.minSeconds) : 0,
     selected: Math.max(0, Math.round(st.selected)),
     scrollTop: Math.max(0, Math.round(st.scrollTop)),
@@ -62,6 +64,7 @@ export function applyListSettings(st: LibraryState, l: ListSettings): void {
   st.kind = l.kind ?? "";
   st.unreviewedOnly = l.unreviewedOnly;
   st.outcome = l.outcome ?? "";
+  st.tag = l.tag;
   st.minSeconds = l.minSeconds;
   st.selected = l.selected;
   st.scrollTop = l.scrollTop;

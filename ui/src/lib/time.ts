@@ -80,3 +80,23 @@ export function dateInputToMs(value: string, dayOffset = 0): number | null {
   const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + dayOffset);
   return Number.isNaN(d.getTime()) ? null : d.getTime();
 }
+
+/**
+ * A note's times as typed: `1:02.5` (a point) or `1:02.5–1:10` (a range; `-` works too). Null
+ * when either clock does not parse or the range does not run forward.
+ */
+export function parseSpan(text: string): { startMs: number; endMs: number | null } | null {
+  const parts = text.split(/\s*[–—-]\s*/);
+  if (parts.length > 2) return null;
+  const startMs = parseClock(parts[0] ?? "");
+  if (startMs === null) return null;
+  if (parts.length === 1 || parts[1]!.trim() === "") return { startMs, endMs: null };
+  const endMs = parseClock(parts[1]!);
+  if (endMs === null || endMs <= startMs) return null;
+  return { startMs, endMs };
+}
+
+/** A note's times for typing them again: `m:ss.s`, or `m:ss.s–m:ss.s` for a range. */
+export function formatSpan(startMs: number, endMs: number | null): string {
+  return endMs === null ? formatClock(startMs) : `${formatClock(startMs)}–${formatClock(endMs)}`;
+}

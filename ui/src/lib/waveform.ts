@@ -144,3 +144,30 @@ export function timeTicks(s: Span, widthPx: number, minGapPx = 80): { stepMs: nu
   for (let t = Math.ceil(s.fromMs / stepMs) * stepMs; t <= s.toMs; t += stepMs) ticks.push(t);
   return { stepMs, ticks };
 }
+
+/** The shortest range a stretched note can have. */
+export const MIN_RANGE_MS = 100;
+
+/** How a marker drag changes a note: moves it whole, or moves its end (a point becomes a range). */
+export type NoteDragMode = "move" | "end";
+
+/**
+ * A note's times while its marker is dragged: `move` shifts the note (a range keeps its length)
+ * by `deltaMs`; `end` puts its end at `pointerMs`, at least [`MIN_RANGE_MS`] after the start. Both
+ * stay inside the call; times are whole milliseconds.
+ */
+export function dragNote(
+  note: { startMs: number; endMs: number | null },
+  mode: NoteDragMode,
+  deltaMs: number,
+  pointerMs: number,
+  durationMs: number,
+): { startMs: number; endMs: number | null } {
+  if (mode === "end") {
+    const lo = Math.min(durationMs, note.startMs + MIN_RANGE_MS);
+    return { startMs: note.startMs, endMs: Math.round(Math.max(lo, Math.min(durationMs, pointerMs))) };
+  }
+  const length = note.endMs === null ? 0 : note.endMs - note.startMs;
+  const startMs = Math.round(Math.max(0, Math.min(durationMs - length, note.startMs + deltaMs)));
+  return { startMs, endMs: note.endMs === null ? null : startMs + length };
+}

@@ -4,4 +4,4 @@ import type { ErrorCode } from "./ErrorCode";
 /**
  * What happened to one file, as it is reported (see [`Outcome`]).
  */
-export type FileDone = { "status": "imported", id: number, durationMs: number, } | { "status": "relinked", id: number, oldPath: string, } | { "status": "duplicate", id: number, existingPath: string, } | { "status": "alreadyImported", id: number, } | { "status": "failed", code: ErrorCode, message: string, };
+export type FileDone = { "status": "imported", id: number, durationMs: number, } | { "status": "relinked", id: number, oldPath: string, } | { "status": "duplicate", id: number, existingPath: string, } | { "status": "alreadyImported", id: number, } | { "status": "removed", id: number, } | { "status": "failed", code: ErrorCode, message: string, };

@@ -26,7 +26,11 @@ unreviewedOnly?: boolean,
 /**
  * Only calls with this outcome.
  */
-outcome?: CallOutcome, sort?: SortKey, 
+outcome?: CallOutcome, 
+/**
+ * Only calls with this tag.
+ */
+tag?: string, sort?: SortKey, 
 /**
  * Largest first. The default order (date, descending) is the most recent call first.
  */

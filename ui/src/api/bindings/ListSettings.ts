@@ -7,7 +7,11 @@ import type { SortKey } from "./SortKey";
  * How the library list was left: its sort, filters (dates as `YYYY-MM-DD`, as the date
  * fields hold them; empty: no filter) and place.
  */
-export type ListSettings = { sort: SortKey, descending: boolean, search: string, rep: string, sinceDate: string, untilDate: string, kind: NoteKind | null, unreviewedOnly: boolean, outcome: CallOutcome | null, minSeconds: number, 
+export type ListSettings = { sort: SortKey, descending: boolean, search: string, rep: string, sinceDate: string, untilDate: string, kind: NoteKind | null, unreviewedOnly: boolean, outcome: CallOutcome | null, 
+/**
+ * Only calls with this tag (empty: any).
+ */
+tag: string, minSeconds: number, 
 /**
  * The place in the list: the selected row and how far it was scrolled (px).
  */

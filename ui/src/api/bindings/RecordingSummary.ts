@@ -12,4 +12,4 @@ reviewed: boolean,
 /**
  * `None`: the audio is not on this machine.
  */
-path: string | null, };
+path: string | null, tags: Array<string>, };
