@@ -163,6 +163,20 @@ fn create_in(tx: &Connection, author: &Person, new: &NewNote) -> Result<Note> {
 }
 
 /// A note by its id or an unambiguous prefix of at least 4 characters.
+/// A note by its row id, with its call's title and rep: one read for a search hit.
+pub(crate) fn get_with_call(
+    conn: &Connection,
+    rowid: i64,
+) -> Result<(Note, String, Option<String>)> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {NOTE_COLUMNS}, r.title, p.name FROM notes
+             JOIN recordings r ON r.id = notes.recording_id
+             LEFT JOIN people p ON p.id = r.rep_id WHERE notes.id = ?1"
+        ))?
+        .query_row([rowid], |r| Ok((note_from_row(r)?, r.get(12)?, r.get(13)?)))?)
+}
+
 pub fn get(conn: &Connection, id: &str) -> Result<Note> {
     let id = id.trim();
     let not_found = || LibraryError::NotFound { what: "note", id: id.to_string() };

@@ -361,14 +361,8 @@ fn page(
         .map(|c| {
             let (hit, rep) = match c.found {
                 Found::Note(rowid) => {
-                    let (uuid, recording_title, rep): (String, String, Option<String>) = conn
-                        .prepare_cached(
-                            "SELECT n.uuid, r.title, p.name FROM notes n
-                             JOIN recordings r ON r.id = n.recording_id
-                             LEFT JOIN people p ON p.id = r.rep_id WHERE n.id = ?1",
-                        )?
-                        .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-                    (Hit::Note { note: notes::get(conn, &uuid)?, recording_title }, rep)
+                    let (note, recording_title, rep) = notes::get_with_call(conn, rowid)?;
+                    (Hit::Note { note, recording_title }, rep)
                 }
                 Found::Ready(hit) => (hit, c.rep),
             };
