@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Import benchmark (not a test): gamefilm's import (probe + blake3 + decode + peaks + SQLite)
-# against ffmpeg's decode alone, on three 60-minute files, in the same run. Prints the best of 3
-# for each, their ratio, and whether it meets the target (gamefilm/ffmpeg <= 0.8).
+# Import benchmark (not a test): gamefilm's import (probe + blake3 + decode + peaks + voice
+# activity + SQLite) against ffmpeg's decode alone, on 60-minute files, in the same run; and the
+# import with call insights against the same import without (--no-insights). Prints the best of 3
+# for each, the ratios, and whether they meet the targets (gamefilm/ffmpeg <= 0.8; with/without
+# insights <= 1.10, or 1.5 for 8 kHz mu-law WAV, whose decoding costs almost nothing).
 # Usage: scripts/bench-import.sh [WORKDIR]   (default target/bench; the audio is cached there)
 # GAMEFILM_BIN overrides the binary; without it a release build is made first.
 set -euo pipefail
@@ -18,12 +20,15 @@ if [[ -z "${GAMEFILM_BIN:-}" ]]; then
   GAMEFILM_BIN=$root/target/release/gamefilm
 fi
 
-files=(mono16k.mp3 stereo44k.mp3 mono.m4a)
+files=(mono16k.mp3 stereo44k.mp3 mono.m4a stereo.m4a ulaw8k.wav)
 declare -A encode=(
   [mono16k.mp3]="-ar 16000 -ac 1 -c:a libmp3lame -b:a 32k"
   [stereo44k.mp3]="-ar 44100 -ac 2 -c:a libmp3lame -b:a 128k"
   [mono.m4a]="-ar 44100 -ac 1 -c:a aac -b:a 64k"
+  [stereo.m4a]="-ar 44100 -ac 2 -c:a aac -b:a 96k"
+  [ulaw8k.wav]="-ar 8000 -ac 2 -c:a pcm_mulaw"
 )
+declare -A insights_target=([ulaw8k.wav]=1.5)
 missing=()
 for f in "${files[@]}"; do [[ -f "$work/$f" ]] || missing+=("$f"); done
 if [[ ${#missing[@]} -gt 0 ]]; then
@@ -65,25 +70,31 @@ timed() {
 }
 min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
 ffmpeg_decode() { ffmpeg -nostdin -v error -i "$1" -f null -; }
-gamefilm_import() { # FILE LIBRARY: a fresh library every time
+gamefilm_import() { # FILE LIBRARY [OPTIONS]: a fresh library every time
   rm -f "$2" "$2-wal" "$2-shm"
-  "$GAMEFILM_BIN" --library "$2" import "$1"
+  "$GAMEFILM_BIN" --library "$2" import "$1" "${@:3}"
 }
 
 echo "binary: $GAMEFILM_BIN"
-printf '%-14s %10s %12s %7s %8s\n' file "ffmpeg s" "gamefilm s" ratio target
+printf '%-14s %10s %12s %7s %10s   %12s %7s %10s\n' file "ffmpeg s" "gamefilm s" ratio target \
+  "no-insights s" ratio target
 n=0
 for f in "${files[@]}"; do
   n=$((n + 1))
   lib="$work/bench-lib-$n.sqlite"
-  best_ff="" best_gf=""
-  for _ in 1 2 3; do # alternate, so both see the same machine state
+  best_ff="" best_gf="" best_no=""
+  for _ in 1 2 3; do # alternate, so all see the same machine state
     t=$(timed ffmpeg_decode "$work/$f") # a plain assignment, so a failure stops the script
     best_ff=$(min "$best_ff" "$t")
     t=$(timed gamefilm_import "$work/$f" "$lib")
     best_gf=$(min "$best_gf" "$t")
+    t=$(timed gamefilm_import "$work/$f" "$lib" --no-insights)
+    best_no=$(min "$best_no" "$t")
   done
-  awk -v f="$f" -v a="$best_ff" -v b="$best_gf" -v t="$target" 'BEGIN {
-    r = b / a; printf "%-14s %10.3f %12.3f %7.2f %8s\n", f, a, b, r, (r <= t ? "<= " t " ok" : "> " t " MISS") }'
+  awk -v f="$f" -v a="$best_ff" -v b="$best_gf" -v c="$best_no" -v t="$target" \
+    -v it="${insights_target[$f]:-1.10}" 'BEGIN {
+    r = b / a; q = b / c
+    printf "%-14s %10.3f %12.3f %7.2f %10s   %12.3f %7.2f %10s\n", f, a, b, r,
+      (r <= t ? "<= " t " ok" : "> " t " MISS"), c, q, (q <= it ? "<= " it " ok" : "> " it " MISS") }'
 done
-echo "(best of 3 each; ffmpeg: decode to -f null; gamefilm: import into a fresh library)"
+echo "(best of 3 each; ffmpeg: decode to -f null; gamefilm: import into a fresh library, with and without insights)"

@@ -18,7 +18,7 @@ use gamefilm::library::reels::{self, IfEmpty, ReelQuery};
 use gamefilm::library::search::{self, SearchOrder, SearchQuery};
 use gamefilm::library::steps::{self, NewStep, Step, StepFilter, StepState};
 use gamefilm::library::{
-    LIBRARY_ENV, Library, Note, NoteKind, Person, Role, focus, people, reviews,
+    LIBRARY_ENV, Library, Note, NoteKind, Person, Role, focus, insights, people, reviews,
 };
 use gamefilm::pack;
 use gamefilm::reel::{self, ReelFormat, RenderEvent, RenderOptions};
@@ -143,6 +143,28 @@ enum Command {
         #[arg(required = true, num_args = 1..)]
         ids: Vec<i64>,
     },
+    /// A call's insights from its two channels: talk ratio, monologue, story, patience…
+    Stats {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure who speaks when on calls imported before insights (resumable; Ctrl+C stops)
+    Analyse,
+    /// The library's settings: gamefilm settings set rep-channel left|right
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// Set one: rep-channel (left or right: which channel of a stereo call is the rep)
+    Set { key: String, value: String },
+    /// Print them
+    Get {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -184,6 +206,9 @@ struct ImportArgs {
     /// Decoding threads (default: one per core)
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// Skip measuring who speaks when (call insights); `gamefilm analyse` does it later
+    #[arg(long)]
+    no_insights: bool,
     #[arg(long)]
     json: bool,
 }
@@ -209,6 +234,12 @@ struct ListArgs {
     /// Only calls with this tag
     #[arg(long)]
     tag: Option<String>,
+    /// Only calls whose talk ratio (rep speech ÷ all speech) is above this: 0.65 or 65%
+    #[arg(long, value_name = "RATIO")]
+    talk_above: Option<String>,
+    /// Hide one-sided calls (voicemail, no answer, hold music)
+    #[arg(long)]
+    hide_one_sided: bool,
     /// Only calls no coach has marked reviewed
     #[arg(long)]
     unreviewed: bool,
@@ -249,6 +280,9 @@ struct SetArgs {
     /// Remove a tag (repeatable)
     #[arg(long = "untag")]
     untags: Vec<String>,
+    /// Which channel is the rep on these calls: left or right ("" for the library's setting)
+    #[arg(long, value_name = "left|right")]
+    rep_channel: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -754,6 +788,56 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             import::locate(&mut c.lib, scope, id, &file)?;
             say!("#{id} plays from {} again", file.display());
         }
+        Command::Stats { id, json } => {
+            let c = ctx(open(library)?);
+            let stats = insights::stats(c.lib.conn(), c.viewer()?.scope(), id)?;
+            if json {
+                print_json(&stats)?;
+            } else {
+                print_stats(&stats);
+            }
+        }
+        Command::Analyse => {
+            let mut lib = open(library)?;
+            let bar = ProgressBar::new(0);
+            let job = {
+                let bar = bar.clone();
+                Job::new(move |p: import::VoiceProgress| {
+                    bar.set_length(p.total as u64);
+                    bar.set_position(p.done as u64);
+                })
+            };
+            // Ctrl+C ends the process: every call done is already in its own transaction.
+            let done = import::analyse_voice(&mut lib, &job)?;
+            bar.finish_and_clear();
+            for f in &done.failed {
+                eprintln!("#{}: {}", f.id, f.message);
+            }
+            say!("{} calls analysed, {} failed", done.refined, done.failed.len());
+        }
+        Command::Settings(SettingsCommand::Set { key, value }) => {
+            let mut lib = open(library)?;
+            match key.as_str() {
+                "rep-channel" => {
+                    let ch: insights::RepChannel = value.parse()?;
+                    insights::set_library_rep_channel(&mut lib, ch)?;
+                    say!(
+                        "The rep is on the {} channel of stereo calls (a call's own setting wins)",
+                        ch.as_str()
+                    );
+                }
+                other => bail!("unknown setting '{other}': the settings are rep-channel"),
+            }
+        }
+        Command::Settings(SettingsCommand::Get { json }) => {
+            let lib = open(library)?;
+            let ch = insights::library_rep_channel(lib.conn())?;
+            if json {
+                print_json(&serde_json::json!({ "repChannel": ch }))?;
+            } else {
+                say!("rep-channel  {}", ch.as_str());
+            }
+        }
         Command::Remove { ids } => {
             let mut c = ctx(open(library)?);
             let scope = c.viewer()?.scope();
@@ -781,6 +865,8 @@ fn cmd_list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         outcome: a.outcome.as_deref().map(str::parse).transpose()?,
         unreviewed_only: a.unreviewed,
         tag: a.tag,
+        talk_ratio_above: a.talk_above.as_deref().map(parse_ratio).transpose()?,
+        hide_one_sided: a.hide_one_sided,
         rep: a.rep,
         since: date_opt(&a.since)?,
         until: date_opt(&a.until)?,
@@ -799,7 +885,7 @@ fn cmd_list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         return Ok(());
     }
     say!(
-        "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  {:<8}  {:<14}  title",
+        "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  {:<8}  {:<14}  {:>5}  title",
         "id",
         "date",
         "length",
@@ -808,11 +894,12 @@ fn cmd_list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         "+",
         "Δ",
         "reviewed",
-        "outcome"
+        "outcome",
+        "talk"
     );
     for r in rows {
         say!(
-            "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  {:<8}  {:<14}  {}",
+            "{:>6}  {:<16}  {:>9}  {:<14}  {:<18}  {:>3} {:>3}  {:<8}  {:<14}  {:>5}  {}",
             r.id,
             format_date_ms(r.call_time),
             format_ms(r.duration_ms),
@@ -822,6 +909,11 @@ fn cmd_list(ctx: &Ctx, a: ListArgs) -> Result<()> {
             r.improvements,
             if r.reviewed { "yes" } else { "-" },
             r.outcome.map(|o| o.as_str()).unwrap_or("-"),
+            if r.one_sided {
+                "1-sd".to_string()
+            } else {
+                r.talk_ratio.map(|t| format!("{:.0}%", t * 100.0)).unwrap_or("-".into())
+            },
             r.title
         );
     }
@@ -905,6 +997,7 @@ fn cmd_set(ctx: &mut Ctx, a: SetArgs) -> Result<()> {
         outcome: a.outcome,
         add_tags: a.tags,
         remove_tags: a.untags,
+        rep_channel: a.rep_channel,
     };
     let recs = recordings::update_meta_many(lib, &a.ids, &edit)?;
     if a.json {
@@ -914,6 +1007,69 @@ fn cmd_set(ctx: &mut Ctx, a: SetArgs) -> Result<()> {
         say!("Updated #{} {}", rec.id, rec.title);
     }
     Ok(())
+}
+
+/// A share typed as 0.65 or 65%.
+fn parse_ratio(s: &str) -> Result<f64> {
+    let t = s.trim();
+    let v = match t.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|v| v / 100.0),
+        None => t.parse::<f64>(),
+    };
+    match v {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => bail!("--talk-above: '{s}' is not a share: use 0.65 or 65%"),
+    }
+}
+
+fn print_stats(s: &insights::Stats) {
+    let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.0} %", v * 100.0));
+    let secs =
+        |v: Option<i64>| v.map_or("-".to_string(), |v| format!("{:.1} s", v as f64 / 1000.0));
+    if !s.analysed {
+        say!(
+            "#{}: not analysed yet (imported before insights): run gamefilm analyse",
+            s.recording_id
+        );
+        return;
+    }
+    say!(
+        "rep channel        {}{}",
+        s.rep_channel.as_str(),
+        if s.rep_channel_overridden { " (this call)" } else { " (the library's)" }
+    );
+    if !s.stereo {
+        say!("talk ratio         - (mono: one channel, no sides to tell apart)");
+    } else {
+        say!("talk ratio         {}  = rep speech ÷ (rep + customer speech)", pct(s.talk_ratio));
+        say!(
+            "longest monologue  {}  = the rep's longest turn (own pauses < 1.5 s bridged; customer 'mm-hm' < 1 s ignored)",
+            secs(s.longest_monologue_ms)
+        );
+        say!(
+            "longest story      {}  = the customer's longest turn, the same way",
+            secs(s.longest_story_ms)
+        );
+        say!(
+            "switches / minute  {}  = changes of who holds the floor per minute",
+            s.switches_per_minute.map_or("-".into(), |v| format!("{v:.1}"))
+        );
+        say!(
+            "patience           {}  = median gap from the customer stopping to the rep starting (positive gaps only)",
+            secs(s.patience_ms)
+        );
+        say!(
+            "interruptions      {}  = rep turns starting while the customer's runs",
+            s.interruptions.map_or("-".into(), |v| v.to_string())
+        );
+        say!("overtalk           {}  = share of the call when both speak", pct(s.overtalk_ratio));
+    }
+    say!("silence            {}  = share of the call when nobody speaks", pct(s.silence_ratio));
+    if s.one_sided {
+        say!(
+            "one-sided          yes: a side has under 5 s of speech (voicemail, no answer, hold music)"
+        );
+    }
 }
 
 /// Plays a recording by id, or any file by path; a number that names an existing file is the
@@ -1346,7 +1502,7 @@ fn import_progress(bar: &ProgressBar, lines: bool) -> Job<ImportEvent> {
 }
 
 fn cmd_import(lib: &mut Library, a: ImportArgs) -> Result<ExitCode> {
-    let ImportArgs { paths, threads, json } = a;
+    let ImportArgs { paths, threads, no_insights, json } = a;
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template(
@@ -1356,7 +1512,10 @@ fn cmd_import(lib: &mut Library, a: ImportArgs) -> Result<ExitCode> {
         .progress_chars("=> "),
     );
     let progress = import_progress(&bar, !json);
-    let opts = ImportOptions { threads, ..Default::default() };
+    let mut opts = ImportOptions { threads, ..Default::default() };
+    if no_insights {
+        opts.analyzer = gamefilm::audio::analyze_without_voice;
+    }
     let report = import::import(lib, &paths, &opts, &progress)?;
     bar.finish_and_clear();
     if json {

@@ -9,6 +9,7 @@ pub mod peaks;
 pub mod player;
 pub mod sniff;
 pub mod source;
+pub mod voice;
 
 use std::fs::File;
 use std::io::ErrorKind;
@@ -130,6 +131,8 @@ pub struct Analysis {
     pub stream: StreamInfo,
     pub tags: Tags,
     pub peaks: Peaks,
+    /// Voice activity of the first two channels (empty when not measured).
+    pub voice: voice::VoiceFrames,
 }
 
 /// A decoder fails this share of packets or more: the file is corrupt, not merely damaged.
@@ -238,9 +241,21 @@ fn read_head(file: &mut File) -> std::io::Result<Vec<u8>> {
 /// gives exactly the single-pass result. Anything unexpected on that path (a failed seek, a
 /// segment ending early) falls back to one sequential pass, which also produces the errors.
 pub fn analyze(path: &Path) -> Result<Analysis, AudioError> {
+    analyze_with(path, true)
+}
+
+/// [`analyze`] without the voice activity: `gamefilm import --no-insights`, and the benchmarks'
+/// baseline.
+pub fn analyze_without_voice(path: &Path) -> Result<Analysis, AudioError> {
+    analyze_with(path, false)
+}
+
+/// [`analyze`], measuring the voice activity or not (`false`: the benchmarks' baseline).
+pub fn analyze_with(path: &Path, voice: bool) -> Result<Analysis, AudioError> {
     let mut opened = open(path)?;
     let tags = read_tags(opened.reader.as_mut());
-    let plan = Plan::new(path, &opened)?;
+    let mut plan = Plan::new(path, &opened)?;
+    plan.voice = voice;
     let segments = rayon::current_num_threads().max(1) as u64;
     if let Some(total) = plan.parallel_frames(segments) {
         let out = plan.output_frames(total);
@@ -295,11 +310,13 @@ struct Plan<'a> {
     declared_frames: Option<u64>,
     trim: mp4::Trim,
     spb: u32,
+    voice: bool,
 }
 
 /// The result of decoding one span of the output timeline.
 struct Segment {
     values: Vec<i16>,
+    voice: voice::VoiceFrames,
     frames: u64,
     raw_end: u64,
     sample_rate: u32,
@@ -328,6 +345,7 @@ impl<'a> Plan<'a> {
             spb: peaks::base_samples_per_bucket(setup.params.sample_rate.unwrap_or(1).max(1)),
             params: setup.params,
             trim: setup.trim,
+            voice: false,
         })
     }
 
@@ -364,19 +382,25 @@ impl<'a> Plan<'a> {
             source.seek(start)?;
         }
         let mut builder: Option<peaks::PeakBuilder> = None;
+        let mut voice: Option<voice::VoiceBuilder> = None;
         let mut frames = 0u64;
         while let Some(block) = source.next_block()? {
             let (rate, chans) = (block.sample_rate, block.planes.len());
+            let spb = peaks::base_samples_per_bucket(rate);
             builder
-                .get_or_insert_with(|| {
-                    peaks::PeakBuilder::new(chans, peaks::base_samples_per_bucket(rate))
-                })
+                .get_or_insert_with(|| peaks::PeakBuilder::new(chans, spb))
                 .push_planar(block.planes);
+            if self.voice {
+                voice
+                    .get_or_insert_with(|| voice::VoiceBuilder::new(chans, spb))
+                    .push_planar(block.planes);
+            }
             frames += block.frames() as u64;
         }
         let s = source.stats;
         Ok(Segment {
             values: builder.map(peaks::PeakBuilder::finish_base).unwrap_or_default(),
+            voice: voice.map(voice::VoiceBuilder::finish).unwrap_or_default(),
             frames,
             raw_end: s.raw_end,
             sample_rate: s.sample_rate,
@@ -442,11 +466,13 @@ impl<'a> Plan<'a> {
             });
         }
         let mut values = Vec::new();
+        let mut voice = voice::VoiceFrames::default();
         for s in segs {
             if (s.sample_rate, s.channels) != (sample_rate, channels) && s.frames > 0 {
                 return Err(self.corrupt("segments disagree on the stream format".into()));
             }
             values.extend(s.values);
+            voice.append(s.voice);
         }
         let spb = peaks::base_samples_per_bucket(sample_rate);
         Ok(Analysis {
@@ -459,6 +485,7 @@ impl<'a> Plan<'a> {
             },
             tags,
             peaks: peaks::Peaks::from_base(channels, spb, values),
+            voice,
         })
     }
 }

@@ -17,12 +17,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::audio::peaks::Peaks;
 use crate::audio::{self, Analysis, AudioError};
 use crate::error::{Coded, ErrorCode, catch_panic};
 use crate::jobs::Job;
 use crate::library::recordings::{self, ContentHash, NewRecording};
-use crate::library::{Library, LibraryError};
+use crate::library::{Library, LibraryError, insights};
 
 pub mod watch;
 
@@ -481,6 +480,55 @@ pub struct RefineFailure {
     pub message: String,
 }
 
+/// Measures the voice activity of the calls imported before insights (their audio here), for
+/// their talk ratio and the rest: all cores decode, each call is written in its own transaction
+/// (a kill keeps what was done; the next run does the rest), and `job` reports each call done
+/// (`Progress { done, total }`) and can cancel between calls. Files that cannot be read are
+/// listed, not fatal.
+pub fn analyse_voice(lib: &mut Library, job: &Job<VoiceProgress>) -> Result<Refined, LibraryError> {
+    let ids = insights::unanalysed(lib.conn())?;
+    let mut files = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(file) = recordings::get(lib.conn(), id)?.file {
+            files.push((id, file));
+        }
+    }
+    let total = files.len();
+    let mut done = Refined::default();
+    let batch = rayon::current_num_threads().max(1);
+    for chunk in files.chunks(batch) {
+        if job.is_cancelled() {
+            break;
+        }
+        let analysed: Vec<(i64, Result<Analysis, ImportError>)> = chunk
+            .par_iter()
+            .map(|(id, file)| (*id, analyze_guarded(file, audio::analyze)))
+            .collect();
+        for (id, result) in analysed {
+            match result {
+                Ok(a) => {
+                    lib.write(|tx| insights::store(tx, id, &a.voice))?;
+                    done.refined += 1;
+                }
+                Err(e) => done.failed.push(RefineFailure { id, message: e.to_string() }),
+            }
+            let so_far = done.refined as usize + done.failed.len();
+            job.progress(|| VoiceProgress { done: so_far, total });
+        }
+    }
+    job.progress_final(VoiceProgress { done: done.refined as usize + done.failed.len(), total });
+    Ok(done)
+}
+
+/// How far [`analyse_voice`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct VoiceProgress {
+    pub done: usize,
+    pub total: usize,
+}
+
 /// Decodes the audio of the calls whose waveform is still the coarse one a review pack carried
 /// (one column per second) and stores their full peaks: a pack's import only moves files, so it
 /// runs at the speed of unzipping, and this follows. Files are decoded on all cores; each call is
@@ -503,7 +551,10 @@ pub fn refine_peaks(lib: &mut Library) -> Result<Refined, LibraryError> {
         for (id, result) in analysed {
             match result {
                 Ok(a) => {
-                    lib.write(|tx| recordings::replace_peaks(tx, id, &a.peaks))?;
+                    lib.write(|tx| {
+                        recordings::replace_peaks(tx, id, &a.peaks)?;
+                        insights::store(tx, id, &a.voice)
+                    })?;
                     done.refined += 1;
                 }
                 Err(e) => done.failed.push(RefineFailure { id, message: e.to_string() }),
@@ -543,8 +594,11 @@ pub fn locate(
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map(|d| d.as_millis() as i64);
     let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    lib.write(|tx| recordings::fill_audio(tx, id, &path, mtime_ms, &analysis.peaks))
-        .map_err(lib_err)
+    lib.write(|tx| {
+        recordings::fill_audio(tx, id, &path, mtime_ms, &analysis.peaks)?;
+        insights::store(tx, id, &analysis.voice)
+    })
+    .map_err(lib_err)
 }
 
 /// blake3 of the file's bytes.
@@ -560,7 +614,7 @@ fn existing_outcome(
     path: &Path,
     hash: &ContentHash,
     mtime_ms: Option<i64>,
-    peaks: Option<&Peaks>,
+    analysis: Option<&Analysis>,
 ) -> Result<Option<Result<Outcome, ImportError>>, LibraryError> {
     if let Some((id, existing)) = recordings::find_by_hash(tx, hash)? {
         if recordings::removed_at(tx, id)?.is_some() {
@@ -569,9 +623,10 @@ fn existing_outcome(
         let Some(existing) = existing else {
             // It came from a review pack without its audio: this file is that audio. Its full
             // peaks replace the pack's coarse ones, so it is decoded first.
-            return match peaks {
-                Some(peaks) => {
-                    recordings::fill_audio(tx, id, path, mtime_ms, peaks)?;
+            return match analysis {
+                Some(a) => {
+                    recordings::fill_audio(tx, id, path, mtime_ms, &a.peaks)?;
+                    insights::store(tx, id, &a.voice)?;
                     Ok(Some(Ok(Outcome::Relinked { id, old_path: PathBuf::new() })))
                 }
                 None => Ok(None),
@@ -635,10 +690,11 @@ fn commit(lib: &mut Library, path: &Path, prepared: Prepared, analyzer: Analyzer
         peaks: &analysis.peaks,
     };
     let written =
-        lib.write(|tx| match existing_outcome(tx, path, &hash, mtime_ms, Some(&analysis.peaks))? {
+        lib.write(|tx| match existing_outcome(tx, path, &hash, mtime_ms, Some(&analysis))? {
             Some(decided) => Ok(decided),
             None => {
                 let id = recordings::insert(tx, &new)?;
+                insights::store(tx, id, &analysis.voice)?;
                 Ok(Ok(Outcome::Imported { id, duration_ms: analysis.stream.duration_ms() }))
             }
         });

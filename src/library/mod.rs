@@ -19,6 +19,7 @@
 // `recordings`.
 pub mod focus;
 mod fts;
+pub mod insights;
 pub mod interchange;
 pub mod merge;
 pub mod model;
@@ -53,6 +54,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_packs.sql"),
     include_str!("migrations/0007_search_prefix.sql"),
     include_str!("migrations/0008_settings.sql"),
+    include_str!("migrations/0009_insights.sql"),
 ];
 
 /// The schema version this build writes.
@@ -248,6 +250,7 @@ mod tests {
             "f460444f745f9baffa155d5f360a2180120baf9944b6860f54d405b78c165a0a",
         ),
         ("0008_settings.sql", "c0f1ca1aaf388ccd08ef3cc2fe491edd58c239708cbcd17a87874237e2629f3f"),
+        ("0009_insights.sql", "51be7a6ca929c1642b94a9034a888766cd39dbf19f6e87323f8bb9d418c310c0"),
     ];
 
     #[test]

@@ -206,6 +206,47 @@ impl std::fmt::Display for CallOutcome {
     }
 }
 
+/// Which channel carries the rep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum RepChannel {
+    Left,
+    Right,
+}
+
+impl RepChannel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RepChannel::Left => "left",
+            RepChannel::Right => "right",
+        }
+    }
+
+    /// The channel index of the rep (0 left, 1 right).
+    pub fn index(self) -> usize {
+        match self {
+            RepChannel::Left => 0,
+            RepChannel::Right => 1,
+        }
+    }
+}
+
+impl std::str::FromStr for RepChannel {
+    type Err = LibraryError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "left" | "l" => Ok(RepChannel::Left),
+            "right" | "r" => Ok(RepChannel::Right),
+            other => Err(LibraryError::invalid(
+                "rep-channel",
+                format!("'{other}' is not a channel: use left or right"),
+            )),
+        }
+    }
+}
+
 /// Everything the library knows about one recording.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -238,6 +279,8 @@ pub struct Recording {
     pub tags: Vec<String>,
     pub imported_at: i64,
     pub updated_at: i64,
+    /// This call's own rep channel (`None`: the library's).
+    pub rep_channel: Option<RepChannel>,
 }
 
 impl Recording {
@@ -266,6 +309,10 @@ pub struct RecordingSummary {
     /// `None`: the audio is not on this machine.
     pub path: Option<String>,
     pub tags: Vec<String>,
+    /// Rep speech ÷ all speech; `None` for a mono call or one not analysed.
+    pub talk_ratio: Option<f64>,
+    /// A side (or a mono call) has under 5 s of speech: voicemail, no answer, hold music.
+    pub one_sided: bool,
 }
 
 /// One page of the recordings list and how many rows the whole filtered list has.

@@ -12,7 +12,7 @@ use super::rows::recording_not_found;
 use super::stored_path::StoredPath;
 use super::{
     CallOutcome, CallView, Library, LibraryError, NoteKind, Recording, RecordingPage,
-    RecordingSummary, Result, Waveform, fts, notes, reviews, validate,
+    RecordingSummary, Result, Waveform, fts, insights, notes, reviews, validate,
 };
 use crate::audio::peaks::{PeakLevel, Peaks};
 use crate::audio::{StreamInfo, Tags};
@@ -176,7 +176,7 @@ pub fn known_hashes(conn: &Connection) -> Result<HashMap<ContentHash, i64>> {
 
 const RECORDING_COLUMNS: &str = "r.id, r.path, r.content_hash, r.size_bytes, r.container, r.codec,
     r.sample_rate, r.channels, r.frames, r.duration_ms, r.title, r.artist, r.call_time, p.name,
-    r.counterpart, r.outcome, r.imported_at, r.updated_at";
+    r.counterpart, r.outcome, r.imported_at, r.updated_at, r.rep_channel";
 
 fn recording_from_row(r: &Row<'_>) -> rusqlite::Result<Recording> {
     let hash: Vec<u8> = r.get(2)?;
@@ -202,6 +202,7 @@ fn recording_from_row(r: &Row<'_>) -> rusqlite::Result<Recording> {
         tags: Vec::new(),
         imported_at: r.get(16)?,
         updated_at: r.get(17)?,
+        rep_channel: r.get::<_, Option<String>>(18)?.and_then(|c| c.parse().ok()),
     })
 }
 
@@ -238,6 +239,8 @@ pub enum SortKey {
     Positives,
     Improvements,
     Reviewed,
+    /// Rep speech ÷ all speech (calls without one last).
+    TalkRatio,
 }
 
 /// Filters for [`list`]. Times are Unix ms; `since` inclusive, `until` exclusive.
@@ -269,6 +272,12 @@ pub struct ListFilter {
     /// Only calls with this tag.
     #[ts(optional)]
     pub tag: Option<String>,
+    /// Only calls whose talk ratio is above this (0–1).
+    #[ts(optional)]
+    pub talk_ratio_above: Option<f64>,
+    /// Hide one-sided calls (voicemail, no answer, hold music).
+    #[ts(as = "Option<bool>", optional)]
+    pub hide_one_sided: bool,
     #[ts(as = "Option<SortKey>", optional)]
     pub sort: SortKey,
     /// Largest first. The default order (date, descending) is the most recent call first.
@@ -334,6 +343,19 @@ fn filter_sql(
         clauses.push("r.outcome = ?".into());
         args.push(Value::Text(outcome.as_str().into()));
     }
+    if let Some(above) = f.talk_ratio_above {
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM call_voice v WHERE v.recording_id = r.id AND {} > ?)",
+            insights::talk_ratio_sql("r", "v")
+        ));
+        args.push(Value::Real(above));
+    }
+    if f.hide_one_sided {
+        clauses.push(format!(
+            "NOT EXISTS (SELECT 1 FROM call_voice v WHERE v.recording_id = r.id AND {})",
+            insights::one_sided_sql("v")
+        ));
+    }
     if let Some(tag) = f.tag.as_deref().filter(|t| !t.trim().is_empty()) {
         clauses.push(
             "EXISTS (SELECT 1 FROM recording_tags t WHERE t.recording_id = r.id AND t.tag = ?
@@ -380,6 +402,10 @@ fn order_sql(scope: Scope, f: &ListFilter) -> String {
         SortKey::Positives => format!("{positives} {dir}"),
         SortKey::Improvements => format!("{improvements} {dir}"),
         SortKey::Reviewed => format!("{} {dir}", reviewed_sql("r")),
+        SortKey::TalkRatio => format!(
+            "(SELECT {} FROM call_voice v WHERE v.recording_id = r.id) {dir} NULLS LAST",
+            insights::talk_ratio_sql("r", "v")
+        ),
     };
     format!("{key}, r.call_time DESC, r.id DESC")
 }
@@ -406,10 +432,14 @@ pub fn list(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<Recor
             (SELECT count(*) {live_page} AND n.kind = 'improvement'),
             page.path, {},
             (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM recording_tags
-                WHERE recording_id = page.id AND deleted_at IS NULL ORDER BY tag))
+                WHERE recording_id = page.id AND deleted_at IS NULL ORDER BY tag)),
+            {}, {}
          FROM page JOIN recordings pr ON pr.id = page.id LEFT JOIN people p ON p.id = page.rep_id
+            LEFT JOIN call_voice v ON v.recording_id = page.id
          ORDER BY page.ord",
-        reviewed_sql("pr")
+        reviewed_sql("pr"),
+        insights::talk_ratio_sql("pr", "v"),
+        insights::one_sided_sql("v"),
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
@@ -431,6 +461,8 @@ pub fn list(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<Recor
                 .get::<_, Option<String>>(11)?
                 .map(|t| t.split('\u{1f}').map(str::to_string).collect())
                 .unwrap_or_default(),
+            talk_ratio: r.get(12)?,
+            one_sided: r.get(13)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -585,6 +617,9 @@ pub struct MetaEdit {
     pub add_tags: Vec<String>,
     #[ts(as = "Option<Vec<String>>", optional)]
     pub remove_tags: Vec<String>,
+    /// `left` or `right`: the channel of this call's rep; `""`: the library's setting.
+    #[ts(optional)]
+    pub rep_channel: Option<String>,
 }
 
 /// One call's edit, in a batch of edits that differ per call (an undo).
@@ -659,6 +694,7 @@ fn inverse(before: &Recording, edit: &MetaEdit) -> MetaEdit {
         rep: was(&edit.rep, before.rep.clone()),
         counterpart: was(&edit.counterpart, before.counterpart.clone()),
         outcome: was(&edit.outcome, before.outcome.map(|o| o.as_str().to_string())),
+        rep_channel: was(&edit.rep_channel, before.rep_channel.map(|c| c.as_str().to_string())),
         add_tags: edit.remove_tags.iter().filter(|t| has(t)).map(|t| t.trim().into()).collect(),
         remove_tags: edit
             .add_tags
@@ -697,6 +733,10 @@ fn apply_meta(tx: &Connection, id: i64, edit: &MetaEdit, now: i64) -> Result<Rec
     if let Some(o) = &edit.outcome {
         let outcome = clean("outcome", o)?.map(|o| o.parse::<CallOutcome>()).transpose()?;
         set("outcome", &outcome.map(CallOutcome::as_str))?;
+    }
+    if let Some(c) = &edit.rep_channel {
+        let ch = clean("rep-channel", c)?.map(|c| c.parse::<super::RepChannel>()).transpose()?;
+        set("rep_channel", &ch.map(super::RepChannel::as_str))?;
     }
     for tag in &edit.add_tags {
         if let Some(t) = clean("tag", tag)? {

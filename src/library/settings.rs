@@ -32,6 +32,10 @@ pub struct ListSettings {
     pub outcome: Option<CallOutcome>,
     /// Only calls with this tag (empty: any).
     pub tag: String,
+    /// Only calls whose talk ratio is above this many percent (0: any).
+    pub talk_above: u32,
+    /// Hide one-sided calls.
+    pub hide_one_sided: bool,
     pub min_seconds: u32,
     /// The place in the list: the selected row and how far it was scrolled (px).
     pub selected: u32,
@@ -51,6 +55,8 @@ impl Default for ListSettings {
             unreviewed_only: false,
             outcome: None,
             tag: String::new(),
+            talk_above: 0,
+            hide_one_sided: false,
             min_seconds: 0,
             selected: 0,
             scroll_top: 0.0,
