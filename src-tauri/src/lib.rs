@@ -13,7 +13,7 @@ use launch::{Launch, PendingOpens};
 use state::{Jobs, LibraryService, PlayerService, WatchService};
 
 pub fn run() {
-    use commands::{coaching, import, library, notes, packs, player, reels};
+    use commands::{coaching, import, insights, library, notes, packs, player, reels};
     let launch = Launch::current();
     let library = LibraryService::open(launch.library);
     let context = tauri::generate_context!();
@@ -32,6 +32,8 @@ pub fn run() {
                 library.attach(app.handle().clone());
                 if library.with(|_| Ok(())).is_ok() {
                     packs::refine_in_background(library.clone());
+                    // Calls imported before insights are measured now, in the background.
+                    tauri::Manager::state::<insights::AnalysisService>(app).start(library.clone());
                     // The library's watch folders are watched while the app runs.
                     let folders = library
                         .with(|l| gamefilm::library::settings::watch_folders(l.conn()))
@@ -46,6 +48,7 @@ pub fn run() {
         .manage(PlayerService::default())
         .manage(Jobs::default())
         .manage(WatchService::default())
+        .manage(insights::AnalysisService::default())
         .invoke_handler(tauri::generate_handler![
             library::library_info,
             library::recordings_list,
@@ -81,6 +84,13 @@ pub fn run() {
             library::recordings_restore,
             library::recordings_missing,
             library::recordings_detail_values,
+            insights::analysis_status,
+            insights::analysis_cancel,
+            insights::analysis_resume,
+            insights::insights_stats,
+            insights::insights_speech,
+            insights::insights_rep_channel_get,
+            insights::insights_rep_channel_set,
             coaching::progress_get,
             coaching::progress_export_csv,
             coaching::files_pick_save,

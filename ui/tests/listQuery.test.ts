@@ -10,6 +10,8 @@ const base = {
   unreviewedOnly: false,
   outcome: "" as const,
   tag: "",
+  talkAbove: 0,
+  hideOneSided: false,
   minSeconds: 0,
   sort: "date" as const,
   descending: true,
@@ -53,6 +55,13 @@ describe("buildFilter", () => {
     expect(f.tag).toBe("pricing");
     expect(filtersActive(f)).toBe(true);
     expect(buildFilter(base).tag).toBeUndefined();
+  });
+  it("sends the talk ratio threshold as a share, and hiding one-sided calls", () => {
+    const f = buildFilter({ ...base, talkAbove: 65, hideOneSided: true });
+    expect(f.talkRatioAbove).toBeCloseTo(0.65);
+    expect(f.hideOneSided).toBe(true);
+    expect(filtersActive(f)).toBe(true);
+    expect(buildFilter(base).talkRatioAbove).toBeUndefined();
   });
   it("treats a blank search and a zero minimum as no filter", () => {
     expect(filtersActive(buildFilter({ ...base, search: "   ", minSeconds: 0 }))).toBe(false);

@@ -30,6 +30,8 @@ describe("settings", () => {
       kind: "improvement" as const,
       outcome: "meeting-booked" as const,
       tag: "q3",
+      talkAbove: 65,
+      hideOneSided: true,
       minSeconds: 30,
       selected: 41,
       scrollTop: 1394,

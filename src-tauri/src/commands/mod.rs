@@ -4,6 +4,7 @@
 
 pub mod coaching;
 pub mod import;
+pub mod insights;
 pub mod library;
 pub mod notes;
 pub mod packs;

@@ -10,7 +10,11 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 
+import type { AnalysisStatus } from "./bindings/AnalysisStatus";
 import type { AppError } from "./bindings/AppError";
+import type { CallSpeech } from "./bindings/CallSpeech";
+import type { RepChannel } from "./bindings/RepChannel";
+import type { Stats } from "./bindings/Stats";
 import type { CallEdit } from "./bindings/CallEdit";
 import type { CallOutcome } from "./bindings/CallOutcome";
 import type { CallView } from "./bindings/CallView";
@@ -295,6 +299,31 @@ export const watchSet = (folders: string[]) => call<WatchStatus>("watch_set", { 
 /** After each batch a watch folder brought (`library-changed` `import` comes with it). */
 export async function onWatchNews(handler: (s: WatchStatus) => void): Promise<() => void> {
   return listen<WatchStatus>("watch-news", (e) => handler(e.payload));
+}
+
+// Call insights
+
+/** A call's figures (talk ratio, monologue, story, patience…). */
+export const insightsStats = (id: number) => call<Stats>("insights_stats", { id });
+
+/** Who spoke when on a call: the speaker strip. */
+export const insightsSpeech = (id: number) => call<CallSpeech>("insights_speech", { id });
+
+export const insightsRepChannelGet = () => call<RepChannel>("insights_rep_channel_get");
+
+/** Coach: which channel is the rep on the library's stereo calls (a call's own choice wins). */
+export const insightsRepChannelSet = (channel: RepChannel) => call<RepChannel>("insights_rep_channel_set", { channel });
+
+export const analysisStatus = () => call<AnalysisStatus>("analysis_status");
+
+/** Stops the background analysis of older calls (it resumes at the next start, or with Resume). */
+export const analysisCancel = () => call<void>("analysis_cancel");
+
+export const analysisResume = () => call<void>("analysis_resume");
+
+/** The background analysis of older calls, as it goes. */
+export async function onAnalysisProgress(handler: (s: AnalysisStatus) => void): Promise<() => void> {
+  return listen<AnalysisStatus>("analysis-progress", (e) => handler(e.payload));
 }
 
 // Player

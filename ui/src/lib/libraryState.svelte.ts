@@ -19,6 +19,10 @@ export interface LibraryState {
   outcome: CallOutcome | "";
   /** Only calls with this tag ("": any). */
   tag: string;
+  /** Only calls whose talk ratio is above this many percent (0: any). */
+  talkAbove: number;
+  /** Hide one-sided calls (voicemail, no answer, hold music). */
+  hideOneSided: boolean;
   /** Hide calls shorter than this many seconds (0: show all). */
   minSeconds: number;
   sort: SortKey;
@@ -39,6 +43,8 @@ export const libraryState = $state<LibraryState>({
   unreviewedOnly: false,
   outcome: "",
   tag: "",
+  talkAbove: 0,
+  hideOneSided: false,
   minSeconds: 0,
   sort: "date",
   descending: true,

@@ -10,7 +10,7 @@ import { dateInputToMs } from "./time";
 
 type Controls = Pick<
   LibraryState,
-  "search" | "rep" | "sinceDate" | "untilDate" | "kind" | "unreviewedOnly" | "outcome" | "tag" | "minSeconds" | "sort" | "descending"
+  "search" | "rep" | "sinceDate" | "untilDate" | "kind" | "unreviewedOnly" | "outcome" | "tag" | "talkAbove" | "hideOneSided" | "minSeconds" | "sort" | "descending"
 >;
 
 export type ListQuery = Omit<ListFilter, "offset" | "limit">;
@@ -28,6 +28,8 @@ export function buildFilter(c: Controls): ListQuery {
   if (c.kind) f.kind = c.kind;
   if (c.outcome) f.outcome = c.outcome;
   if (c.tag) f.tag = c.tag;
+  if (Number.isFinite(c.talkAbove) && c.talkAbove > 0) f.talkRatioAbove = Math.min(100, c.talkAbove) / 100;
+  if (c.hideOneSided) f.hideOneSided = true;
   if (Number.isFinite(c.minSeconds) && c.minSeconds > 0) f.minDurationMs = Math.round(c.minSeconds * 1000);
   return f;
 }
@@ -35,7 +37,7 @@ export function buildFilter(c: Controls): ListQuery {
 /** Whether anything narrows the list (an empty list then means "no match", not "first run"). */
 export function filtersActive(f: ListQuery): boolean {
   return Boolean(
-    f.search || f.rep || f.since !== undefined || f.until !== undefined || f.kind || f.outcome || f.tag || f.unreviewedOnly || f.minDurationMs,
+    f.search || f.rep || f.since !== undefined || f.until !== undefined || f.kind || f.outcome || f.tag || f.talkRatioAbove !== undefined || f.hideOneSided || f.unreviewedOnly || f.minDurationMs,
   );
 }
 

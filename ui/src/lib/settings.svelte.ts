@@ -24,6 +24,8 @@ export const DEFAULT_SETTINGS: Settings = {
     unreviewedOnly: false,
     outcome: null,
     tag: "",
+    talkAbove: 0,
+    hideOneSided: false,
     minSeconds: 0,
     selected: 0,
     scrollTop: 0,
@@ -46,6 +48,8 @@ export function listSettingsOf(st: LibraryState): ListSettings {
     unreviewedOnly: st.unreviewedOnly,
     outcome: st.outcome === "" ? null : st.outcome,
     tag: st.tag,
+    talkAbove: Number.isFinite(st.talkAbove) ? Math.min(100, Math.max(0, Math.round(st.talkAbove))) : 0,
+    hideOneSided: st.hideOneSided,
     minSeconds: Number.isFinite(st.minSeconds) && st.minSeconds > 0 ? Math.round(st.minSeconds) : 0,
     selected: Math.max(0, Math.round(st.selected)),
     scrollTop: Math.max(0, Math.round(st.scrollTop)),
@@ -65,6 +69,8 @@ export function applyListSettings(st: LibraryState, l: ListSettings): void {
   st.unreviewedOnly = l.unreviewedOnly;
   st.outcome = l.outcome ?? "";
   st.tag = l.tag;
+  st.talkAbove = l.talkAbove;
+  st.hideOneSided = l.hideOneSided;
   st.minSeconds = l.minSeconds;
   st.selected = l.selected;
   st.scrollTop = l.scrollTop;

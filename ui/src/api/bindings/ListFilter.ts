@@ -30,7 +30,15 @@ outcome?: CallOutcome,
 /**
  * Only calls with this tag.
  */
-tag?: string, sort?: SortKey, 
+tag?: string, 
+/**
+ * Only calls whose talk ratio is above this (0–1).
+ */
+talkRatioAbove?: number, 
+/**
+ * Hide one-sided calls (voicemail, no answer, hold music).
+ */
+hideOneSided?: boolean, sort?: SortKey, 
 /**
  * Largest first. The default order (date, descending) is the most recent call first.
  */

@@ -11,7 +11,15 @@ export type ListSettings = { sort: SortKey, descending: boolean, search: string,
 /**
  * Only calls with this tag (empty: any).
  */
-tag: string, minSeconds: number, 
+tag: string, 
+/**
+ * Only calls whose talk ratio is above this many percent (0: any).
+ */
+talkAbove: number, 
+/**
+ * Hide one-sided calls.
+ */
+hideOneSided: boolean, minSeconds: number, 
 /**
  * The place in the list: the selected row and how far it was scrolled (px).
  */

@@ -7,4 +7,8 @@ export type MetaEdit = { title?: string, rep?: string, counterpart?: string,
 /**
  * An outcome value (`meeting-booked`…), or `""` to clear it.
  */
-outcome?: string, addTags?: Array<string>, removeTags?: Array<string>, };
+outcome?: string, addTags?: Array<string>, removeTags?: Array<string>, 
+/**
+ * `left` or `right`: the channel of this call's rep; `""`: the library's setting.
+ */
+repChannel?: string, };

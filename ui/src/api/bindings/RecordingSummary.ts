@@ -12,4 +12,12 @@ reviewed: boolean,
 /**
  * `None`: the audio is not on this machine.
  */
-path: string | null, tags: Array<string>, };
+path: string | null, tags: Array<string>, 
+/**
+ * Rep speech ÷ all speech; `None` for a mono call or one not analysed.
+ */
+talkRatio: number | null, 
+/**
+ * A side (or a mono call) has under 5 s of speech: voicemail, no answer, hold music.
+ */
+oneSided: boolean, };

@@ -3,4 +3,4 @@
 /**
  * The column the recordings list is ordered by.
  */
-export type SortKey = "date" | "rep" | "counterpart" | "duration" | "positives" | "improvements" | "reviewed";
+export type SortKey = "date" | "rep" | "counterpart" | "duration" | "positives" | "improvements" | "reviewed" | "talkRatio";
