@@ -392,6 +392,16 @@ fn stats_list_and_the_rep_channel_from_the_command_line_and_a_later_analysis() {
     assert_eq!(l["repChannel"], "left");
     assert!((l["talkRatio"].as_f64().unwrap() - talk).abs() < 1e-9);
 
+    // Progress per rep and week: the mean talk ratio of the week's two-sided stereo calls.
+    cli(&lib, &["set", &s_id, &a_id, &m_id, "--rep", "Dana"]);
+    let progress = cli(&lib, &["progress", "--rep", "Dana", "--weeks", "1", "--json"]);
+    let week = &progress["rows"][0];
+    assert_eq!(week["calls"], 3, "{progress}");
+    assert!(
+        (week["talkRatio"].as_f64().unwrap() - talk).abs() < 1e-9,
+        "only the two-sided stereo call counts: {progress}"
+    );
+
     // The list: its talk ratio, the filter above a share, and one-sided calls hidden.
     let above = cli(&lib, &["list", "--talk-above", "55%", "--json"]);
     let ids: Vec<i64> =
@@ -412,4 +422,58 @@ fn stats_list_and_the_rep_channel_from_the_command_line_and_a_later_analysis() {
     std::fs::rename(&stereo, calls.join("moved.mp3")).unwrap();
     cli(&lib, &["relocate", &s_id, calls.join("moved.mp3").to_str().unwrap()]);
     assert_eq!(cli(&lib, &["stats", &s_id, "--json"])["talkRatio"], l["talkRatio"]);
+}
+
+#[test]
+fn the_analysis_of_older_calls_killed_midway_keeps_what_it_did_and_resumes() {
+    let t = TempLib::new();
+    let lib = t.path();
+    let calls = t.folder("calls");
+    let total = 40;
+    for i in 0..total {
+        write_tone_wav(&calls.join(format!("call-{i:03}.wav")), 200.0 + i as f32 * 7.0, 60);
+    }
+    // Imported before insights: nothing measured yet.
+    cli(&lib, &["import", "--no-insights", calls.to_str().unwrap()]);
+    let measured = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("SELECT count(*) FROM call_voice", [], |r| r.get(0)).unwrap()
+    };
+    let conn = rusqlite::Connection::open(&lib).unwrap();
+    assert_eq!(measured(&conn), 0);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gamefilm"))
+        .arg("--library")
+        .arg(&lib)
+        .arg("analyse")
+        .env_remove("GAMEFILM_LIBRARY")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while measured(&conn) < 2 {
+        assert!(std::time::Instant::now() < deadline, "the analysis never started");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // SIGKILL: no chance to clean up.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let done = measured(&conn);
+    assert!(done < total, "the kill landed after the analysis finished: make the batch bigger");
+    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(integrity, "ok");
+    // Every call measured has all of its speech: its totals match its segments.
+    let torn: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM call_voice v WHERE v.speech_ms_0 <> coalesce((SELECT sum(end_ms - start_ms)
+               FROM speech_segments s WHERE s.recording_id = v.recording_id AND s.channel = 0), 0)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(torn, 0);
+    drop(conn);
+    let out = cli(&lib, &["analyse"]);
+    assert!(out.as_str().unwrap().contains(&format!("{} calls analysed", total - done)), "{out}");
+    let conn = rusqlite::Connection::open(&lib).unwrap();
+    assert_eq!(measured(&conn), total);
 }

@@ -64,9 +64,13 @@ pub struct Stats {
 // ---------------------------------------------------------------------------------------------
 // Storage
 
-/// Stores what the import's decode pass heard on recording `id`, replacing what was there. Call
-/// inside the import's transaction.
+/// Stores what the import's decode pass heard on recording `id`, replacing what was there (nothing
+/// when it was not measured). Call inside the import's transaction.
 pub fn store(conn: &Connection, id: i64, voice: &VoiceFrames) -> Result<()> {
+    if voice.channels == 0 {
+        // Not measured (an import without insights): the background analysis does it later.
+        return Ok(());
+    }
     conn.execute("DELETE FROM speech_segments WHERE recording_id = ?1", [id])?;
     let stereo = voice.channels == 2 && !voice.same_signal();
     let sides = if stereo { 2 } else { 1 };

@@ -72,6 +72,9 @@ pub struct WeekProgress {
     pub no_outcome: i64,
     /// `hits / rated`, when `rated > 0`.
     pub hit_rate: Option<f64>,
+    /// The mean talk ratio (rep speech ÷ all speech) of the week's stereo calls that are not
+    /// one-sided; `None` when there are none.
+    pub talk_ratio: Option<f64>,
 }
 
 /// Progress of one or more reps over the weeks asked for, oldest week first, every week present.
@@ -155,6 +158,7 @@ pub fn progress(conn: &Connection, viewer: &Person, q: &ProgressQuery) -> Result
                     rated: 0,
                     no_outcome: 0,
                     hit_rate: None,
+                    talk_ratio: None,
                 },
             );
         }
@@ -198,14 +202,18 @@ pub fn progress(conn: &Connection, viewer: &Person, q: &ProgressQuery) -> Result
         "{weeks_cte}
          SELECT p.id, w.monday, count(*), sum(r.coach_reviews > 0),
             sum({positives}), sum({improvements}),
-            sum(r.outcome IN ('meeting-booked', 'next-step')),
-            sum(r.outcome IS NOT NULL AND r.outcome <> 'no-answer'),
-            sum(r.outcome IS NULL)
+            sum(coalesce(r.outcome IN ('meeting-booked', 'next-step'), 0)),
+            sum(coalesce(r.outcome <> 'no-answer', 0)),
+            sum(r.outcome IS NULL),
+            avg(CASE WHEN NOT {one_sided} THEN {talk} END)
          FROM reps p CROSS JOIN weeks w
          JOIN recordings r INDEXED BY recordings_progress
              ON r.rep_id = p.id AND r.call_time >= w.start_ms AND r.call_time < w.end_ms
+         LEFT JOIN call_voice v ON v.recording_id = r.id
          WHERE r.deleted_at IS NULL
-         GROUP BY p.id, w.monday"
+         GROUP BY p.id, w.monday",
+        one_sided = super::insights::one_sided_sql("v"),
+        talk = super::insights::talk_ratio_sql("r", "v"),
     );
     let mut stmt = conn.prepare_cached(&calls_sql)?;
     let mut rows = stmt.query([])?;
@@ -220,6 +228,7 @@ pub fn progress(conn: &Connection, viewer: &Person, q: &ProgressQuery) -> Result
             c.rated = r.get(7)?;
             c.no_outcome = r.get(8)?;
             c.hit_rate = (c.rated > 0).then(|| c.hits as f64 / c.rated as f64);
+            c.talk_ratio = r.get(9)?;
         }
     }
 
@@ -302,6 +311,7 @@ pub const CSV_HEADER: &[&str] = &[
     "rated_calls",
     "no_outcome",
     "hit_rate",
+    "talk_ratio",
 ];
 
 /// The progress rows as CSV (RFC 4180), one row per rep and week.
@@ -326,6 +336,7 @@ pub fn to_csv(p: &Progress) -> Result<String> {
             r.rated.to_string(),
             r.no_outcome.to_string(),
             r.hit_rate.map(|h| format!("{h:.4}")).unwrap_or_default(),
+            r.talk_ratio.map(|t| format!("{t:.4}")).unwrap_or_default(),
         ])
         .map_err(csv_err)?;
     }

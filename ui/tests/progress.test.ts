@@ -19,6 +19,7 @@ function row(rep: string, week: string, more: Partial<WeekProgress> = {}): WeekP
     rated: 0,
     noOutcome: 0,
     hitRate: null,
+    talkRatio: null,
     ...more,
   };
 }

@@ -43,4 +43,9 @@ noOutcome: number,
 /**
  * `hits / rated`, when `rated > 0`.
  */
-hitRate: number | null, };
+hitRate: number | null, 
+/**
+ * The mean talk ratio (rep speech ÷ all speech) of the week's stereo calls that are not
+ * one-sided; `None` when there are none.
+ */
+talkRatio: number | null, };
