@@ -40,8 +40,8 @@ fn write_call(path: &Path, i: usize) {
         let t = k as f32 / RATE as f32;
         // The two sides take turns every 2 s, with syllable-like bursts (4 Hz).
         let on = ((t * 4.0).fract() < 0.6) as i32 as f32;
-        let left = if (t as usize / 2) % 2 == 0 { on } else { 0.0 };
-        let right = if (t as usize / 2) % 2 == 1 { on } else { 0.0 };
+        let left = if (t as usize / 2).is_multiple_of(2) { on } else { 0.0 };
+        let right = if (t as usize / 2).is_multiple_of(2) { 0.0 } else { on };
         let l = (t * fl * std::f32::consts::TAU).sin() * 0.3 * left;
         let r = (t * fr * std::f32::consts::TAU).sin() * 0.3 * right;
         data.extend_from_slice(&((l * 32767.0) as i16).to_le_bytes());
