@@ -137,5 +137,26 @@ async fn a_stereo_call_shows_its_talk_ratio_and_who_spoke_when() {
     let stats: serde_json::Value =
         serde_json::from_str(&gamefilm(&library, &["stats", "1", "--json"])).unwrap();
     assert_eq!(stats["repChannel"], "right");
+
+    // Back to the library's setting, then the library's setting to the right: flipped again.
+    let channel = app.by_testid("insights-rep-channel").await;
+    app.select(&channel, "", "insights-rep-channel").await;
+    let library_channel = app.by_testid("insights-library-channel").await;
+    app.select(&library_channel, "right", "insights-library-channel").await;
+    app.wait_until(
+        async |c| {
+            let t = c.find(Locator::Css(&testid("insight-talk"))).await?;
+            Ok(t.prop("textContent").await?.unwrap_or_default().contains(&flipped).then_some(()))
+        },
+        UI,
+        "the talk ratio flipped by the library's setting",
+    )
+    .await;
+    let settings: serde_json::Value =
+        serde_json::from_str(&gamefilm(&library, &["settings", "get", "--json"])).unwrap();
+    assert_eq!(settings["repChannel"], "right");
+    let stats: serde_json::Value =
+        serde_json::from_str(&gamefilm(&library, &["stats", "1", "--json"])).unwrap();
+    assert_eq!(stats["repChannelOverridden"], false, "{stats}");
     app.close().await;
 }
