@@ -118,12 +118,13 @@ pub fn set_library_rep_channel(lib: &mut Library, ch: RepChannel) -> Result<()> 
 }
 
 /// The SQL value of recording `r`'s talk ratio (NULL when mono or not analysed) and whether it is
-/// one-sided, for the list (`v` is its `call_voice` row).
-pub(crate) fn talk_ratio_sql(r: &str, v: &str) -> String {
+/// one-sided, for the list (`v` is its `call_voice` row; `library` the library's rep channel, read
+/// once by the caller).
+pub(crate) fn talk_ratio_sql(r: &str, v: &str, library: RepChannel) -> String {
+    let library = library.as_str();
     format!(
         "(CASE WHEN {v}.stereo = 1 AND {v}.speech_ms_0 + {v}.speech_ms_1 > 0 THEN
-            (CASE coalesce({r}.rep_channel,
-                (SELECT value FROM library_settings WHERE key = 'rep_channel'), 'left')
+            (CASE coalesce({r}.rep_channel, '{library}')
              WHEN 'right' THEN {v}.speech_ms_1 ELSE {v}.speech_ms_0 END) * 1.0
             / ({v}.speech_ms_0 + {v}.speech_ms_1) END)"
     )

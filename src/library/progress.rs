@@ -204,16 +204,12 @@ pub fn progress(conn: &Connection, viewer: &Person, q: &ProgressQuery) -> Result
             sum({positives}), sum({improvements}),
             sum(coalesce(r.outcome IN ('meeting-booked', 'next-step'), 0)),
             sum(coalesce(r.outcome <> 'no-answer', 0)),
-            sum(r.outcome IS NULL),
-            avg(CASE WHEN NOT {one_sided} THEN {talk} END)
+            sum(r.outcome IS NULL)
          FROM reps p CROSS JOIN weeks w
          JOIN recordings r INDEXED BY recordings_progress
              ON r.rep_id = p.id AND r.call_time >= w.start_ms AND r.call_time < w.end_ms
-         LEFT JOIN call_voice v ON v.recording_id = r.id
          WHERE r.deleted_at IS NULL
-         GROUP BY p.id, w.monday",
-        one_sided = super::insights::one_sided_sql("v"),
-        talk = super::insights::talk_ratio_sql("r", "v"),
+         GROUP BY p.id, w.monday"
     );
     let mut stmt = conn.prepare_cached(&calls_sql)?;
     let mut rows = stmt.query([])?;
@@ -228,7 +224,28 @@ pub fn progress(conn: &Connection, viewer: &Person, q: &ProgressQuery) -> Result
             c.rated = r.get(7)?;
             c.no_outcome = r.get(8)?;
             c.hit_rate = (c.rated > 0).then(|| c.hits as f64 / c.rated as f64);
-            c.talk_ratio = r.get(9)?;
+        }
+    }
+    // The talk ratio of the weeks' two-sided stereo calls: only the calls measured take part.
+    let voice_sql = format!(
+        "{weeks_cte}
+         SELECT p.id, w.monday, avg({talk})
+         FROM reps p CROSS JOIN weeks w
+         JOIN recordings r INDEXED BY recordings_progress
+             ON r.rep_id = p.id AND r.call_time >= w.start_ms AND r.call_time < w.end_ms
+         JOIN call_voice v ON v.recording_id = r.id
+         WHERE r.deleted_at IS NULL AND v.stereo = 1 AND NOT {one_sided}
+         GROUP BY p.id, w.monday",
+        one_sided = super::insights::one_sided_sql("v"),
+        talk =
+            super::insights::talk_ratio_sql("r", "v", super::insights::library_rep_channel(conn)?),
+    );
+    let mut stmt = conn.prepare_cached(&voice_sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let key: (i64, String) = (r.get(0)?, r.get(1)?);
+        if let Some(c) = cells.get_mut(&key) {
+            c.talk_ratio = r.get(2)?;
         }
     }
 

@@ -346,7 +346,7 @@ fn filter_sql(
     if let Some(above) = f.talk_ratio_above {
         clauses.push(format!(
             "EXISTS (SELECT 1 FROM call_voice v WHERE v.recording_id = r.id AND {} > ?)",
-            insights::talk_ratio_sql("r", "v")
+            insights::talk_ratio_sql("r", "v", insights::library_rep_channel(conn)?)
         ));
         args.push(Value::Real(above));
     }
@@ -385,7 +385,7 @@ fn filter_sql(
 }
 
 /// The ORDER BY of the list's filter: its sort key, then the most recent call first.
-fn order_sql(scope: Scope, f: &ListFilter) -> String {
+fn order_sql(scope: Scope, f: &ListFilter, library: super::RepChannel) -> String {
     let descending = f.descending.unwrap_or(matches!(f.sort, SortKey::Date));
     let dir = if descending { "DESC" } else { "ASC" };
     let live_r = live_notes(scope, "r");
@@ -404,7 +404,7 @@ fn order_sql(scope: Scope, f: &ListFilter) -> String {
         SortKey::Reviewed => format!("{} {dir}", reviewed_sql("r")),
         SortKey::TalkRatio => format!(
             "(SELECT {} FROM call_voice v WHERE v.recording_id = r.id) {dir} NULLS LAST",
-            insights::talk_ratio_sql("r", "v")
+            insights::talk_ratio_sql("r", "v", library)
         ),
     };
     format!("{key}, r.call_time DESC, r.id DESC")
@@ -416,7 +416,8 @@ fn order_sql(scope: Scope, f: &ListFilter) -> String {
 pub fn list(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<RecordingSummary>> {
     use rusqlite::types::Value;
     let (filter, mut args) = filter_sql(conn, scope, f)?;
-    let order = order_sql(scope, f);
+    let library = insights::library_rep_channel(conn)?;
+    let order = order_sql(scope, f, library);
     let live_page = live_notes(scope, "pr");
     args.push(Value::Integer(f.limit.unwrap_or(-1)));
     args.push(Value::Integer(f.offset.max(0)));
@@ -438,7 +439,7 @@ pub fn list(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<Recor
             LEFT JOIN call_voice v ON v.recording_id = page.id
          ORDER BY page.ord",
         reviewed_sql("pr"),
-        insights::talk_ratio_sql("pr", "v"),
+        insights::talk_ratio_sql("pr", "v", library),
         insights::one_sided_sql("v"),
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -472,7 +473,9 @@ pub fn list(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<Recor
 /// offset ignored): what *Select all* marks.
 pub fn ids(conn: &Connection, scope: Scope, f: &ListFilter) -> Result<Vec<i64>> {
     let (filter, args) = filter_sql(conn, scope, f)?;
-    let sql = format!("SELECT r.id FROM recordings r {filter} ORDER BY {}", order_sql(scope, f));
+    let library = insights::library_rep_channel(conn)?;
+    let sql =
+        format!("SELECT r.id FROM recordings r {filter} ORDER BY {}", order_sql(scope, f, library));
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
