@@ -287,8 +287,13 @@ fn a_call_without_audio_shows_its_waveform_and_says_it_cannot_play_until_the_fil
     assert!(rec.audio_file().unwrap().exists());
     // The import moved the file only; the full waveform follows from decoding it.
     assert_eq!(recordings::coarse_with_audio(rep.conn()).unwrap(), vec![id]);
+    // The insights' background analysis leaves it to the refinement, which measures it too.
+    use gamefilm::library::insights;
+    assert!(insights::unanalysed(rep.conn()).unwrap().is_empty());
+    assert!(!insights::stats(rep.conn(), Scope::Coach, id).unwrap().analysed);
     let refined = gamefilm::import::refine_peaks(&mut rep).unwrap();
     assert_eq!((refined.refined, refined.failed.len()), (1, 0));
+    assert!(insights::stats(rep.conn(), Scope::Coach, id).unwrap().analysed);
     assert!(
         recordings::load_peaks(rep.conn(), id).unwrap().levels[0].samples_per_bucket
             < rec.sample_rate

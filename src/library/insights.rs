@@ -212,11 +212,14 @@ pub fn segments(conn: &Connection, id: i64) -> Result<[Vec<Span>; 2]> {
 }
 
 /// Recordings with audio here whose voice was never measured (imported before insights), oldest
-/// first: what the background analysis works through.
+/// first: what the background analysis works through. Calls whose waveform is still a review
+/// pack's coarse one are left to `refine_peaks`, which measures them as it decodes them.
 pub fn unanalysed(conn: &Connection) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare(
         "SELECT r.id FROM recordings r WHERE r.path IS NOT NULL AND r.deleted_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM call_voice v WHERE v.recording_id = r.id)
+           AND NOT EXISTS (SELECT 1 FROM peaks p WHERE p.recording_id = r.id AND p.level = 0
+                           AND p.samples_per_bucket * 10 >= r.sample_rate)
          ORDER BY r.id",
     )?;
     let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
