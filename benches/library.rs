@@ -46,6 +46,9 @@ fn main() {
     if std::env::var("GAMEFILM_BENCH_ONLY").as_deref() == Ok("bulk") {
         return bulk_edits(&mut lib, n_rec as i64);
     }
+    if std::env::var("GAMEFILM_BENCH_ONLY").as_deref() == Ok("repfacet") {
+        return rep_facet_or_join(&lib);
+    }
     let total: i64 = lib.conn().query_row("SELECT count(*) FROM notes", [], |r| r.get(0)).unwrap();
     let pricing: i64 = lib
         .conn()
@@ -256,6 +259,44 @@ fn bulk_edits(lib: &mut Library, n_rec: i64) {
             let verdict = if median < 100.0 { "ok" } else { "OVER TARGET" };
             println!(
                 "{label:<58} median {median:>8.3} ms   worst {worst:>8.3} ms   target < 100 ms   {verdict}"
+            );
+        }
+    }
+}
+
+/// The rep as a full-text facet (today: a rep change re-indexes the call's notes) against the rep
+/// through the recordings join (a rep change would touch no index): the raw queries a rep-scoped
+/// search starts from, for the decision the bulk rep edit waits on.
+fn rep_facet_or_join(lib: &Library) {
+    for (word, what) in [("pricing", "common word"), ("quokka", "rare word"), ("pri", "prefix")] {
+        let m = format!("text : (\"{word}\"*)");
+        let facet = format!("{m} AND facets : \"r7\"");
+        let by_facet =
+            "SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2";
+        let by_join = "SELECT f.rowid FROM notes_fts f JOIN notes n ON n.id = f.rowid
+                       JOIN recordings r ON r.id = n.recording_id
+                       WHERE notes_fts MATCH ?1 AND r.rep_id = 7 ORDER BY f.rowid DESC LIMIT ?2";
+        for limit in [50i64, 1000] {
+            measure(&format!("one rep, {what}, {limit} most recent: rep facet"), 20.0, 30, |_| {
+                let mut stmt = lib.conn().prepare_cached(by_facet).unwrap();
+                let n = stmt
+                    .query_map(rusqlite::params![facet, limit], |r| r.get::<_, i64>(0))
+                    .unwrap()
+                    .count();
+                std::hint::black_box(n);
+            });
+            measure(
+                &format!("one rep, {what}, {limit} most recent: rep by join"),
+                20.0,
+                30,
+                |_| {
+                    let mut stmt = lib.conn().prepare_cached(by_join).unwrap();
+                    let n = stmt
+                        .query_map(rusqlite::params![m, limit], |r| r.get::<_, i64>(0))
+                        .unwrap()
+                        .count();
+                    std::hint::black_box(n);
+                },
             );
         }
     }
