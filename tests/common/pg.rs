@@ -37,6 +37,14 @@ fn is_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
+/// util-linux's runuser (in /usr/sbin, which a non-login shell's PATH may lack).
+fn runuser() -> &'static str {
+    ["/usr/sbin/runuser", "/sbin/runuser"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .unwrap_or("runuser")
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -83,7 +91,7 @@ impl PgCluster {
         let exe = self.bin.join(tool);
         let mut cmd = match &self.run_as {
             Some(user) => {
-                let mut c = Command::new("runuser");
+                let mut c = Command::new(runuser());
                 c.args(["-u", user, "--"]).arg(&exe);
                 c
             }
@@ -146,7 +154,7 @@ impl Drop for PgCluster {
         let exe = self.bin.join("pg_ctl");
         let mut cmd = match &self.run_as {
             Some(user) => {
-                let mut c = Command::new("runuser");
+                let mut c = Command::new(runuser());
                 c.args(["-u", user, "--"]).arg(&exe);
                 c
             }
