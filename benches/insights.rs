@@ -14,6 +14,9 @@ use gamefilm::jobs::Job;
 use gamefilm::library::notes::{self, NewNote};
 use gamefilm::library::{Library, NoteKind, people};
 
+#[path = "../tests/common/wav.rs"]
+mod wav;
+
 const CALLS: usize = 1_000;
 const SECONDS: usize = 15;
 const RATE: usize = 8_000;
@@ -21,21 +24,8 @@ const RATE: usize = 8_000;
 /// A stereo 16-bit WAV: a tone on the left, another on the right, each in bursts like speech.
 fn write_call(path: &Path, i: usize) {
     let n = RATE * SECONDS;
-    let size = (n * 4) as u32;
-    let mut data = Vec::with_capacity(44 + n * 4);
-    data.extend_from_slice(b"RIFF");
-    data.extend_from_slice(&(36 + size).to_le_bytes());
-    data.extend_from_slice(b"WAVEfmt ");
-    data.extend_from_slice(&16u32.to_le_bytes());
-    data.extend_from_slice(&1u16.to_le_bytes());
-    data.extend_from_slice(&2u16.to_le_bytes());
-    data.extend_from_slice(&(RATE as u32).to_le_bytes());
-    data.extend_from_slice(&(RATE as u32 * 4).to_le_bytes());
-    data.extend_from_slice(&4u16.to_le_bytes());
-    data.extend_from_slice(&16u16.to_le_bytes());
-    data.extend_from_slice(b"data");
-    data.extend_from_slice(&size.to_le_bytes());
     let (fl, fr) = (150.0 + i as f32 * 0.37, 220.0 + i as f32 * 0.53);
+    let mut samples = Vec::with_capacity(n * 2);
     for k in 0..n {
         let t = k as f32 / RATE as f32;
         // The two sides take turns every 2 s, with syllable-like bursts (4 Hz).
@@ -44,10 +34,10 @@ fn write_call(path: &Path, i: usize) {
         let right = if (t as usize / 2).is_multiple_of(2) { 0.0 } else { on };
         let l = (t * fl * std::f32::consts::TAU).sin() * 0.3 * left;
         let r = (t * fr * std::f32::consts::TAU).sin() * 0.3 * right;
-        data.extend_from_slice(&((l * 32767.0) as i16).to_le_bytes());
-        data.extend_from_slice(&((r * 32767.0) as i16).to_le_bytes());
+        samples.push((l * 32767.0) as i16);
+        samples.push((r * 32767.0) as i16);
     }
-    std::fs::write(path, data).unwrap();
+    std::fs::write(path, wav::pcm16(2, RATE as u32, &samples)).unwrap();
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {

@@ -74,27 +74,14 @@ impl Call {
     /// Writes the call as a 16-bit stereo WAV at 22.05 kHz, one second of silence after it.
     fn write(&self, path: &Path) {
         let n = self.channels.iter().map(Vec::len).max().unwrap() + RATE;
-        let mut data = Vec::with_capacity(44 + n * 4);
-        let size = (n * 4) as u32;
-        data.extend_from_slice(b"RIFF");
-        data.extend_from_slice(&(36 + size).to_le_bytes());
-        data.extend_from_slice(b"WAVEfmt ");
-        data.extend_from_slice(&16u32.to_le_bytes());
-        data.extend_from_slice(&1u16.to_le_bytes());
-        data.extend_from_slice(&2u16.to_le_bytes());
-        data.extend_from_slice(&(RATE as u32).to_le_bytes());
-        data.extend_from_slice(&(RATE as u32 * 4).to_le_bytes());
-        data.extend_from_slice(&4u16.to_le_bytes());
-        data.extend_from_slice(&16u16.to_le_bytes());
-        data.extend_from_slice(b"data");
-        data.extend_from_slice(&size.to_le_bytes());
-        for i in 0..n {
-            for ch in &self.channels {
-                let v = ch.get(i).copied().unwrap_or(0.0).clamp(-1.0, 1.0);
-                data.extend_from_slice(&((v * 32767.0) as i16).to_le_bytes());
-            }
-        }
-        std::fs::write(path, data).unwrap();
+        let samples: Vec<i16> = (0..n)
+            .flat_map(|i| {
+                self.channels.iter().map(move |ch| {
+                    (ch.get(i).copied().unwrap_or(0.0).clamp(-1.0, 1.0) * 32767.0) as i16
+                })
+            })
+            .collect();
+        std::fs::write(path, wav::pcm16(2, RATE as u32, &samples)).unwrap();
     }
 }
 

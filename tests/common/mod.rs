@@ -224,6 +224,9 @@ pub fn add_note(
     gamefilm::library::notes::create(lib, &me, &new).expect("add a note")
 }
 
+#[allow(dead_code)]
+pub mod wav;
+
 #[allow(unused_imports)]
 pub use gamefilm::library::{Person, Role, Scope};
 
@@ -275,23 +278,11 @@ pub mod as_coach {
 #[allow(dead_code)]
 pub fn write_tone_wav(path: &Path, freq: f32, seconds: u32) {
     let rate = 22_050u32;
-    let n = rate * seconds;
-    let mut data = Vec::with_capacity(44 + 2 * n as usize);
-    data.extend_from_slice(b"RIFF");
-    data.extend_from_slice(&(36 + 2 * n).to_le_bytes());
-    data.extend_from_slice(b"WAVEfmt ");
-    data.extend_from_slice(&16u32.to_le_bytes());
-    data.extend_from_slice(&1u16.to_le_bytes());
-    data.extend_from_slice(&1u16.to_le_bytes());
-    data.extend_from_slice(&rate.to_le_bytes());
-    data.extend_from_slice(&(rate * 2).to_le_bytes());
-    data.extend_from_slice(&2u16.to_le_bytes());
-    data.extend_from_slice(&16u16.to_le_bytes());
-    data.extend_from_slice(b"data");
-    data.extend_from_slice(&(2 * n).to_le_bytes());
-    for i in 0..n {
-        let v = (2.0 * std::f32::consts::PI * freq * i as f32 / rate as f32).sin() * 0.5;
-        data.extend_from_slice(&((v * 32767.0) as i16).to_le_bytes());
-    }
-    std::fs::write(path, data).unwrap();
+    let samples: Vec<i16> = (0..rate * seconds)
+        .map(|i| {
+            let v = (2.0 * std::f32::consts::PI * freq * i as f32 / rate as f32).sin() * 0.5;
+            (v * 32767.0) as i16
+        })
+        .collect();
+    std::fs::write(path, wav::pcm16(1, rate, &samples)).unwrap();
 }
