@@ -125,6 +125,16 @@ fn sales_call(dir: &Path) -> Call {
     c
 }
 
+/// The sales call written as `master.wav` in `dir`, and the call's length in ms (a second of
+/// silence after the last words).
+fn generated(dir: &Path) -> (Call, PathBuf, i64) {
+    let call = sales_call(dir);
+    let master = dir.join("master.wav");
+    call.write(&master);
+    let duration = call.end_ms() + 1000;
+    (call, master, duration)
+}
+
 /// ffmpeg writes `master` as `name` with `args` (codec, rate), after an optional filter.
 fn encode(master: &Path, dir: &Path, name: &str, filter: Option<&str>, args: &[&str]) -> PathBuf {
     let out = dir.join(name);
@@ -186,10 +196,7 @@ fn report(
 fn turns_and_figures_are_found_within_tolerance_in_every_format() {
     let t = TempLib::new();
     let dir = t.dir.path();
-    let call = sales_call(dir);
-    let master = dir.join("master.wav");
-    call.write(&master);
-    let duration = call.end_ms() + 1000;
+    let (call, master, duration) = generated(dir);
     let formats = [
         ("8 kHz mu-law WAV", "ulaw.wav", vec!["-ar", "8000", "-c:a", "pcm_mulaw"]),
         ("16 kHz MP3", "call16.mp3", vec!["-ar", "16000", "-c:a", "libmp3lame", "-b:a", "64k"]),
@@ -219,10 +226,7 @@ fn turns_and_figures_are_found_within_tolerance_in_every_format() {
 fn noise_and_hold_music_move_the_figures_little_and_music_alone_is_one_sided() {
     let t = TempLib::new();
     let dir = t.dir.path();
-    let call = sales_call(dir);
-    let master = dir.join("master.wav");
-    call.write(&master);
-    let duration = call.end_ms() + 1000;
+    let (call, master, duration) = generated(dir);
     let mp3 = ["-ar", "44100", "-c:a", "libmp3lame", "-b:a", "128k"];
     // Pink noise at −30 dB on both sides.
     let noisy = encode(
@@ -298,10 +302,7 @@ fn stats_list_and_the_rep_channel_from_the_command_line_and_a_later_analysis() {
     let t = TempLib::new();
     let dir = t.dir.path();
     let lib = t.path();
-    let call = sales_call(dir);
-    let master = dir.join("master.wav");
-    call.write(&master);
-    let duration = call.end_ms() + 1000;
+    let (call, master, duration) = generated(dir);
     let calls = t.folder("calls");
     let stereo = encode(
         &master,
@@ -409,6 +410,19 @@ fn stats_list_and_the_rep_channel_from_the_command_line_and_a_later_analysis() {
     std::fs::rename(&stereo, calls.join("moved.mp3")).unwrap();
     cli(&lib, &["relocate", &s_id, calls.join("moved.mp3").to_str().unwrap()]);
     assert_eq!(cli(&lib, &["stats", &s_id, "--json"])["talkRatio"], l["talkRatio"]);
+
+    // The speaker strip's sides follow the rep channel (left for this call), and only the call's
+    // own rep (Dana) or a coach may read them.
+    let mut l = gamefilm::library::Library::open(&lib).unwrap();
+    let id: i64 = s_id.parse().unwrap();
+    let sides = insights::speech(l.conn(), Scope::Coach, id).unwrap();
+    let [left, right] = insights::segments(l.conn(), id).unwrap();
+    assert!(sides.stereo && sides.rep == left && sides.customer == right);
+    let dana = person(&mut l, "Dana", Role::Rep);
+    assert!(insights::speech(l.conn(), dana.scope(), id).is_ok());
+    let lee = person(&mut l, "Lee", Role::Rep);
+    assert!(insights::speech(l.conn(), lee.scope(), id).is_err(), "another rep's call");
+    assert!(insights::stats(l.conn(), lee.scope(), id).is_err(), "another rep's call");
 }
 
 #[test]

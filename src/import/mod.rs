@@ -480,13 +480,16 @@ pub struct RefineFailure {
     pub message: String,
 }
 
-/// Measures the voice activity of the calls imported before insights (their audio here), for
-/// their talk ratio and the rest: all cores decode, each call is written in its own transaction
-/// (a kill keeps what was done; the next run does the rest), and `job` reports each call done
-/// (`Progress { done, total }`) and can cancel between calls. Files that cannot be read are
-/// listed, not fatal.
-pub fn analyse_voice(lib: &mut Library, job: &Job<VoiceProgress>) -> Result<Refined, LibraryError> {
-    let ids = insights::unanalysed(lib.conn())?;
+/// Decodes the files of calls `ids` (those whose audio is here) on all cores and hands each
+/// result to `store` in its own transaction, so a kill keeps what was done and the next run does
+/// the rest; `job` hears each call done and can cancel between batches. Files that cannot be
+/// read are listed, not fatal.
+fn decode_each(
+    lib: &mut Library,
+    ids: Vec<i64>,
+    job: &Job<VoiceProgress>,
+    store: impl Fn(&rusqlite::Connection, i64, &Analysis) -> Result<(), LibraryError>,
+) -> Result<Refined, LibraryError> {
     let mut files = Vec::with_capacity(ids.len());
     for id in ids {
         if let Some(file) = recordings::get(lib.conn(), id)?.file {
@@ -507,7 +510,7 @@ pub fn analyse_voice(lib: &mut Library, job: &Job<VoiceProgress>) -> Result<Refi
         for (id, result) in analysed {
             match result {
                 Ok(a) => {
-                    lib.write(|tx| insights::store(tx, id, &a.voice))?;
+                    lib.write(|tx| store(tx, id, &a))?;
                     done.refined += 1;
                 }
                 Err(e) => done.failed.push(RefineFailure { id, message: e.to_string() }),
@@ -520,6 +523,13 @@ pub fn analyse_voice(lib: &mut Library, job: &Job<VoiceProgress>) -> Result<Refi
     Ok(done)
 }
 
+/// Measures the voice activity of the calls imported before insights (their audio here), for
+/// their talk ratio and the rest, through [`decode_each`].
+pub fn analyse_voice(lib: &mut Library, job: &Job<VoiceProgress>) -> Result<Refined, LibraryError> {
+    let ids = insights::unanalysed(lib.conn())?;
+    decode_each(lib, ids, job, |tx, id, a| insights::store(tx, id, &a.voice))
+}
+
 /// How far [`analyse_voice`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -530,38 +540,15 @@ pub struct VoiceProgress {
 }
 
 /// Decodes the audio of the calls whose waveform is still the coarse one a review pack carried
-/// (one column per second) and stores their full peaks: a pack's import only moves files, so it
-/// runs at the speed of unzipping, and this follows. Files are decoded on all cores; each call is
-/// written in its own transaction, so a kill keeps what was done and the rest is done next time.
+/// (one column per second) and stores their full peaks and their voice activity: a pack's
+/// import only moves files, so it runs at the speed of unzipping, and this follows (through
+/// [`decode_each`]).
 pub fn refine_peaks(lib: &mut Library) -> Result<Refined, LibraryError> {
     let ids = recordings::coarse_with_audio(lib.conn())?;
-    let mut files = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(file) = recordings::get(lib.conn(), id)?.file {
-            files.push((id, file));
-        }
-    }
-    let mut done = Refined::default();
-    let batch = rayon::current_num_threads().max(1);
-    for chunk in files.chunks(batch) {
-        let analysed: Vec<(i64, Result<Analysis, ImportError>)> = chunk
-            .par_iter()
-            .map(|(id, file)| (*id, analyze_guarded(file, audio::analyze)))
-            .collect();
-        for (id, result) in analysed {
-            match result {
-                Ok(a) => {
-                    lib.write(|tx| {
-                        recordings::replace_peaks(tx, id, &a.peaks)?;
-                        insights::store(tx, id, &a.voice)
-                    })?;
-                    done.refined += 1;
-                }
-                Err(e) => done.failed.push(RefineFailure { id, message: e.to_string() }),
-            }
-        }
-    }
-    Ok(done)
+    decode_each(lib, ids, &Job::silent(), |tx, id, a| {
+        recordings::replace_peaks(tx, id, &a.peaks)?;
+        insights::store(tx, id, &a.voice)
+    })
 }
 
 /// *Locate…*: gives call `id` its audio from `path`, when the call came without it (a review

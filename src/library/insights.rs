@@ -142,23 +142,14 @@ pub(crate) fn one_sided_sql(v: &str) -> String {
 pub fn stats(conn: &Connection, scope: Scope, id: i64) -> Result<Stats> {
     super::rows::require_visible_call(conn, scope, id)?;
     let duration_ms = super::rows::recording_duration_ms(conn, id)?;
-    let own: Option<String> = conn
-        .prepare_cached("SELECT rep_channel FROM recordings WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))?;
-    let rep_channel = match own.as_deref() {
-        Some(c) => c.parse()?,
-        None => library_rep_channel(conn)?,
-    };
-    let voice: Option<bool> = conn
-        .prepare_cached("SELECT stereo FROM call_voice WHERE recording_id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
+    let (rep_channel, own) = rep_channel_of(conn, id)?;
+    let voice = measured(conn, id)?;
     let mut out = Stats {
         recording_id: id,
         analysed: voice.is_some(),
         stereo: voice == Some(true),
         rep_channel,
-        rep_channel_overridden: own.is_some(),
+        rep_channel_overridden: own,
         talk_ratio: None,
         longest_monologue_ms: None,
         longest_story_ms: None,
@@ -194,6 +185,51 @@ pub fn stats(conn: &Connection, scope: Scope, id: i64) -> Result<Stats> {
         out.one_sided = speech < ONE_SIDED_MS;
     }
     Ok(out)
+}
+
+/// The rep's channel of call `id`, and whether it is the call's own choice (else the library's).
+fn rep_channel_of(conn: &Connection, id: i64) -> Result<(RepChannel, bool)> {
+    let own: Option<String> = conn
+        .prepare_cached("SELECT rep_channel FROM recordings WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?;
+    Ok(match own.as_deref() {
+        Some(c) => (c.parse()?, true),
+        None => (library_rep_channel(conn)?, false),
+    })
+}
+
+/// Whether call `id`'s voice was measured (`None`: not yet), and if so whether it has two sides.
+fn measured(conn: &Connection, id: i64) -> Result<Option<bool>> {
+    Ok(conn
+        .prepare_cached("SELECT stereo FROM call_voice WHERE recording_id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Who spoke when on a call, as the speaker strip draws it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CallSpeech {
+    /// One side per channel; a mono call has its speech in `rep` only, with no sides told.
+    pub stereo: bool,
+    pub rep_channel: RepChannel,
+    pub rep: Vec<Span>,
+    pub customer: Vec<Span>,
+}
+
+/// Call `id`'s speech by side, if `scope` may see the call.
+pub fn speech(conn: &Connection, scope: Scope, id: i64) -> Result<CallSpeech> {
+    super::rows::require_visible_call(conn, scope, id)?;
+    let (rep_channel, _) = rep_channel_of(conn, id)?;
+    let stereo = measured(conn, id)? == Some(true);
+    let [left, right] = segments(conn, id)?;
+    let (rep, customer) = match (stereo, rep_channel) {
+        (false, _) => (left, Vec::new()),
+        (true, RepChannel::Left) => (left, right),
+        (true, RepChannel::Right) => (right, left),
+    };
+    Ok(CallSpeech { stereo, rep_channel, rep, customer })
 }
 
 /// Each channel's speech of recording `id`, in time order.

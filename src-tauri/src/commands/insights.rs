@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use gamefilm::import::{self, VoiceProgress};
 use gamefilm::jobs::{CancelFlag, Job};
 use gamefilm::library::Library;
-use gamefilm::library::insights::{self, RepChannel, Span, Stats};
+use gamefilm::library::insights::{self, CallSpeech, RepChannel, Stats};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -134,31 +134,10 @@ pub async fn insights_stats(lib: State<'_, LibraryService>, id: i64) -> AppResul
     lib.run_as(move |l, me| insights::stats(l.conn(), me.scope(), id)).await
 }
 
-/// Who spoke when on a call, as the speaker strip draws it.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct CallSpeech {
-    /// One side per channel; a mono call has its speech in `rep` only, with no sides told.
-    pub stereo: bool,
-    pub rep_channel: RepChannel,
-    pub rep: Vec<Span>,
-    pub customer: Vec<Span>,
-}
-
+/// Who spoke when on a call: the speaker strip.
 #[tauri::command]
 pub async fn insights_speech(lib: State<'_, LibraryService>, id: i64) -> AppResult<CallSpeech> {
-    lib.run_as(move |l, me| {
-        let stats = insights::stats(l.conn(), me.scope(), id)?;
-        let [left, right] = insights::segments(l.conn(), id)?;
-        let (rep, customer) = match (stats.stereo, stats.rep_channel) {
-            (false, _) => (left, Vec::new()),
-            (true, RepChannel::Left) => (left, right),
-            (true, RepChannel::Right) => (right, left),
-        };
-        Ok(CallSpeech { stereo: stats.stereo, rep_channel: stats.rep_channel, rep, customer })
-    })
-    .await
+    lib.run_as(move |l, me| insights::speech(l.conn(), me.scope(), id)).await
 }
 
 #[tauri::command]
