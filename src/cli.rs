@@ -1000,6 +1000,9 @@ fn cmd_set(ctx: &mut Ctx, a: SetArgs) -> Result<()> {
         rep_channel: a.rep_channel,
     };
     let recs = recordings::update_meta_many(lib, &a.ids, &edit)?;
+    // Saved; a new rep's calls then have their notes re-indexed under it (search is exact
+    // meanwhile, only slower for those calls).
+    search::refresh_all_rep_facets(lib)?;
     if a.json {
         return if recs.len() == 1 { print_json(&recs[0]) } else { print_json(&recs) };
     }
@@ -1340,6 +1343,8 @@ fn cmd_pack(ctx: &mut Ctx, cmd: PackCommand) -> Result<()> {
             for f in &refined.failed {
                 eprintln!("warning: call {} keeps its coarse waveform: {}", f.id, f.message);
             }
+            // Calls whose rep the pack changed: their notes under the new rep in the index.
+            search::refresh_all_rep_facets(&mut ctx.lib)?;
             if json {
                 return print_json(&done);
             }

@@ -193,3 +193,91 @@ fn a_removal_travels_in_a_pack_as_a_tombstone_and_a_restore_travels_back() {
     assert_eq!(calls(&da), 2);
     assert_eq!(calls(&db), 2);
 }
+
+/// A rep change lists the call for re-indexing instead of re-writing its notes into the index
+/// inside the edit (migration 10); search by rep is exact before the index catches up and after.
+#[test]
+fn search_by_rep_is_exact_while_a_moved_call_waits_for_its_notes_to_be_reindexed() {
+    let t = TempLib::new();
+    let mut lib = t.open();
+    let ids = import_all(&mut lib, &copies(&t, 3));
+    let _ = coach(&mut lib);
+    let ana = person(&mut lib, "Ana", Role::Rep);
+    let _ben = person(&mut lib, "Ben", Role::Rep);
+    let to = |rep: &str| MetaEdit { rep: Some(rep.into()), ..Default::default() };
+    let edits = vec![edit(ids[0], to("Ana")), edit(ids[1], to("Ana")), edit(ids[2], to("Ben"))];
+    recordings::edit_calls(&mut lib, Scope::Coach, &edits).unwrap();
+    search::refresh_all_rep_facets(&mut lib).unwrap();
+    let stale = |lib: &Library| count(lib, "notes_fts_stale_rep");
+    assert_eq!(stale(&lib), 0);
+    // Ana's own notes on her two calls; the coach's on Ben's.
+    let mut own = Vec::new();
+    for &id in &ids[..2] {
+        let new = gamefilm::library::notes::NewNote {
+            recording_id: id,
+            start_ms: 500,
+            end_ms: None,
+            kind: NoteKind::Improvement,
+            text: "pricing came too early".into(),
+        };
+        own.push(gamefilm::library::notes::create(&mut lib, &ana, &new).unwrap().id);
+    }
+    let coach_note = add_note(&mut lib, ids[2], 700, None, NoteKind::Positive, "pricing held").id;
+
+    let found = |lib: &Library, scope: Scope, text: &str, rep: Option<&str>| -> Vec<String> {
+        let q = search::SearchQuery {
+            text: text.into(),
+            rep: rep.map(Into::into),
+            limit: 50,
+            ..Default::default()
+        };
+        let mut ids: Vec<String> = search::search(lib.conn(), scope, &q)
+            .unwrap()
+            .hits
+            .into_iter()
+            .filter_map(|h| match h.hit {
+                search::Hit::Note { note, .. } => Some(note.id),
+                search::Hit::Recording { .. } => None,
+            })
+            .collect();
+        ids.sort();
+        ids
+    };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+
+    // Ana's second call goes to Ben: the edit lists it, its notes still say Ana in the index.
+    recordings::edit_calls(&mut lib, Scope::Coach, &[edit(ids[1], to("Ben"))]).unwrap();
+    assert_eq!(stale(&lib), 1, "the rep change re-indexed nothing inside the edit");
+    for text in ["pricing", "pric"] {
+        assert_eq!(
+            found(&lib, Scope::Coach, text, Some("Ben")),
+            sorted(vec![own[1].clone(), coach_note.clone()]),
+            "{text}: Ben's calls, the moved one included"
+        );
+        assert_eq!(found(&lib, Scope::Coach, text, Some("Ana")), vec![own[0].clone()]);
+        assert_eq!(found(&lib, ana.scope(), text, None), vec![own[0].clone()], "{text}");
+    }
+    // Back to Ana before the index caught up: the index says Ben, the call is Ana's again.
+    search::refresh_all_rep_facets(&mut lib).unwrap();
+    recordings::edit_calls(&mut lib, Scope::Coach, &[edit(ids[1], to("Ana"))]).unwrap();
+    assert_eq!(stale(&lib), 1);
+    let listed = |lib: &Library, scope: Scope| -> Vec<i64> {
+        let f = ListFilter { search: Some("pricing".into()), ..Default::default() };
+        let mut v: Vec<i64> =
+            recordings::page(lib.conn(), scope, &f).unwrap().rows.iter().map(|r| r.id).collect();
+        v.sort();
+        v
+    };
+    let own = sorted(own);
+    for round in ["stale", "re-indexed"] {
+        assert_eq!(found(&lib, ana.scope(), "pricing", None), own, "{round}");
+        assert_eq!(found(&lib, ana.scope(), "pric", Some("Ana")), own, "{round}");
+        assert_eq!(found(&lib, Scope::Coach, "pricing", Some("Ben")), vec![coach_note.clone()]);
+        assert_eq!(listed(&lib, ana.scope()), ids[..2].to_vec(), "{round}: Ana's list search");
+        search::refresh_all_rep_facets(&mut lib).unwrap();
+        assert_eq!(stale(&lib), 0);
+    }
+}

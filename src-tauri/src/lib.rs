@@ -32,6 +32,8 @@ pub fn run() {
                 library.attach(app.handle().clone());
                 if library.with(|_| Ok(())).is_ok() {
                     packs::refine_in_background(library.clone());
+                    // Notes of calls whose rep changed before the last quit, under the new rep.
+                    library.refresh_search();
                     // Calls imported before insights are measured now, in the background.
                     tauri::Manager::state::<insights::AnalysisService>(app).start(library.clone());
                     // The library's watch folders are watched while the app runs.

@@ -8,12 +8,13 @@
 //! blocking work.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use gamefilm::audio::player::{Player, PlayerError};
 use gamefilm::error::ErrorCode;
 use gamefilm::jobs::Slot;
-use gamefilm::library::{Library, LibraryError, Person, people};
+use gamefilm::library::{Library, LibraryError, Person, people, search};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter};
 use ts_rs::TS;
@@ -34,6 +35,8 @@ pub struct LibraryService {
     conn: Arc<Mutex<Result<Library, AppError>>>,
     /// Where change events go; set once the app runs.
     app: Arc<OnceLock<AppHandle>>,
+    /// Whether the notes of calls whose rep changed are being re-indexed ([`Self::refresh_search`]).
+    refreshing: Arc<AtomicBool>,
 }
 
 impl LibraryService {
@@ -47,7 +50,12 @@ impl LibraryService {
             }
             Err(e) => (PathBuf::new(), Err(AppError::from(e))),
         };
-        LibraryService { path, conn: Arc::new(Mutex::new(conn)), app: Arc::default() }
+        LibraryService {
+            path,
+            conn: Arc::new(Mutex::new(conn)),
+            app: Arc::default(),
+            refreshing: Arc::default(),
+        }
     }
 
     /// Sends change events to the app's views from now on.
@@ -127,6 +135,37 @@ impl LibraryService {
             // A window that is gone has nobody to tell.
             let _ = app.emit(LIBRARY_CHANGED, LibraryChanged { source });
         }
+        self.refresh_search();
+    }
+
+    /// Re-indexes, off the UI thread, the notes of calls whose rep changed (a bulk edit lists
+    /// them and returns at once: `search::refresh_rep_facets`), a small transaction at a time so
+    /// that a note being saved never waits long. Search is exact meanwhile. One at a time.
+    pub fn refresh_search(&self) {
+        if self.refreshing.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let me = self.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            loop {
+                match me.with(|l| search::refresh_rep_facets(l, search::REFRESH_CALLS)) {
+                    Ok(0) => {}
+                    Ok(_) => continue,
+                    Err(e) => {
+                        // Left for the next change or start; search stays exact meanwhile.
+                        eprintln!("gamefilm: re-indexing notes for search: {e}");
+                        me.refreshing.store(false, Ordering::SeqCst);
+                        return;
+                    }
+                }
+                me.refreshing.store(false, Ordering::SeqCst);
+                // A change committed after the last look found the flag still set: look again.
+                let more = me.with(|l| search::rep_facets_stale(l.conn())).unwrap_or(false);
+                if !more || me.refreshing.swap(true, Ordering::SeqCst) {
+                    return;
+                }
+            }
+        });
     }
 
     /// Like [`run`](Self::run) for core work whose errors are not the library's (a pack, an
@@ -311,6 +350,48 @@ mod tests {
             Ok(l.conn().query_row("SELECT count(*) FROM people", [], |r| r.get(0))?)
         };
         assert_eq!(lib.with(count).unwrap(), 0, "the write rolled back; the library still answers");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// A rep change only lists the call (migration 10); any write's change event then
+    /// re-indexes its notes under the new rep in the background, until none is left.
+    #[test]
+    fn after_a_rep_change_the_notes_are_reindexed_in_the_background() {
+        let dir = std::env::temp_dir().join(format!("gamefilm-refresh-{}", std::process::id()));
+        let lib = LibraryService::open(Some(dir.join("library.sqlite")));
+        let facet = |rep: i64| -> i64 {
+            let q =
+                format!("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'facets : r{rep}'");
+            lib.with(|l| Ok(l.conn().query_row(&q, [], |r| r.get(0))?)).unwrap()
+        };
+        lib.with(|l| {
+            l.write(|tx| {
+                tx.execute_batch(
+                    "INSERT INTO people (id, name, role) VALUES (1, 'Ana', 'rep'), (2, 'Ben', 'rep');
+                     INSERT INTO recordings (id, path, content_hash, size_bytes, container, codec,
+                         sample_rate, channels, frames, duration_ms, title, call_time, rep_id,
+                         imported_at, updated_at)
+                     VALUES (1, '/calls/a.wav', x'01', 1, 'wav', 'pcm', 8000, 1, 8000, 1000, 'A',
+                         0, 1, 0, 0);
+                     INSERT INTO notes (uuid, recording_id, start_ms, kind, text, author,
+                         created_at, updated_at)
+                     VALUES ('n1', 1, 0, 'positive', 'pricing', 'Coach', 0, 0),
+                            ('n2', 1, 10, 'improvement', 'pace', 'Coach', 0, 0);
+                     UPDATE recordings SET rep_id = 2 WHERE id = 1;",
+                )?;
+                Ok(())
+            })
+        })
+        .unwrap();
+        assert_eq!((facet(1), facet(2)), (2, 0), "the edit itself re-indexed nothing");
+        lib.changed(ChangeSource::Recordings);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while facet(2) < 2 {
+            assert!(std::time::Instant::now() < deadline, "the notes were never re-indexed");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(facet(1), 0);
+        assert!(!lib.with(|l| search::rep_facets_stale(l.conn())).unwrap());
         let _ = std::fs::remove_dir_all(dir);
     }
 }

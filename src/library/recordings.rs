@@ -369,16 +369,26 @@ fn filter_sql(
         let fts = typed.render(conn, fts::Index::Recordings)?;
         let notes_fts = typed.render(conn, fts::Index::Notes)?;
         // A rep's search matches only notes they may see: a word of a coach's draft note must
-        // not find the call.
+        // not find the call. Their rep's facet narrows the match, except on calls whose notes
+        // still carry a former rep (migration 10): those are matched on the text alone.
+        let stale = if scope.rep().is_some() {
+            "OR (n.recording_id IN (SELECT recording_id FROM notes_fts_stale_rep)
+                AND n.id IN (SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?))"
+        } else {
+            ""
+        };
         clauses.push(format!(
             "(r.id IN (SELECT rowid FROM recordings_fts WHERE recordings_fts MATCH ?)
               OR r.id IN (SELECT n.recording_id FROM notes n JOIN recordings nr
-                  ON nr.id = n.recording_id WHERE n.deleted_at IS NULL AND {} AND n.id IN
-                  (SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?)))",
+                  ON nr.id = n.recording_id WHERE n.deleted_at IS NULL AND {} AND
+                  (n.id IN (SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?) {stale})))",
             scope.note_sql("n", "nr")
         ));
         args.push(Value::Text(fts));
         args.push(Value::Text(fts::notes_match(&notes_fts, scope.rep(), None)));
+        if scope.rep().is_some() {
+            args.push(Value::Text(fts::notes_match(&notes_fts, None, None)));
+        }
     }
     let sql = format!("WHERE {}", clauses.join(" AND "));
     Ok((sql, args))

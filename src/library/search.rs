@@ -176,6 +176,10 @@ fn person_id(conn: &Connection, name: &str) -> Result<Option<i64>> {
 }
 
 /// The most recent `cap` live notes matching `fts`, with the query's filters.
+///
+/// A rep filter is the rep facet of the index, except for calls whose rep changed since their
+/// notes were indexed (migration 10, [`refresh_rep_facets`]): their notes are matched on the
+/// text alone and kept by the call's current rep, so the result is exact either way.
 fn note_candidates(
     conn: &Connection,
     scope: Scope,
@@ -184,28 +188,123 @@ fn note_candidates(
     rep_id: Option<i64>,
     cap: i64,
 ) -> Result<Vec<Candidate>> {
-    let note_match = fts::notes_match(fts, rep_id, q.kind);
-    let mut stmt = conn.prepare_cached(&format!(
+    let filters = format!(
+        "n.deleted_at IS NULL AND r.deleted_at IS NULL AND {}
+           AND (?2 IS NULL OR r.call_time >= ?2)
+           AND (?3 IS NULL OR r.call_time < ?3)
+           AND (?5 IS NULL OR r.rep_id = ?5)",
+        scope.note_sql("n", "r")
+    );
+    let by_facet = format!(
         "SELECT n.id, length(n.text), r.call_time
          FROM notes_fts
          JOIN notes n ON n.id = notes_fts.rowid
          JOIN recordings r ON r.id = n.recording_id
-         WHERE notes_fts MATCH ?1 AND n.deleted_at IS NULL AND r.deleted_at IS NULL AND {}
-           AND (?2 IS NULL OR r.call_time >= ?2)
-           AND (?3 IS NULL OR r.call_time < ?3)
+         WHERE notes_fts MATCH ?1 AND {filters}
          ORDER BY notes_fts.rowid DESC
-         LIMIT ?4",
-        scope.note_sql("n", "r")
-    ))?;
-    let rows = stmt.query_map(params![note_match, q.since, q.until, cap], |r| {
+         LIMIT ?4"
+    );
+    let candidate = |r: &rusqlite::Row<'_>| {
         Ok(Candidate {
             found: Found::Note(r.get(0)?),
             score: r.get(1)?,
             call_time: r.get(2)?,
             rep: None,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let note_match = fts::notes_match(fts, rep_id, q.kind);
+    let mut found: Vec<Candidate> = conn
+        .prepare_cached(&by_facet)?
+        .query_map(params![note_match, q.since, q.until, cap, rep_id], candidate)?
+        .collect::<rusqlite::Result<_>>()?;
+    if rep_id.is_none() || !rep_facets_stale(conn)? {
+        return Ok(found);
+    }
+    // Notes of the calls listed as stale, matched on the text alone. Only matches more recent
+    // than the last of a full page of facet matches can make the cut, so the walk of the
+    // index's matches stops there (a rowid range FTS5 serves natively).
+    let floor = if found.len() as i64 == cap {
+        found.iter().filter_map(note_id).min().unwrap_or(0)
+    } else {
+        0
+    };
+    let stale = format!(
+        "SELECT n.id, length(n.text), r.call_time
+         FROM notes_fts
+         JOIN notes n ON n.id = notes_fts.rowid
+         JOIN recordings r ON r.id = n.recording_id
+         WHERE notes_fts MATCH ?1 AND notes_fts.rowid >= ?6
+           AND n.recording_id IN (SELECT recording_id FROM notes_fts_stale_rep) AND {filters}
+         ORDER BY notes_fts.rowid DESC
+         LIMIT ?4"
+    );
+    let text_match = fts::notes_match(fts, None, q.kind);
+    let more: Vec<Candidate> = conn
+        .prepare_cached(&stale)?
+        .query_map(params![text_match, q.since, q.until, cap, rep_id, floor], candidate)?
+        .collect::<rusqlite::Result<_>>()?;
+    found.extend(more);
+    found.sort_by_key(|c| std::cmp::Reverse(note_id(c)));
+    found.dedup_by_key(|c| note_id(c));
+    found.truncate(cap as usize);
+    Ok(found)
+}
+
+fn note_id(c: &Candidate) -> Option<i64> {
+    match &c.found {
+        Found::Note(id) => Some(*id),
+        Found::Ready(_) => None,
+    }
+}
+
+/// Whether some call's notes still carry their former rep in the index (migration 10).
+pub fn rep_facets_stale(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM notes_fts_stale_rep)")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// How many calls' notes [`refresh_rep_facets`] re-indexes per transaction by default: about
+/// ten notes a call, so one transaction holds the library for tens of milliseconds and a note
+/// being saved waits no longer than that.
+pub const REFRESH_CALLS: usize = 100;
+
+/// Re-indexes, in one transaction, the notes of up to `calls` calls whose rep changed since
+/// (migration 10: a rep change only lists the call, so that a bulk edit of 1,000 calls stays
+/// well under 100 ms instead of re-writing ~10,000 notes into the index). Returns how many
+/// calls are still to do. Search is exact before and after; this only makes it cheaper again.
+pub fn refresh_rep_facets(lib: &mut super::Library, calls: usize) -> Result<usize> {
+    lib.write(|tx| {
+        let ids: Vec<i64> = tx
+            .prepare_cached(
+                "SELECT recording_id FROM notes_fts_stale_rep ORDER BY recording_id LIMIT ?1",
+            )?
+            .query_map([calls.max(1) as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for id in ids {
+            tx.prepare_cached(
+                "DELETE FROM notes_fts WHERE rowid IN (SELECT id FROM notes WHERE recording_id = ?1)",
+            )?
+            .execute([id])?;
+            tx.prepare_cached(
+                "INSERT INTO notes_fts (rowid, text, facets)
+                 SELECT id, text, facets FROM notes_fts_source
+                 WHERE id IN (SELECT id FROM notes WHERE recording_id = ?1)",
+            )?
+            .execute([id])?;
+            tx.prepare_cached("DELETE FROM notes_fts_stale_rep WHERE recording_id = ?1")?
+                .execute([id])?;
+        }
+        let left: i64 =
+            tx.query_row("SELECT count(*) FROM notes_fts_stale_rep", [], |r| r.get(0))?;
+        Ok(left as usize)
+    })
+}
+
+/// [`refresh_rep_facets`] until none is left, a transaction per [`REFRESH_CALLS`] calls.
+pub fn refresh_all_rep_facets(lib: &mut super::Library) -> Result<()> {
+    while refresh_rep_facets(lib, REFRESH_CALLS)? > 0 {}
+    Ok(())
 }
 
 /// The first `n` live notes that `scope` may see and that pass the query's filters, most recent
