@@ -22,6 +22,7 @@ use gamefilm::library::{
 };
 use gamefilm::pack;
 use gamefilm::reel::{self, ReelFormat, RenderEvent, RenderOptions};
+use gamefilm::team;
 use gamefilm::timefmt::{
     format_date_ms, format_ms, now_ms, parse_date_ms, parse_offset_ms, parse_range_ms,
 };
@@ -120,6 +121,9 @@ enum Command {
     /// Review packs: calls, notes and answers carried between two libraries in one file
     #[command(subcommand)]
     Pack(PackCommand),
+    /// The team library on PostgreSQL: join a team, sync, status, logins for people
+    #[command(subcommand)]
+    Team(TeamCommand),
     /// Watch folders: import new recordings as they appear, once whole (Ctrl+C stops)
     Watch {
         #[arg(required = true)]
@@ -194,6 +198,37 @@ enum PackCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum TeamCommand {
+    /// Join this library to a team database (the password in the URL, or PGPASSWORD):
+    /// gamefilm team connect postgres://USER:PASSWORD@HOST:PORT/DATABASE
+    Connect {
+        url: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One push-and-pull round, then exit (exit code 0 when in sync)
+    Sync {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Whether the server answers, what waits to be pushed, the last sync and its error
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a person a login of their own (needs an administrator's login); prints their URL
+    AddPerson {
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Leave the team: forget its URL and password (the library keeps what it holds)
+    Disconnect,
 }
 
 // The subcommands' arguments. No doc comments on the structs: clap would take them as the
@@ -752,6 +787,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Reel(a) => cmd_reel(&mut ctx(open(library)?), a)?,
         Command::Peaks(a) => cmd_peaks(&ctx(open(library)?), a)?,
         Command::Pack(c) => cmd_pack(&mut ctx(open(library)?), c)?,
+        Command::Team(c) => return cmd_team(&mut open(library)?, c),
         Command::Watch { dirs, settle, json } => {
             if !(0.0..=3600.0).contains(&settle) {
                 bail!("--settle: {settle} is not between 0 and 3600 seconds");
@@ -985,6 +1021,67 @@ fn cmd_show(ctx: &Ctx, a: ShowArgs) -> Result<()> {
         print_note(n);
     }
     Ok(())
+}
+
+fn cmd_team(lib: &mut Library, c: TeamCommand) -> Result<ExitCode> {
+    let in_sync = |r: &team::SyncReport| {
+        if r.pending == 0 { ExitCode::SUCCESS } else { ExitCode::from(3) }
+    };
+    match c {
+        TeamCommand::Connect { url, json } => {
+            let password = std::env::var("PGPASSWORD").ok();
+            let r = team::connect(lib, &url, password.as_deref())?;
+            if json {
+                print_json(&r)?;
+            } else {
+                say!("Joined the team: {} records pushed, {} pulled", r.pushed, r.pulled);
+            }
+            Ok(in_sync(&r))
+        }
+        TeamCommand::Sync { json } => {
+            let r = team::sync(lib)?;
+            if json {
+                print_json(&r)?;
+            } else {
+                say!("Pushed {}, pulled {}, {} left to push", r.pushed, r.pulled, r.pending);
+            }
+            Ok(in_sync(&r))
+        }
+        TeamCommand::Status { json } => {
+            let s = team::status(lib, true)?;
+            if json {
+                print_json(&s)?;
+            } else {
+                match &s.url {
+                    None => say!("Not joined to a team (gamefilm team connect postgres://…)"),
+                    Some(url) => say!(
+                        "{url}: {}; {} changes to push; last sync {}{}",
+                        if s.connected { "connected" } else { "not reachable" },
+                        s.pending,
+                        s.last_sync_at.map_or("never".into(), format_date_ms),
+                        s.last_error
+                            .as_deref()
+                            .map_or(String::new(), |e| format!("; last error: {e}"))
+                    ),
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        TeamCommand::AddPerson { name, role, json } => {
+            let login = team::add_person(lib, &name, role.into())?;
+            if json {
+                print_json(&login)?;
+            } else {
+                say!("{} can connect with:\n  gamefilm team connect '{}'", login.person, login.url);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        TeamCommand::Disconnect => {
+            team::disconnect(lib)?;
+            say!("Left the team; the library keeps everything it holds");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 fn cmd_set(ctx: &mut Ctx, a: SetArgs) -> Result<()> {

@@ -137,6 +137,18 @@ error_codes! {
     PackBusy = "pack.busy",
     /// A label or CSV file of notes has a bad row; nothing was imported.
     NotesFileInvalid = "notes_file.invalid",
+    /// The library is not joined to a team (`gamefilm team connect`).
+    TeamNotConnected = "team.not_connected",
+    /// A team URL that is not a `postgres://` URL, or lacks what a connection needs.
+    TeamUrl = "team.url",
+    /// The team server refused or could not be reached (its own words follow).
+    TeamServer = "team.server",
+    /// The team database has no Gamefilm schema yet, or a newer one.
+    TeamSchema = "team.schema",
+    /// This connection may not do that (adding people needs an administrator's rights).
+    TeamNotAllowed = "team.not_allowed",
+    /// The stored credentials could not be read or written.
+    TeamCredentials = "team.credentials",
     /// An argument the app refuses before asking the core (also the UI's own checks).
     AppInvalid = "app.invalid",
     /// Something that should not happen: a failed thread, a broken lock, an unknown exception.

@@ -20,4 +20,5 @@ pub mod jobs;
 pub mod library;
 pub mod pack;
 pub mod reel;
+pub mod team;
 pub mod timefmt;

@@ -1,7 +1,9 @@
 //! The team library's ground: a real PostgreSQL server, started by the tests as an unprivileged
 //! user on a free port (tests/common/pg.rs), reachable with a password and refusing a wrong one
-//! with a clear error, surviving a crash-stop and a restart with what it committed. The team
-//! library itself (sync, row-level security, audio chunks) builds on this harness.
+//! with a clear error, surviving a crash-stop and a restart with what it committed; then the team
+//! library on it (src/team): three libraries syncing through one database, the server's
+//! row-level security tried with direct SQL as a rep's login, an edit made while the server was
+//! down converging, and the `gamefilm team …` commands.
 
 #[path = "common/pg.rs"]
 mod pg;
@@ -43,4 +45,249 @@ fn a_throwaway_server_starts_as_an_unprivileged_user_checks_passwords_and_surviv
     let mut admin = postgres::Client::connect(&server.admin_url(), postgres::NoTls).unwrap();
     let n: i64 = admin.query_one("SELECT count(*) FROM t", &[]).unwrap().get(0);
     assert_eq!(n, 2);
+}
+
+mod common;
+
+use common::*;
+use gamefilm::error::{Coded, ErrorCode};
+use gamefilm::library::notes::{self, NewNote};
+use gamefilm::library::recordings::{self, MetaEdit};
+use gamefilm::library::{Library, NoteKind, merge, people, reviews};
+use gamefilm::team::{self, TeamError};
+
+/// A team database on the throwaway server, made by its administrator.
+fn team_db(server: &PgCluster) -> String {
+    let mut admin = postgres::Client::connect(&server.admin_url(), postgres::NoTls).unwrap();
+    admin.batch_execute("CREATE DATABASE team").unwrap();
+    server.url(pg::ADMIN, pg::ADMIN_PASSWORD, "team")
+}
+
+fn note(lib: &mut Library, who: &Person, call: i64, at: i64, kind: NoteKind, text: &str) -> String {
+    let new = NewNote { recording_id: call, start_ms: at, end_ms: None, kind, text: text.into() };
+    notes::create(lib, who, &new).unwrap().id
+}
+
+fn uuids(lib: &Library, table: &str) -> Vec<String> {
+    let mut v: Vec<String> = lib
+        .conn()
+        .prepare(&format!("SELECT uuid FROM {table} WHERE deleted_at IS NULL"))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    v.sort();
+    v
+}
+
+/// A coach joins with the administrator's login and hands a rep and a second coach logins of
+/// their own; notes made on one machine reach the others through `team sync`; the server's
+/// policies keep a rep to their own calls and notes and hold the blind rule, whatever SQL the
+/// rep's login runs; an offline edit converges once the server is back.
+#[test]
+fn three_libraries_share_one_team_database_and_the_server_decides_who_reads_what() {
+    let server = PgCluster::start();
+    let admin_url = team_db(&server);
+
+    // The coach's library: two calls, Dana's and Lee's.
+    let coach_dir = TempLib::new();
+    let mut coach_lib = coach_dir.open();
+    let coach = coach(&mut coach_lib);
+    let calls_dir = coach_dir.folder("calls");
+    let files: Vec<_> = (0..2)
+        .map(|i| {
+            let p = calls_dir.join(format!("call{i}.wav"));
+            write_tone_wav(&p, 300.0 + 100.0 * i as f32, 2);
+            p
+        })
+        .collect();
+    let calls = import_all(&mut coach_lib, &files);
+    for (call, rep) in calls.iter().zip(["Dana", "Lee"]) {
+        let edit = MetaEdit { rep: Some(rep.into()), ..Default::default() };
+        recordings::update_meta(&mut coach_lib, *call, &edit).unwrap();
+    }
+    let (dana_call, lee_call) = (calls[0], calls[1]);
+    let coach_on_dana =
+        note(&mut coach_lib, &coach, dana_call, 500, NoteKind::Improvement, "Slow down");
+    let coach_on_lee = note(&mut coach_lib, &coach, lee_call, 700, NoteKind::Improvement, "Pause");
+
+    // A wrong password: refused, in the server's words, and nothing joined.
+    let wrong = server.url(pg::ADMIN, "not-it", "team");
+    let e = team::connect(&mut coach_lib, &wrong, None).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::TeamServer);
+    assert!(e.to_string().contains("password authentication failed"), "{e}");
+    assert!(team::status(&coach_lib, false).unwrap().url.is_none());
+
+    let joined = team::connect(&mut coach_lib, &admin_url, None).unwrap();
+    assert!(joined.pushed >= 6, "people, calls and notes went: {joined:?}");
+    assert_eq!(joined.pending, 0);
+    let dana_login = team::add_person(&mut coach_lib, "Dana", Role::Rep).unwrap();
+    let casey_login = team::add_person(&mut coach_lib, "Casey", Role::Coach).unwrap();
+    assert!(dana_login.url.starts_with("postgres://gf_dana_"), "{}", dana_login.url);
+
+    // The password is in a file only its owner reads, never in the library.
+    use std::os::unix::fs::PermissionsExt;
+    let creds = team::credentials_path(&coach_dir.path());
+    assert_eq!(std::fs::metadata(&creds).unwrap().permissions().mode() & 0o777, 0o600);
+    drop(coach_lib);
+    let bytes = std::fs::read(coach_dir.path()).unwrap();
+    let wal = std::fs::read(coach_dir.path().with_extension("sqlite-wal")).unwrap_or_default();
+    for hay in [&bytes, &wal] {
+        assert!(!hay.windows(pg::ADMIN_PASSWORD.len()).any(|w| w == pg::ADMIN_PASSWORD.as_bytes()));
+    }
+    let mut coach_lib = coach_dir.open();
+
+    // Dana's new machine: her call (no audio), nothing of Lee's, no coach note yet.
+    let dana_dir = TempLib::new();
+    let mut dana_lib = dana_dir.open();
+    team::connect(&mut dana_lib, &dana_login.url, None).unwrap();
+    let dana = people::default_person(dana_lib.conn()).unwrap().expect("the library is Dana's");
+    assert_eq!(dana.name, "Dana");
+    assert_eq!(count(&dana_lib, "recordings"), 1);
+    assert!(uuids(&dana_lib, "notes").is_empty(), "the coach's note waits for the blind rule");
+    let dana_call_here: i64 =
+        dana_lib.conn().query_row("SELECT id FROM recordings", [], |r| r.get(0)).unwrap();
+    let dana_note =
+        note(&mut dana_lib, &dana, dana_call_here, 900, NoteKind::Positive, "Good opener");
+    assert_eq!(team::sync(&mut dana_lib).unwrap().pending, 0);
+    team::sync(&mut coach_lib).unwrap();
+    assert!(uuids(&coach_lib, "notes").contains(&dana_note), "Dana's note reached the coach");
+
+    // Dana's login, straight SQL: her own only, whatever she asks for.
+    let mut as_dana = postgres::Client::connect(&dana_login.url, postgres::NoTls).unwrap();
+    let seen: Vec<String> = as_dana
+        .query("SELECT uuid FROM team_records WHERE kind = 'note'", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(seen, vec![dana_note.clone()], "no coach draft, nothing of Lee's");
+    let lee_rows: i64 = as_dana
+        .query_one("SELECT count(*) FROM team_records WHERE recording IN (SELECT recording FROM team_records WHERE kind = 'note' AND uuid = $1) OR uuid = $1", &[&coach_on_lee])
+        .unwrap()
+        .get(0);
+    assert_eq!(lee_rows, 0);
+    let forged = as_dana.execute(
+        "UPDATE team_records SET body = jsonb_set(body, '{text}', '\"hacked\"') WHERE uuid = $1",
+        &[&coach_on_dana],
+    );
+    assert_eq!(forged.unwrap(), 0, "a coach's note is not hers to change");
+    let e = as_dana
+        .execute(
+            "INSERT INTO team_records (kind, uuid, body, updated_at)
+             VALUES ('note', 'forged', jsonb_build_object('author', $1::text, 'recording', 'x'), 1)",
+            &[&coach.id],
+        )
+        .unwrap_err();
+    assert!(e.as_db_error().unwrap().message().contains("row-level security"), "{e}");
+
+    // The blind rule lifts on the server: the coach reviews, Dana submits her assessment.
+    reviews::mark_reviewed(&mut coach_lib, &coach, dana_call, "discovery", "Ask first", false)
+        .unwrap();
+    team::sync(&mut coach_lib).unwrap();
+    team::sync(&mut dana_lib).unwrap();
+    assert!(!uuids(&dana_lib, "notes").contains(&coach_on_dana), "not before her assessment");
+    reviews::save_assessment(&mut dana_lib, &dana, dana_call_here, "listening", "I rushed", true)
+        .unwrap();
+    team::sync(&mut dana_lib).unwrap();
+    team::sync(&mut dana_lib).unwrap();
+    let dana_sees = uuids(&dana_lib, "notes");
+    assert!(dana_sees.contains(&coach_on_dana), "revealed after her assessment");
+    assert!(!dana_sees.contains(&coach_on_lee), "never Lee's");
+
+    // A second coach converges with the first, including an edit made while the server was down.
+    let casey_dir = TempLib::new();
+    let mut casey_lib = casey_dir.open();
+    team::connect(&mut casey_lib, &casey_login.url, None).unwrap();
+    server.stop_server();
+    let edit = notes::NoteEdit { text: Some("Slow down at pricing".into()), ..Default::default() };
+    notes::edit(&mut coach_lib, &coach, &coach_on_dana, &edit).unwrap();
+    let e = team::sync(&mut coach_lib).unwrap_err();
+    assert!(matches!(e, TeamError::Server(_)), "{e}");
+    let status = team::status(&coach_lib, true).unwrap();
+    assert!(!status.connected && status.pending > 0 && status.last_error.is_some(), "{status:?}");
+    server.start_server();
+    for _ in 0..2 {
+        for lib in [&mut coach_lib, &mut casey_lib, &mut dana_lib] {
+            team::sync(lib).unwrap();
+        }
+    }
+    let status = team::status(&coach_lib, true).unwrap();
+    assert!(status.connected && status.pending == 0 && status.last_error.is_none(), "{status:?}");
+    assert_eq!(merge::dump(coach_lib.conn()).unwrap(), merge::dump(casey_lib.conn()).unwrap());
+    let text: String = dana_lib
+        .conn()
+        .query_row("SELECT text FROM notes WHERE uuid = ?1", [&coach_on_dana], |r| r.get(0))
+        .unwrap();
+    assert_eq!(text, "Slow down at pricing", "the offline edit reached Dana");
+
+    // Leaving: the password file goes, the library keeps what it holds.
+    team::disconnect(&mut casey_lib).unwrap();
+    assert!(!team::credentials_path(&casey_dir.path()).exists());
+    assert_eq!(team::sync(&mut casey_lib).unwrap_err().code(), ErrorCode::TeamNotConnected);
+    assert!(uuids(&casey_lib, "notes").contains(&dana_note));
+}
+
+fn cli(lib: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gamefilm"))
+        .arg("--library")
+        .arg(lib)
+        .args(args)
+        .env_remove("GAMEFILM_LIBRARY")
+        .env_remove("PGPASSWORD")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run gamefilm")
+}
+
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+/// The CLI forms, as a script would use them: the password from PGPASSWORD.
+#[test]
+fn the_team_commands_join_sync_report_and_leave() {
+    let server = PgCluster::start();
+    team_db(&server);
+    let coach_dir = TempLib::new();
+    let _ = coach(&mut coach_dir.open());
+    let lib = coach_dir.path();
+    let bare = format!("postgres://{}@127.0.0.1:{}/team", pg::ADMIN, server.port);
+
+    let out = cli(&lib, &["team", "connect", &bare], &[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no password"));
+    let out = cli(&lib, &["team", "connect", &bare], &[("PGPASSWORD", pg::ADMIN_PASSWORD)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let login =
+        json_of(&cli(&lib, &["team", "add-person", "Dana", "--role", "rep", "--json"], &[]));
+    let dana_url = login["url"].as_str().unwrap().to_string();
+    let status = json_of(&cli(&lib, &["team", "status", "--json"], &[]));
+    assert_eq!(status["connected"], true);
+    assert_eq!(status["pending"], 0);
+    assert!(status["lastSyncAt"].is_i64());
+    assert!(status["lastError"].is_null());
+
+    let dana_dir = TempLib::new();
+    let dana = dana_dir.path();
+    assert!(cli(&dana, &["team", "connect", &dana_url], &[]).status.success());
+    let out = cli(&dana, &["team", "sync"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cli(&dana, &["people", "list", "--json"], &[]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Dana"));
+
+    // A rep's login may not hand out logins.
+    let out = cli(&dana, &["team", "add-person", "Lee", "--role", "rep"], &[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("administrator"));
+
+    assert!(cli(&dana, &["team", "disconnect"], &[]).status.success());
+    let status = json_of(&cli(&dana, &["team", "status", "--json"], &[]));
+    assert_eq!(status["connected"], false);
+    assert!(status["url"].is_null());
+    let out = cli(&dana, &["team", "sync"], &[]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not joined to a team"));
 }

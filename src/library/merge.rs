@@ -778,6 +778,105 @@ fn versions(conn: &Connection, person: i64) -> Result<HashMap<(Kind, String), Ex
     Ok(out)
 }
 
+/// The records named by `keys` (a kind and a UUID; a recording by its content hash in hex), as
+/// they stand in the library: a live record as itself, a deleted one as its tombstone. A key
+/// that names nothing, and a self-assessment not yet submitted (drafts never travel), give
+/// nothing. The team library's outbox is read this way.
+pub fn records_of(conn: &Connection, keys: &[(Kind, String)]) -> Result<Records> {
+    let mut out = Records::default();
+    for (kind, uuid) in keys {
+        let tombstone = |deleted_at: i64| Tombstone { kind: *kind, uuid: uuid.clone(), deleted_at };
+        match kind {
+            Kind::Person => {
+                let row = conn
+                    .prepare_cached(
+                        "SELECT uuid, name, role, created_at, updated_at FROM people WHERE uuid = ?1",
+                    )?
+                    .query_row([uuid], person_row)
+                    .optional()?;
+                out.people.extend(row);
+            }
+            Kind::Recording => {
+                let Some(hash) = unhex(uuid) else { continue };
+                let mut stmt =
+                    conn.prepare_cached(&format!("{RECORDING_SQL} WHERE r.content_hash = ?1"))?;
+                let mut rows = stmt.query([&hash[..]])?;
+                if let Some(r) = rows.next()? {
+                    match r.get::<_, Option<i64>>(16)? {
+                        Some(t) => out.tombstones.push(tombstone(t)),
+                        None => out.recordings.push(recording_row(conn, r, true)?.1),
+                    }
+                }
+            }
+            Kind::Note => {
+                let mut stmt = conn.prepare_cached(&format!("{NOTE_SQL} WHERE n.uuid = ?1"))?;
+                let mut rows = stmt.query([uuid])?;
+                if let Some(r) = rows.next()? {
+                    match r.get::<_, Option<i64>>(11)? {
+                        Some(t) => out.tombstones.push(tombstone(t)),
+                        None => out.notes.push(note_row(r)?),
+                    }
+                }
+            }
+            Kind::Reply => {
+                let mut stmt = conn.prepare_cached(&format!("{REPLY_SQL} WHERE x.uuid = ?1"))?;
+                let mut rows = stmt.query([uuid])?;
+                if let Some(r) = rows.next()? {
+                    match r.get::<_, Option<i64>>(6)? {
+                        Some(t) => out.tombstones.push(tombstone(t)),
+                        None => out.replies.push(reply_row(r)?),
+                    }
+                }
+            }
+            Kind::Review => {
+                let mut stmt = conn.prepare_cached(&format!("{REVIEW_SQL} WHERE v.uuid = ?1"))?;
+                let mut rows = stmt.query([uuid])?;
+                if let Some(r) = rows.next()? {
+                    let draft =
+                        r.get::<_, String>(3)? == "self" && r.get::<_, Option<i64>>(6)?.is_none();
+                    match r.get::<_, Option<i64>>(10)? {
+                        Some(t) => out.tombstones.push(tombstone(t)),
+                        None if draft => {}
+                        None => out.reviews.push(review_row(r)?),
+                    }
+                }
+            }
+            Kind::Revision => {
+                let mut stmt = conn.prepare_cached(&format!("{REVISION_SQL} WHERE x.uuid = ?1"))?;
+                let mut rows = stmt.query([uuid])?;
+                if let Some(r) = rows.next()? {
+                    match r.get::<_, Option<i64>>(8)? {
+                        Some(t) => out.tombstones.push(tombstone(t)),
+                        None => out.revisions.push(revision_row(r)?),
+                    }
+                }
+            }
+            Kind::Step => {
+                let mut stmt = conn.prepare_cached(&format!("{STEP_SQL} WHERE s.uuid = ?1"))?;
+                let mut rows = stmt.query([uuid])?;
+                if let Some(r) = rows.next()? {
+                    match r.get::<_, Option<i64>>(12)? {
+                        Some(t) => out.tombstones.push(tombstone(t)),
+                        None => out.steps.push(step_row(r)?),
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl std::str::FromStr for Kind {
+    type Err = LibraryError;
+
+    fn from_str(s: &str) -> Result<Kind> {
+        KINDS
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| LibraryError::invalid("kind", format!("'{s}' is not a kind of record")))
+    }
+}
+
 /// Which way records went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {

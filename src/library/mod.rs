@@ -56,6 +56,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_settings.sql"),
     include_str!("migrations/0009_insights.sql"),
     include_str!("migrations/0010_rep_facets_later.sql"),
+    include_str!("migrations/0011_team_outbox.sql"),
 ];
 
 /// The schema version this build writes.
@@ -265,6 +266,10 @@ mod tests {
         (
             "0010_rep_facets_later.sql",
             "13a00bab3608e9f6ccebb714c5a6d608e6992e684ff91a421640a360a5320c55",
+        ),
+        (
+            "0011_team_outbox.sql",
+            "6546a1bac1c5c0f0e0b4e59d04497eea6dbe112b57879819f9b28a18a458ad97",
         ),
     ];
 

@@ -58,6 +58,12 @@ export const ErrorCodes = {
   PackNothing: "pack.nothing",
   PackBusy: "pack.busy",
   NotesFileInvalid: "notes_file.invalid",
+  TeamNotConnected: "team.not_connected",
+  TeamUrl: "team.url",
+  TeamServer: "team.server",
+  TeamSchema: "team.schema",
+  TeamNotAllowed: "team.not_allowed",
+  TeamCredentials: "team.credentials",
   AppInvalid: "app.invalid",
   AppInternal: "app.internal",
 } as const satisfies Record<string, ErrorCode>;

@@ -1,0 +1,832 @@
+//! The team library: every machine keeps its SQLite library as the working copy and shares it
+//! through one PostgreSQL database (docs/team.md).
+//!
+//! - Each change to a shared record lists it in the library's outbox in the same transaction
+//!   (migration 11); [`sync`] pushes what is listed (idempotent upserts by UUID, the newer
+//!   `updated_at` winning with a stable tie-break, in SQL), then pulls what changed on the server
+//!   since the last change number it saw and merges it with the review packs' merge code.
+//! - The server's schema is created and migrated by Gamefilm, append-only like the library's
+//!   (`migrations/`). Row-level security decides what each person's role may read and write.
+//! - The password is never stored in the library: it is kept in a file beside it, readable by
+//!   its owner only.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use postgres::{Client, Config, NoTls};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{Coded, ErrorCode};
+use crate::library::merge::{self, Kind, Records, Tombstone};
+use crate::library::{Library, LibraryError, Role, people};
+
+/// The server's schema, one SQL file per version. Append only: a shipped one is never edited.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_team.sql")];
+
+/// Records pushed per statement, and pulled per merge.
+const BATCH: usize = 500;
+/// Serialises the writers of the change log, so that change numbers are committed in order and
+/// a pull never skips a number a slower writer commits later.
+const WRITE_LOCK: i64 = 0x6761_6d65;
+
+const URL: &str = "team.url";
+const PERSON: &str = "team.person";
+const LAST_SEQ: &str = "team.last_seq";
+const LAST_SYNC: &str = "team.last_sync_at";
+const LAST_ERROR: &str = "team.last_error";
+
+#[derive(Debug, thiserror::Error)]
+pub enum TeamError {
+    #[error("this library is not joined to a team: run gamefilm team connect postgres://…")]
+    NotConnected,
+    #[error("team URL: {0}")]
+    Url(String),
+    #[error("the team server: {0}")]
+    Server(String),
+    #[error("the team database: {0}")]
+    Schema(String),
+    #[error("{0}")]
+    NotAllowed(String),
+    #[error("the team credentials {path}: {reason}")]
+    Credentials { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Library(#[from] LibraryError),
+}
+
+impl Coded for TeamError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            TeamError::NotConnected => ErrorCode::TeamNotConnected,
+            TeamError::Url(_) => ErrorCode::TeamUrl,
+            TeamError::Server(_) => ErrorCode::TeamServer,
+            TeamError::Schema(_) => ErrorCode::TeamSchema,
+            TeamError::NotAllowed(_) => ErrorCode::TeamNotAllowed,
+            TeamError::Credentials { .. } => ErrorCode::TeamCredentials,
+            TeamError::Library(e) => e.code(),
+        }
+    }
+}
+
+impl From<postgres::Error> for TeamError {
+    fn from(e: postgres::Error) -> Self {
+        // The client's own Display says only "db error": the server's words are in its DbError.
+        TeamError::Server(match e.as_db_error() {
+            Some(db) => db.message().to_string(),
+            None => {
+                let mut text = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(s) = source {
+                    text.push_str(&format!(": {s}"));
+                    source = s.source();
+                }
+                text
+            }
+        })
+    }
+}
+
+impl From<rusqlite::Error> for TeamError {
+    fn from(e: rusqlite::Error) -> Self {
+        TeamError::Library(e.into())
+    }
+}
+
+pub type Result<T, E = TeamError> = std::result::Result<T, E>;
+
+/// Where the library stands with its team (`gamefilm team status --json`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TeamStatus {
+    /// Joined to a team and the server answered just now.
+    pub connected: bool,
+    /// The team's URL, without its password.
+    pub url: Option<String>,
+    /// Changes made here and not yet pushed.
+    pub pending: u64,
+    /// When the last sync round ended without an error (Unix ms).
+    pub last_sync_at: Option<i64>,
+    /// What the last round failed with, if it did.
+    pub last_error: Option<String>,
+}
+
+/// What one sync round did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SyncReport {
+    pub pushed: u64,
+    pub pulled: u64,
+    /// Changes still to push (made while the round ran).
+    pub pending: u64,
+}
+
+/// A login made by [`add_person`], to hand to that person.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct NewLogin {
+    pub person: String,
+    pub db_role: String,
+    /// `postgres://role:password@host:port/database`: what they pass to `team connect`.
+    pub url: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connecting
+
+/// Joins the library to the team database at `url` (its password in the URL, else `password`,
+/// e.g. from `PGPASSWORD`): creates or migrates the team schema when this connection may, finds
+/// who this connection is (an administrator is the library's coach), lists every shared record
+/// for the first push and runs a first sync round.
+pub fn connect(lib: &mut Library, url: &str, password: Option<&str>) -> Result<SyncReport> {
+    let (bare, from_url) = split_password(url)?;
+    let password = from_url
+        .or(password.map(str::to_string))
+        .ok_or_else(|| TeamError::Url("no password: put it in the URL or in PGPASSWORD".into()))?;
+    let mut client = open_client(&bare, &password)?;
+    migrate(&mut client)?;
+    let me = whoami(lib, &mut client)?;
+    write_credentials(lib.path(), &password)?;
+    lib.write(|tx| {
+        for (key, value) in [(URL, bare.as_str()), (PERSON, me.as_str()), (LAST_SEQ, "0")] {
+            set(tx, key, Some(value))?;
+        }
+        set(tx, LAST_ERROR, None)?;
+        // Everything this library holds goes in the first push.
+        tx.execute_batch(
+            "INSERT OR IGNORE INTO team_outbox (kind, uuid)
+                 SELECT 'person', uuid FROM people WHERE uuid IS NOT NULL;
+             INSERT OR IGNORE INTO team_outbox (kind, uuid)
+                 SELECT 'recording', lower(hex(content_hash)) FROM recordings;
+             INSERT OR IGNORE INTO team_outbox (kind, uuid) SELECT 'note', uuid FROM notes;
+             INSERT OR IGNORE INTO team_outbox (kind, uuid) SELECT 'reply', uuid FROM note_replies;
+             INSERT OR IGNORE INTO team_outbox (kind, uuid) SELECT 'review', uuid FROM reviews;
+             INSERT OR IGNORE INTO team_outbox (kind, uuid)
+                 SELECT 'revision', uuid FROM review_revisions;
+             INSERT OR IGNORE INTO team_outbox (kind, uuid) SELECT 'step', uuid FROM next_steps;",
+        )?;
+        Ok(())
+    })?;
+    let report = round(lib, &mut client)?;
+    // A new machine of a team member: the library is theirs.
+    if people::default_person(lib.conn())?.is_none()
+        && let Some(p) = people::list(lib.conn())?.into_iter().find(|p| p.id == me)
+    {
+        people::set_default(lib, &p.name)?;
+    }
+    Ok(report)
+}
+
+/// Leaves the team: forgets the URL, the password and what was waiting to be pushed. The
+/// library keeps every record it holds.
+pub fn disconnect(lib: &mut Library) -> Result<()> {
+    lib.write(|tx| {
+        tx.execute("DELETE FROM library_settings WHERE key LIKE 'team.%'", [])?;
+        tx.execute("DELETE FROM team_outbox", [])?;
+        Ok(())
+    })?;
+    let path = credentials_path(lib.path());
+    match std::fs::remove_file(&path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(TeamError::Credentials { path, reason: e.to_string() }),
+    }
+}
+
+/// The URL without its password, and the password.
+fn split_password(url: &str) -> Result<(String, Option<String>)> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("postgres://")
+        .or_else(|| url.strip_prefix("postgresql://"))
+        .ok_or_else(|| TeamError::Url(format!("'{url}' is not a postgres:// URL")))?;
+    let scheme = &url[..url.len() - rest.len()];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let Some(at) = authority.rfind('@') else {
+        return Err(TeamError::Url(format!(
+            "'{url}' names no user: postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+        )));
+    };
+    let (userinfo, host) = authority.split_at(at);
+    let (user, password) = match userinfo.split_once(':') {
+        Some((u, p)) => (u, Some(percent_decode(p))),
+        None => (userinfo, None),
+    };
+    let bare = format!("{scheme}{user}{host}{tail}");
+    Config::from_str(&bare).map_err(|e| TeamError::Url(format!("'{bare}': {e}")))?;
+    Ok((bare, password))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn open_client(bare: &str, password: &str) -> Result<Client> {
+    let mut config = Config::from_str(bare).map_err(|e| TeamError::Url(e.to_string()))?;
+    config.password(password).connect_timeout(Duration::from_secs(10));
+    if config.get_application_name().is_none() {
+        config.application_name("gamefilm");
+    }
+    Ok(config.connect(NoTls)?)
+}
+
+/// The stored connection of a joined library.
+fn reconnect(lib: &Library) -> Result<Client> {
+    let url = get(lib.conn(), URL)?.ok_or(TeamError::NotConnected)?;
+    let password = read_credentials(lib.path())?;
+    open_client(&url, &password)
+}
+
+/// Creates or upgrades the team schema; a connection that may not is told who must.
+fn migrate(client: &mut Client) -> Result<()> {
+    let exists: bool =
+        client.query_one("SELECT to_regclass('public.team_schema') IS NOT NULL", &[])?.get(0);
+    let found: i32 =
+        if exists { client.query_one("SELECT version FROM team_schema", &[])?.get(0) } else { 0 };
+    let target = MIGRATIONS.len() as i32;
+    if found > target {
+        return Err(TeamError::Schema(format!(
+            "its schema is version {found}, newer than this Gamefilm knows ({target}): update Gamefilm"
+        )));
+    }
+    if found == target {
+        return Ok(());
+    }
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+    let created = tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS team_schema (version integer NOT NULL);
+         INSERT INTO team_schema SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM team_schema);",
+    );
+    if let Err(e) = created {
+        let why = TeamError::from(e);
+        return Err(TeamError::Schema(format!(
+            "it has no Gamefilm schema {} and this login may not create it ({why}): a coach \
+             connects first with an administrator's login",
+            if found == 0 { "yet" } else { "of this version" }
+        )));
+    }
+    let found: i32 = tx.query_one("SELECT version FROM team_schema FOR UPDATE", &[])?.get(0);
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.batch_execute(sql).map_err(|e| {
+            TeamError::Schema(format!("migration {} failed: {}", i + 1, TeamError::from(e)))
+        })?;
+        tx.execute("UPDATE team_schema SET version = $1", &[&(i as i32 + 1)])?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Who this connection is: the person its role logs in as, or, for an administrator's login
+/// not yet known, the library's own person (a coach), who is recorded as that login's person.
+fn whoami(lib: &Library, client: &mut Client) -> Result<String> {
+    if let Some(row) = client.query_opt("SELECT team_me()", &[])?
+        && let Some(me) = row.get::<_, Option<String>>(0)
+    {
+        if let Some(mine) = people::default_person(lib.conn())?
+            && mine.id != me
+            && people::list(lib.conn())?.iter().all(|p| p.id != me)
+        {
+            return Err(TeamError::NotAllowed(format!(
+                "this login is another person than {} who uses this library: connect with \
+                 {}'s own login, or from a library of the login's person",
+                mine.name, mine.name
+            )));
+        }
+        return Ok(me);
+    }
+    if !is_admin(client)? {
+        let role: String = client.query_one("SELECT current_user::text", &[])?.get(0);
+        return Err(TeamError::NotAllowed(format!(
+            "the login {role} is nobody of this team: ask a coach for a login \
+             (gamefilm team add-person)"
+        )));
+    }
+    let me = people::default_person(lib.conn())?.ok_or_else(|| {
+        TeamError::NotAllowed(
+            "an administrator's login joins as the library's coach: say who you are first".into(),
+        )
+    })?;
+    if me.role != Role::Coach {
+        return Err(TeamError::NotAllowed(format!(
+            "{} is a rep: an administrator's login joins as a coach",
+            me.name
+        )));
+    }
+    client.execute(
+        "INSERT INTO team_logins (db_role, person) VALUES (current_user::text, $1)
+         ON CONFLICT (db_role) DO UPDATE SET person = excluded.person",
+        &[&me.id],
+    )?;
+    Ok(me.id)
+}
+
+fn is_admin(client: &mut Client) -> Result<bool> {
+    Ok(client
+        .query_one(
+            "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user",
+            &[],
+        )?
+        .get(0))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Syncing
+
+/// One round: pushes the outbox, pulls what changed on the server. A failure is remembered for
+/// [`status`] and returned; nothing is lost (what was not pushed stays listed, what was not
+/// merged is pulled again).
+pub fn sync(lib: &mut Library) -> Result<SyncReport> {
+    let result = reconnect(lib).and_then(|mut client| round(lib, &mut client));
+    let now = crate::timefmt::now_ms().to_string();
+    let error = result.as_ref().err().map(ToString::to_string);
+    // Only a joined library has a status to keep.
+    if get(lib.conn(), URL)?.is_some() {
+        lib.write(|tx| {
+            if error.is_none() {
+                set(tx, LAST_SYNC, Some(&now))?;
+            }
+            set(tx, LAST_ERROR, error.as_deref())
+        })?;
+    }
+    result
+}
+
+fn round(lib: &mut Library, client: &mut Client) -> Result<SyncReport> {
+    let me = get(lib.conn(), PERSON)?.ok_or(TeamError::NotConnected)?;
+    let role = people::list(lib.conn())?.into_iter().find(|p| p.id == me).map(|p| p.role);
+    let mut report = SyncReport { pushed: push(lib, client, &me, role)?, ..Default::default() };
+    report.pulled = pull(lib, client)?;
+    report.pending = pending(lib.conn())?;
+    Ok(report)
+}
+
+/// The outbox, in an order the server can take (people, calls, then what refers to them).
+fn listed(conn: &Connection, limit: usize) -> Result<Vec<(Kind, String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, uuid, changes FROM team_outbox
+         ORDER BY CASE kind WHEN 'person' THEN 0 WHEN 'recording' THEN 1 WHEN 'note' THEN 2
+             WHEN 'reply' THEN 3 WHEN 'review' THEN 4 WHEN 'revision' THEN 5 ELSE 6 END, uuid
+         LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (kind, uuid, changes) = row?;
+        out.push((kind.parse::<Kind>()?, uuid, changes));
+    }
+    Ok(out)
+}
+
+/// One record as it goes to the server: kind, UUID, its JSON, its version, its deletion time.
+struct Outgoing {
+    kind: Kind,
+    uuid: String,
+    body: String,
+    updated_at: i64,
+    deleted_at: Option<i64>,
+}
+
+fn outgoing(records: Records, me: &str, rep: bool) -> Result<Vec<Outgoing>> {
+    let mut out = Vec::new();
+    let mine = |author: &str| !rep || author == me;
+    for p in records.people {
+        if mine(&p.uuid) {
+            out.push(Outgoing {
+                kind: Kind::Person,
+                uuid: p.uuid.clone(),
+                updated_at: p.updated_at,
+                body: json(&p)?,
+                deleted_at: None,
+            });
+        }
+    }
+    for r in records.recordings {
+        if mine(r.rep.as_deref().unwrap_or_default()) {
+            out.push(Outgoing {
+                kind: Kind::Recording,
+                uuid: r.hash.clone(),
+                updated_at: r.updated_at,
+                body: json(&r)?,
+                deleted_at: None,
+            });
+        }
+    }
+    for n in records.notes {
+        if mine(&n.author) {
+            out.push(Outgoing {
+                kind: Kind::Note,
+                uuid: n.uuid.clone(),
+                updated_at: n.updated_at,
+                body: json(&n)?,
+                deleted_at: None,
+            });
+        }
+    }
+    for x in records.replies {
+        if mine(&x.author) {
+            out.push(Outgoing {
+                kind: Kind::Reply,
+                uuid: x.uuid.clone(),
+                updated_at: x.updated_at,
+                body: json(&x)?,
+                deleted_at: None,
+            });
+        }
+    }
+    for v in records.reviews {
+        if mine(&v.author) {
+            out.push(Outgoing {
+                kind: Kind::Review,
+                uuid: v.uuid.clone(),
+                updated_at: v.updated_at,
+                body: json(&v)?,
+                deleted_at: None,
+            });
+        }
+    }
+    for v in records.revisions {
+        if mine(&v.author) {
+            out.push(Outgoing {
+                kind: Kind::Revision,
+                uuid: v.uuid.clone(),
+                updated_at: v.updated_at,
+                body: json(&v)?,
+                deleted_at: None,
+            });
+        }
+    }
+    for s in records.steps {
+        if mine(&s.owner) {
+            out.push(Outgoing {
+                kind: Kind::Step,
+                uuid: s.uuid.clone(),
+                updated_at: s.updated_at,
+                body: json(&s)?,
+                deleted_at: None,
+            });
+        }
+    }
+    // A deletion goes as its tombstone; the server refuses a rep's tombstone of what is not
+    // theirs, so a rep sends only deletions of what they wrote (known by the server's row).
+    for t in records.tombstones {
+        out.push(Outgoing {
+            kind: t.kind,
+            uuid: t.uuid.clone(),
+            updated_at: t.deleted_at,
+            body: json(&t)?,
+            deleted_at: Some(t.deleted_at),
+        });
+    }
+    Ok(out)
+}
+
+fn json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v)
+        .map_err(|e| TeamError::Library(LibraryError::invalid("record", e.to_string())))
+}
+
+/// Pushes the outbox in batches, each one server transaction; takes off the outbox what was
+/// pushed and has not changed since. Returns how many records went.
+fn push(lib: &mut Library, client: &mut Client, me: &str, role: Option<Role>) -> Result<u64> {
+    let rep = role != Some(Role::Coach);
+    let mut pushed = 0u64;
+    let mut skip: HashSet<(Kind, String)> = HashSet::new();
+    loop {
+        let keys: Vec<(Kind, String, i64)> = listed(lib.conn(), BATCH + skip.len())?
+            .into_iter()
+            .filter(|(k, u, _)| !skip.contains(&(*k, u.clone())))
+            .take(BATCH)
+            .collect();
+        if keys.is_empty() {
+            break;
+        }
+        let wanted: Vec<(Kind, String)> = keys.iter().map(|(k, u, _)| (*k, u.clone())).collect();
+        let records = merge::records_of(lib.conn(), &wanted)?;
+        let out = outgoing(records, me, rep)?;
+        let mut tx = client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+        let (live, dead): (Vec<&Outgoing>, Vec<&Outgoing>) =
+            out.iter().partition(|o| o.deleted_at.is_none());
+        if !live.is_empty() {
+            let kinds: Vec<&str> = live.iter().map(|o| o.kind.as_str()).collect();
+            let uuids: Vec<&str> = live.iter().map(|o| o.uuid.as_str()).collect();
+            let bodies: Vec<&str> = live.iter().map(|o| o.body.as_str()).collect();
+            let versions: Vec<i64> = live.iter().map(|o| o.updated_at).collect();
+            tx.execute(
+                "INSERT INTO team_records (kind, uuid, body, updated_at)
+                 SELECT k, u, b::jsonb, v FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[])
+                     AS t (k, u, b, v)
+                 ON CONFLICT (kind, uuid) DO UPDATE SET body = excluded.body,
+                     updated_at = excluded.updated_at, deleted_at = NULL
+                 WHERE team_records.deleted_at IS NULL
+                   AND (excluded.updated_at, md5(excluded.body::text))
+                       > (team_records.updated_at, md5(team_records.body::text))",
+                &[&kinds, &uuids, &bodies, &versions],
+            )?;
+        }
+        if !dead.is_empty() {
+            let kinds: Vec<&str> = dead.iter().map(|o| o.kind.as_str()).collect();
+            let uuids: Vec<&str> = dead.iter().map(|o| o.uuid.as_str()).collect();
+            let bodies: Vec<&str> = dead.iter().map(|o| o.body.as_str()).collect();
+            let times: Vec<i64> = dead.iter().map(|o| o.updated_at).collect();
+            // A deletion of what the server never had has nobody to tell.
+            tx.execute(
+                "UPDATE team_records r SET body = t.b::jsonb, updated_at = t.v, deleted_at = t.v
+                 FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[]) AS t (k, u, b, v)
+                 WHERE r.kind = t.k AND r.uuid = t.u AND r.deleted_at IS NULL
+                   AND t.v >= r.updated_at",
+                &[&kinds, &uuids, &bodies, &times],
+            )?;
+        }
+        tx.commit()?;
+        pushed += out.len() as u64;
+        let done = lib.write(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "DELETE FROM team_outbox WHERE kind = ?1 AND uuid = ?2 AND changes = ?3",
+            )?;
+            let mut n = 0;
+            for (k, u, c) in &keys {
+                n += stmt.execute(params![k.as_str(), u, c])?;
+            }
+            Ok(n)
+        })?;
+        // Changed again while it went: it goes again next round, not in a loop now.
+        if done < keys.len() {
+            skip.extend(keys.iter().map(|(k, u, _)| (*k, u.clone())));
+        }
+    }
+    Ok(pushed)
+}
+
+/// Pulls what changed on the server since the last change number merged here, in batches, each
+/// merged in one library transaction with the number it reached. Returns how many records came.
+fn pull(lib: &mut Library, client: &mut Client) -> Result<u64> {
+    let mut pulled = 0u64;
+    loop {
+        let after: i64 = get(lib.conn(), LAST_SEQ)?.and_then(|s| s.parse().ok()).unwrap_or(0);
+        let rows = client.query(
+            "SELECT kind, uuid, body::text, deleted_at, seq FROM team_records
+             WHERE seq > $1 ORDER BY seq LIMIT $2",
+            &[&after, &(BATCH as i64)],
+        )?;
+        if rows.is_empty() {
+            return Ok(pulled);
+        }
+        let mut records = Records::default();
+        let mut keys: Vec<(String, String)> = Vec::new();
+        let mut last = after;
+        for row in &rows {
+            let kind: String = row.get(0);
+            let uuid: String = row.get(1);
+            let body: String = row.get(2);
+            let deleted: Option<i64> = row.get(3);
+            last = row.get(4);
+            let bad = |e: serde_json::Error| {
+                TeamError::Server(format!(
+                    "the record {kind} {uuid} on the server is unreadable: {e}"
+                ))
+            };
+            if deleted.is_some() {
+                records.tombstones.push(serde_json::from_str::<Tombstone>(&body).map_err(bad)?);
+            } else {
+                match kind.parse::<Kind>()? {
+                    Kind::Person => records.people.push(serde_json::from_str(&body).map_err(bad)?),
+                    Kind::Recording => {
+                        records.recordings.push(serde_json::from_str(&body).map_err(bad)?)
+                    }
+                    Kind::Note => records.notes.push(serde_json::from_str(&body).map_err(bad)?),
+                    Kind::Reply => records.replies.push(serde_json::from_str(&body).map_err(bad)?),
+                    Kind::Review => records.reviews.push(serde_json::from_str(&body).map_err(bad)?),
+                    Kind::Revision => {
+                        records.revisions.push(serde_json::from_str(&body).map_err(bad)?)
+                    }
+                    Kind::Step => records.steps.push(serde_json::from_str(&body).map_err(bad)?),
+                }
+            }
+            keys.push((kind, uuid));
+        }
+        if let Err(b) = merge::check(lib.conn(), &records)? {
+            return Err(TeamError::Server(format!("a record on the server was refused: {b}")));
+        }
+        lib.write(|tx| {
+            // What was waiting here before the merge still goes; what the merge itself wrote
+            // came from the server and does not go back.
+            let waiting: HashSet<(String, String)> = tx
+                .prepare("SELECT kind, uuid FROM team_outbox")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            merge::apply(tx, &records, None, &merge::ArrivedAudio::new())?;
+            let mut forget =
+                tx.prepare_cached("DELETE FROM team_outbox WHERE kind = ?1 AND uuid = ?2")?;
+            for key in keys.iter().filter(|k| !waiting.contains(*k)) {
+                forget.execute(params![key.0, key.1])?;
+            }
+            set(tx, LAST_SEQ, Some(&last.to_string()))
+        })?;
+        pulled += rows.len() as u64;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status and people
+
+/// Where the library stands; `probe` also asks the server whether it answers.
+pub fn status(lib: &Library, probe: bool) -> Result<TeamStatus> {
+    let conn = lib.conn();
+    let url = get(conn, URL)?;
+    let connected = url.is_some() && probe && reconnect(lib).is_ok();
+    Ok(TeamStatus {
+        connected,
+        url,
+        pending: pending(conn)?,
+        last_sync_at: get(conn, LAST_SYNC)?.and_then(|s| s.parse().ok()),
+        last_error: get(conn, LAST_ERROR)?,
+    })
+}
+
+fn pending(conn: &Connection) -> Result<u64> {
+    Ok(conn.query_row("SELECT count(*) FROM team_outbox", [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// Adds `name` (a person of the library, added with `role` if new) to the team with a login of
+/// their own: a PostgreSQL role in the coaches' or reps' group, with a generated password.
+/// Needs an administrator's connection. Returns the URL to hand to them.
+pub fn add_person(lib: &mut Library, name: &str, role: Role) -> Result<NewLogin> {
+    let mut client = reconnect(lib)?;
+    if !is_admin(&mut client)? {
+        return Err(TeamError::NotAllowed(
+            "adding people to the team needs an administrator's login".into(),
+        ));
+    }
+    let person = match people::list(lib.conn())?
+        .into_iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
+    {
+        Some(p) => p,
+        None => people::add(lib, name, role)?,
+    };
+    let slug: String = person
+        .name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .take(24)
+        .collect();
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    let db_role = format!("gf_{slug}_{}", &suffix[..6]);
+    let password = uuid::Uuid::new_v4().simple().to_string();
+    let group = match person.role {
+        Role::Coach => "gamefilm_coach",
+        Role::Rep => "gamefilm_rep",
+    };
+    let mut tx = client.transaction()?;
+    let create: String = tx
+        .query_one(
+            "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', $1::text, $2::text, $3::text)",
+            &[&db_role, &password, &group],
+        )?
+        .get(0);
+    tx.batch_execute(&create)?;
+    tx.execute(
+        "INSERT INTO team_logins (db_role, person) VALUES ($1, $2)",
+        &[&db_role, &person.id],
+    )?;
+    tx.commit()?;
+    // They are in the team's people from the next push on: now.
+    sync(lib)?;
+    let url = get(lib.conn(), URL)?.ok_or(TeamError::NotConnected)?;
+    Ok(NewLogin {
+        person: person.name.clone(),
+        url: login_url(&url, &db_role, &password)?,
+        db_role,
+    })
+}
+
+/// `url` with another user and password.
+fn login_url(url: &str, user: &str, password: &str) -> Result<String> {
+    let (bare, _) = split_password(url)?;
+    let scheme_end = bare.find("://").map(|i| i + 3).unwrap_or(0);
+    let rest = &bare[scheme_end..];
+    let at = rest.rfind('@').ok_or_else(|| TeamError::Url(format!("'{url}' names no user")))?;
+    Ok(format!("{}{user}:{password}{}", &bare[..scheme_end], &rest[at..]))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The library's settings and the credentials file
+
+fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM library_settings WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+fn set(tx: &Connection, key: &str, value: Option<&str>) -> Result<(), LibraryError> {
+    match value {
+        Some(v) => tx.execute(
+            "INSERT INTO library_settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, v],
+        )?,
+        None => tx.execute("DELETE FROM library_settings WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
+
+/// Beside the library: `<library file>.team-credentials`.
+pub fn credentials_path(library: &Path) -> PathBuf {
+    let mut name = library.file_name().unwrap_or_default().to_os_string();
+    name.push(".team-credentials");
+    library.with_file_name(name)
+}
+
+/// Writes the password to a file only its owner may read (created so, never widened first).
+fn write_credentials(library: &Path, password: &str) -> Result<()> {
+    use std::io::Write;
+    let path = credentials_path(library);
+    let fail =
+        |e: std::io::Error| TeamError::Credentials { path: path.clone(), reason: e.to_string() };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".gamefilm-credentials-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    tmp.write_all(password.as_bytes()).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(&path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+fn read_credentials(library: &Path) -> Result<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = credentials_path(library);
+    let fail = |reason: String| TeamError::Credentials { path: path.clone(), reason };
+    let meta = std::fs::metadata(&path).map_err(|e| fail(e.to_string()))?;
+    if meta.permissions().mode() & 0o077 != 0 {
+        return Err(fail(format!(
+            "may be read by others (mode {:o}): chmod 600 it",
+            meta.permissions().mode() & 0o777
+        )));
+    }
+    std::fs::read_to_string(&path).map(|s| s.trim().to_string()).map_err(|e| fail(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SHA-256 of every shipped team migration: a team database migrated by an earlier build
+    /// never runs its migrations again (the library's rule, src/library/mod.rs).
+    const SHIPPED: &[&str] = &["347d5665d48f83bbca5c1e1791d57629ee5fe6cca945f4a4843df6396554d45d"];
+
+    #[test]
+    fn shipped_team_migrations_are_never_edited() {
+        use sha2::{Digest, Sha256};
+        assert!(MIGRATIONS.len() >= SHIPPED.len(), "team migrations are append-only");
+        for (i, pinned) in SHIPPED.iter().enumerate() {
+            let text = MIGRATIONS[i].replace("\r\n", "\n");
+            let hash = format!("{:x}", Sha256::digest(text.as_bytes()));
+            assert_eq!(&hash, pinned, "team migration {} has shipped: add a new one", i + 1);
+        }
+    }
+
+    #[test]
+    fn the_password_is_taken_out_of_the_url() {
+        let (bare, pw) = split_password("postgres://dana:s%40cret@127.0.0.1:5433/team").unwrap();
+        assert_eq!(bare, "postgres://dana@127.0.0.1:5433/team");
+        assert_eq!(pw.as_deref(), Some("s@cret"));
+        let (bare, pw) = split_password("postgresql://dana@host/team?sslmode=disable").unwrap();
+        assert_eq!((bare.as_str(), pw), ("postgresql://dana@host/team?sslmode=disable", None));
+        assert!(matches!(split_password("mysql://x@y/z"), Err(TeamError::Url(_))));
+        assert!(matches!(split_password("postgres://host/db"), Err(TeamError::Url(_))));
+        assert_eq!(
+            login_url("postgres://admin@127.0.0.1:5433/team", "gf_dana_1a2b3c", "pw").unwrap(),
+            "postgres://gf_dana_1a2b3c:pw@127.0.0.1:5433/team"
+        );
+    }
+}
