@@ -291,3 +291,65 @@ fn the_team_commands_join_sync_report_and_leave() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not joined to a team"));
 }
+
+/// Audio goes once, in chunks, from the machine that has it; a rep's machine fetches it on first
+/// play; a damaged chunk, in a partial download or on the server, is found and fetched again.
+#[test]
+fn a_call_recorded_on_one_machine_plays_on_another_after_its_audio_is_fetched() {
+    let server = PgCluster::start();
+    let admin_url = team_db(&server);
+    let coach_dir = TempLib::new();
+    let mut coach_lib = coach_dir.open();
+    let coach = coach(&mut coach_lib);
+    let file = coach_dir.folder("calls").join("long.wav");
+    write_tone_wav(&file, 440.0, 70); // ~3 MB: three chunks
+    let call = import_all(&mut coach_lib, std::slice::from_ref(&file))[0];
+    let edit = MetaEdit { rep: Some("Dana".into()), ..Default::default() };
+    recordings::update_meta(&mut coach_lib, call, &edit).unwrap();
+    let joined = team::connect(&mut coach_lib, &admin_url, None).unwrap();
+    assert_eq!(joined.uploaded, 1);
+    assert_eq!(team::sync(&mut coach_lib).unwrap().uploaded, 0, "uploaded once");
+    // Here already: never downloaded (no connection needed).
+    let here = team::fetch_audio(&mut coach_lib, coach.scope(), call, &mut |_, _| {}).unwrap();
+    assert_eq!(here, std::path::absolute(&file).unwrap());
+    let login = team::add_person(&mut coach_lib, "Dana", Role::Rep).unwrap();
+
+    let dana_dir = TempLib::new();
+    let mut dana_lib = dana_dir.open();
+    team::connect(&mut dana_lib, &login.url, None).unwrap();
+    let dana = people::default_person(dana_lib.conn()).unwrap().unwrap();
+    let id: i64 = dana_lib.conn().query_row("SELECT id FROM recordings", [], |r| r.get(0)).unwrap();
+    assert!(recordings::get(dana_lib.conn(), id).unwrap().file.is_none(), "metadata only");
+    let mut seen = Vec::new();
+    let got =
+        team::fetch_audio(&mut dana_lib, dana.scope(), id, &mut |d, t| seen.push((d, t))).unwrap();
+    assert_eq!(std::fs::read(&got).unwrap(), std::fs::read(&file).unwrap());
+    assert_eq!(seen.len(), 3);
+    assert_eq!(seen.last().unwrap().0, seen.last().unwrap().1);
+    assert_eq!(recordings::get(dana_lib.conn(), id).unwrap().file.as_deref(), Some(got.as_path()));
+
+    // An interrupted fetch left a partial file with a damaged first chunk: it is fetched again.
+    let forget = |lib: &Library| {
+        lib.conn().execute("UPDATE recordings SET path = NULL WHERE id = ?1", [id]).unwrap();
+    };
+    std::fs::remove_file(&got).unwrap();
+    forget(&dana_lib);
+    let partial = got.with_extension("wav.partial");
+    std::fs::write(&partial, vec![7u8; team::CHUNK + 1000]).unwrap();
+    let again = team::fetch_audio(&mut dana_lib, dana.scope(), id, &mut |_, _| {}).unwrap();
+    assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&file).unwrap());
+    assert!(!partial.exists());
+
+    // A chunk damaged on the server: refused by name, nothing kept; the coach's machine sends
+    // it again at its next sync, and the fetch then succeeds.
+    let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls).unwrap();
+    admin.execute("UPDATE team_audio SET bytes = 'not audio' WHERE idx = 1", &[]).unwrap();
+    std::fs::remove_file(&again).unwrap();
+    forget(&dana_lib);
+    let e = team::fetch_audio(&mut dana_lib, dana.scope(), id, &mut |_, _| {}).unwrap_err();
+    assert!(e.to_string().contains("chunk 1") && e.to_string().contains("damaged"), "{e}");
+    assert!(!again.exists() && !partial.exists());
+    assert_eq!(team::sync(&mut coach_lib).unwrap().uploaded, 1);
+    team::fetch_audio(&mut dana_lib, dana.scope(), id, &mut |_, _| {}).unwrap();
+    assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&file).unwrap());
+}

@@ -25,8 +25,11 @@ use crate::library::merge::{self, Kind, Records, Tombstone};
 use crate::library::{Library, LibraryError, Role, people};
 
 /// The server's schema, one SQL file per version. Append only: a shipped one is never edited.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_team.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/0001_team.sql"), include_str!("migrations/0002_audio.sql")];
 
+/// The size of an audio chunk on the server.
+pub const CHUNK: usize = 1 << 20;
 /// Records pushed per statement, and pulled per merge.
 const BATCH: usize = 500;
 /// Serialises the writers of the change log, so that change numbers are committed in order and
@@ -120,6 +123,8 @@ pub struct TeamStatus {
 #[ts(export)]
 pub struct SyncReport {
     pub pushed: u64,
+    /// Calls whose audio this machine uploaded.
+    pub uploaded: u64,
     pub pulled: u64,
     /// Changes still to push (made while the round ran).
     pub pending: u64,
@@ -376,7 +381,21 @@ pub fn sync(lib: &mut Library) -> Result<SyncReport> {
 fn round(lib: &mut Library, client: &mut Client) -> Result<SyncReport> {
     let me = get(lib.conn(), PERSON)?.ok_or(TeamError::NotConnected)?;
     let role = people::list(lib.conn())?.into_iter().find(|p| p.id == me).map(|p| p.role);
-    let mut report = SyncReport { pushed: push(lib, client, &me, role)?, ..Default::default() };
+    let mut calls: Vec<String> = Vec::new();
+    let pushed = push(lib, client, &me, role, &mut calls)?;
+    let mut report = SyncReport { pushed, ..Default::default() };
+    // The audio of the calls just shared, and of any the server lacks whole, when it is here.
+    let incomplete: Vec<String> = client
+        .query("SELECT hash FROM team_audio_files WHERE NOT complete", &[])?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    calls.extend(incomplete);
+    calls.sort();
+    calls.dedup();
+    for hash in &calls {
+        report.uploaded += upload_audio(lib, client, hash)? as u64;
+    }
     report.pulled = pull(lib, client)?;
     report.pending = pending(lib.conn())?;
     Ok(report)
@@ -511,7 +530,13 @@ fn json<T: Serialize>(v: &T) -> Result<String> {
 
 /// Pushes the outbox in batches, each one server transaction; takes off the outbox what was
 /// pushed and has not changed since. Returns how many records went.
-fn push(lib: &mut Library, client: &mut Client, me: &str, role: Option<Role>) -> Result<u64> {
+fn push(
+    lib: &mut Library,
+    client: &mut Client,
+    me: &str,
+    role: Option<Role>,
+    calls: &mut Vec<String>,
+) -> Result<u64> {
     let rep = role != Some(Role::Coach);
     let mut pushed = 0u64;
     let mut skip: HashSet<(Kind, String)> = HashSet::new();
@@ -564,6 +589,7 @@ fn push(lib: &mut Library, client: &mut Client, me: &str, role: Option<Role>) ->
         }
         tx.commit()?;
         pushed += out.len() as u64;
+        calls.extend(live.iter().filter(|o| o.kind == Kind::Recording).map(|o| o.uuid.clone()));
         let done = lib.write(|tx| {
             let mut stmt = tx.prepare_cached(
                 "DELETE FROM team_outbox WHERE kind = ?1 AND uuid = ?2 AND changes = ?3",
@@ -649,6 +675,197 @@ fn pull(lib: &mut Library, client: &mut Client) -> Result<u64> {
         })?;
         pulled += rows.len() as u64;
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audio
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// Uploads the audio of call `hash` when this machine has it and the server lacks some of it:
+/// the chunks it lacks (or holds damaged), each its own statement so that an interrupted upload
+/// resumes where it stopped; the file is marked complete once every chunk is there and the
+/// whole read back to the call's content hash. Returns whether anything was uploaded.
+fn upload_audio(lib: &Library, client: &mut Client, hash: &str) -> Result<bool> {
+    use std::io::Read;
+    let Some(bytes) = merge::unhex(hash) else { return Ok(false) };
+    let Some((_, Some(path))) = crate::library::recordings::find_by_hash(lib.conn(), &bytes)?
+    else {
+        return Ok(false);
+    };
+    let Ok(meta) = std::fs::metadata(&path) else { return Ok(false) };
+    if !meta.is_file() || meta.len() == 0 {
+        return Ok(false);
+    }
+    let complete: Option<bool> = client
+        .query_opt("SELECT complete FROM team_audio_files WHERE hash = $1", &[&hash])?
+        .map(|r| r.get(0));
+    if complete == Some(true) {
+        return Ok(false);
+    }
+    let size = meta.len() as i64;
+    let chunks = meta.len().div_ceil(CHUNK as u64) as i32;
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("audio").to_lowercase();
+    client.execute(
+        "INSERT INTO team_audio_files (hash, ext, size, chunks) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (hash) DO NOTHING",
+        &[&hash, &ext, &size, &chunks],
+    )?;
+    let sound: HashSet<i32> = client
+        .query(
+            "SELECT idx FROM team_audio WHERE hash = $1 AND encode(sha256(bytes), 'hex') = chunk_hash",
+            &[&hash],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut file = std::fs::File::open(&path)
+        .map_err(|e| TeamError::Server(format!("cannot read {}: {e}", path.display())))?;
+    let mut whole = blake3::Hasher::new();
+    let mut buf = vec![0u8; CHUNK];
+    for idx in 0..chunks {
+        let mut n = 0;
+        while n < CHUNK {
+            match file.read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) => {
+                    return Err(TeamError::Server(format!("cannot read {}: {e}", path.display())));
+                }
+            }
+        }
+        let chunk = &buf[..n];
+        whole.update(chunk);
+        if !sound.contains(&idx) {
+            client.execute(
+                "INSERT INTO team_audio (hash, idx, chunk_hash, bytes) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (hash, idx) DO UPDATE SET chunk_hash = excluded.chunk_hash,
+                     bytes = excluded.bytes",
+                &[&hash, &idx, &sha256_hex(chunk), &chunk],
+            )?;
+        }
+    }
+    // The file changed since it was imported: it is not this call's audio any more.
+    if whole.finalize().to_hex().as_str() != hash {
+        return Ok(false);
+    }
+    client.execute(
+        "UPDATE team_audio_files SET complete = true WHERE hash = $1
+           AND (SELECT count(*) FROM team_audio WHERE hash = $1) = chunks",
+        &[&hash],
+    )?;
+    Ok(true)
+}
+
+/// The audio of call `id`, fetched from the team on first play when this machine lacks it, into
+/// `audio/<hash>.<ext>` beside the library, with `progress(bytes done, bytes in all)`. A call
+/// whose file is here is never downloaded. Resumable: chunks already in the partial file are
+/// kept when they check out, a damaged one is fetched again; a chunk damaged on the server is
+/// reported (and dropped there, for its uploader to send again). The finished file must be the
+/// call's own (its content hash), or nothing is kept.
+pub fn fetch_audio(
+    lib: &mut Library,
+    scope: crate::library::Scope,
+    id: i64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<PathBuf> {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    let rec = crate::library::recordings::get_scoped(lib.conn(), scope, id)?;
+    if let Some(file) = rec.file.clone().filter(|f| f.is_file()) {
+        return Ok(file);
+    }
+    let mut client = reconnect(lib)?;
+    let hash = rec.content_hash.clone();
+    let Some(row) = client.query_opt(
+        "SELECT ext, size, chunks FROM team_audio_files WHERE hash = $1 AND complete",
+        &[&hash],
+    )?
+    else {
+        return Err(TeamError::Server(format!(
+            "the team has no audio of call {id} yet: it is uploaded when the machine that has \
+             it syncs"
+        )));
+    };
+    let (ext, size, chunks): (String, i64, i32) = (row.get(0), row.get(1), row.get(2));
+    let ext: String = ext.chars().filter(|c| c.is_ascii_alphanumeric()).take(8).collect();
+    let target = merge::audio_path(lib.path(), &hash, &ext);
+    let partial = target.with_extension(format!("{ext}.partial"));
+    let io = |p: &Path, e: std::io::Error| TeamError::Server(format!("{}: {e}", p.display()));
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    }
+    let expected: Vec<(i32, String)> = client
+        .query("SELECT idx, chunk_hash FROM team_audio WHERE hash = $1 ORDER BY idx", &[&hash])?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&partial)
+        .map_err(|e| io(&partial, e))?;
+    let have = file.metadata().map_err(|e| io(&partial, e))?.len();
+    let mut buf = vec![0u8; CHUNK];
+    let mut done = 0u64;
+    for idx in 0..chunks {
+        let offset = idx as u64 * CHUNK as u64;
+        let len = (size as u64 - offset).min(CHUNK as u64) as usize;
+        let want = expected
+            .iter()
+            .find(|(i, _)| *i == idx)
+            .map(|(_, h)| h.clone())
+            .ok_or_else(|| TeamError::Server(format!("chunk {idx} of call {id} is missing")))?;
+        // Already here from an interrupted fetch, and sound?
+        if have >= offset + len as u64 {
+            file.seek(SeekFrom::Start(offset)).map_err(|e| io(&partial, e))?;
+            file.read_exact(&mut buf[..len]).map_err(|e| io(&partial, e))?;
+            if sha256_hex(&buf[..len]) == want {
+                done += len as u64;
+                progress(done, size as u64);
+                continue;
+            }
+        }
+        let mut got: Option<Vec<u8>> = None;
+        for _ in 0..2 {
+            let bytes: Vec<u8> = client
+                .query_one(
+                    "SELECT bytes FROM team_audio WHERE hash = $1 AND idx = $2",
+                    &[&hash, &idx],
+                )?
+                .get(0);
+            if bytes.len() == len && sha256_hex(&bytes) == want {
+                got = Some(bytes);
+                break;
+            }
+        }
+        let Some(bytes) = got else {
+            drop(file);
+            let _ = std::fs::remove_file(&partial);
+            client.query_one("SELECT team_audio_damaged($1, $2)", &[&hash, &idx])?;
+            return Err(TeamError::Server(format!(
+                "chunk {idx} of call {id}'s audio is damaged on the server: it was dropped there \
+                 and comes again when the machine that has the call syncs"
+            )));
+        };
+        file.seek(SeekFrom::Start(offset)).map_err(|e| io(&partial, e))?;
+        file.write_all(&bytes).map_err(|e| io(&partial, e))?;
+        done += len as u64;
+        progress(done, size as u64);
+    }
+    file.set_len(size as u64).map_err(|e| io(&partial, e))?;
+    file.sync_all().map_err(|e| io(&partial, e))?;
+    drop(file);
+    std::fs::rename(&partial, &target).map_err(|e| io(&target, e))?;
+    if let Err(e) = crate::import::locate(lib, scope, id, &target) {
+        let _ = std::fs::remove_file(&target);
+        return Err(TeamError::Server(format!("the audio fetched for call {id}: {e}")));
+    }
+    Ok(target)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -802,7 +1019,10 @@ mod tests {
 
     /// SHA-256 of every shipped team migration: a team database migrated by an earlier build
     /// never runs its migrations again (the library's rule, src/library/mod.rs).
-    const SHIPPED: &[&str] = &["347d5665d48f83bbca5c1e1791d57629ee5fe6cca945f4a4843df6396554d45d"];
+    const SHIPPED: &[&str] = &[
+        "347d5665d48f83bbca5c1e1791d57629ee5fe6cca945f4a4843df6396554d45d",
+        "26aba29fde94c812ed10f5717bb99459ef2a3199617ce0d2f8b5ad7078ed288c",
+    ];
 
     #[test]
     fn shipped_team_migrations_are_never_edited() {

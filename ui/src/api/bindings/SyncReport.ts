@@ -3,7 +3,11 @@
 /**
  * What one sync round did.
  */
-export type SyncReport = { pushed: number, pulled: number, 
+export type SyncReport = { pushed: number, 
+/**
+ * Calls whose audio this machine uploaded.
+ */
+uploaded: number, pulled: number, 
 /**
  * Changes still to push (made while the round ran).
  */
