@@ -353,3 +353,50 @@ fn a_call_recorded_on_one_machine_plays_on_another_after_its_audio_is_fetched() 
     team::fetch_audio(&mut dana_lib, dana.scope(), id, &mut |_, _| {}).unwrap();
     assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&file).unwrap());
 }
+
+/// Until `found` holds of a fresh look at the library at `path`, or 20 s (then it fails).
+fn eventually(path: &std::path::Path, what: &str, found: impl Fn(&Library) -> bool) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if found(&Library::open(path).unwrap()) {
+            return;
+        }
+        assert!(std::time::Instant::now() < until, "never: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Two machines with the app's sync worker running: a note made on one appears on the other
+/// without anyone syncing by hand (LISTEN/NOTIFY), and a note made while the server was down
+/// arrives once it is back.
+#[test]
+fn with_the_sync_worker_a_note_reaches_the_other_machine_by_itself() {
+    let server = PgCluster::start();
+    let admin_url = team_db(&server);
+    let a_dir = TempLib::new();
+    let mut a = a_dir.open();
+    let coach_a = coach(&mut a);
+    let file = a_dir.folder("calls").join("call.wav");
+    write_tone_wav(&file, 330.0, 2);
+    let call = import_all(&mut a, std::slice::from_ref(&file))[0];
+    team::connect(&mut a, &admin_url, None).unwrap();
+    let casey = team::add_person(&mut a, "Casey", Role::Coach).unwrap();
+    let b_dir = TempLib::new();
+    team::connect(&mut b_dir.open(), &casey.url, None).unwrap();
+
+    let worker_a = team::Worker::start(a_dir.path(), |_| {});
+    let _worker_b = team::Worker::start(b_dir.path(), |_| {});
+    let first = note(&mut a, &coach_a, call, 100, NoteKind::Positive, "Warm opening");
+    worker_a.poke();
+    eventually(&b_dir.path(), "the note reached B", |b| uuids(b, "notes").contains(&first));
+
+    server.stop_server();
+    let second = note(&mut a, &coach_a, call, 900, NoteKind::Improvement, "Talked over them");
+    worker_a.poke();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    server.start_server();
+    eventually(&b_dir.path(), "the offline note reached B", |b| {
+        uuids(b, "notes").contains(&second)
+    });
+    worker_a.stop();
+}

@@ -23,6 +23,8 @@ pub enum ChangeSource {
     Steps,
     /// Recordings' details (outcome, rep, tags).
     Recordings,
+    /// Records of any kind arrived from the team's other machines.
+    Team,
 }
 
 /// Sent after every write to the library, once per command (an import: once at its end).

@@ -13,7 +13,7 @@ use launch::{Launch, PendingOpens};
 use state::{Jobs, LibraryService, PlayerService, WatchService};
 
 pub fn run() {
-    use commands::{coaching, import, insights, library, notes, packs, player, reels};
+    use commands::{coaching, import, insights, library, notes, packs, player, reels, team};
     let launch = Launch::current();
     let library = LibraryService::open(launch.library);
     let context = tauri::generate_context!();
@@ -34,6 +34,8 @@ pub fn run() {
                     packs::refine_in_background(library.clone());
                     // Notes of calls whose rep changed before the last quit, under the new rep.
                     library.refresh_search();
+                    // A library joined to a team keeps in step with it while the app runs.
+                    library.start_team();
                     // Calls imported before insights are measured now, in the background.
                     tauri::Manager::state::<insights::AnalysisService>(app).start(library.clone());
                     // The library's watch folders are watched while the app runs.
@@ -133,6 +135,11 @@ pub fn run() {
             packs::recordings_locate,
             packs::notes_export,
             packs::notes_import,
+            team::team_status,
+            team::team_connect,
+            team::team_sync_now,
+            team::team_add_person,
+            team::team_disconnect,
         ])
         .run(context);
     if let Err(e) = result {

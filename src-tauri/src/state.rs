@@ -15,6 +15,7 @@ use gamefilm::audio::player::{Player, PlayerError};
 use gamefilm::error::ErrorCode;
 use gamefilm::jobs::Slot;
 use gamefilm::library::{Library, LibraryError, Person, people, search};
+use gamefilm::team;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter};
 use ts_rs::TS;
@@ -37,6 +38,8 @@ pub struct LibraryService {
     app: Arc<OnceLock<AppHandle>>,
     /// Whether the notes of calls whose rep changed are being re-indexed ([`Self::refresh_search`]).
     refreshing: Arc<AtomicBool>,
+    /// The team sync worker, while the library is joined to a team.
+    team: Arc<Mutex<Option<team::Worker>>>,
 }
 
 impl LibraryService {
@@ -55,6 +58,7 @@ impl LibraryService {
             conn: Arc::new(Mutex::new(conn)),
             app: Arc::default(),
             refreshing: Arc::default(),
+            team: Arc::default(),
         }
     }
 
@@ -136,6 +140,53 @@ impl LibraryService {
             let _ = app.emit(LIBRARY_CHANGED, LibraryChanged { source });
         }
         self.refresh_search();
+        if source != ChangeSource::Team
+            && let Some(w) = self.team.lock().unwrap_or_else(PoisonError::into_inner).as_ref()
+        {
+            w.poke();
+        }
+    }
+
+    /// Starts the team sync worker when the library is joined to a team (again, after a
+    /// connect); each round is told to the views (`team-status`), and records that arrived as
+    /// a change.
+    pub fn start_team(&self) {
+        let joined =
+            self.with_any(|l| team::status(l, false).map(|s| s.url.is_some())).unwrap_or(false);
+        let mut slot = self.team.lock().unwrap_or_else(PoisonError::into_inner);
+        // The old one stops first (joins its thread, after its round).
+        drop(slot.take());
+        if !joined {
+            return;
+        }
+        let me = self.clone();
+        *slot = Some(team::Worker::start(self.path.clone(), move |round| {
+            if let Ok(r) = round
+                && r.pulled > 0
+            {
+                me.changed(ChangeSource::Team);
+            }
+            if let Ok(status) = me.with_any(|l| team::status(l, false)) {
+                me.emit(TEAM_STATUS, TeamEvent { status, running: true });
+            }
+        }));
+    }
+
+    /// Stops the team sync worker (after its round in hand).
+    pub fn stop_team(&self) {
+        let worker = self.team.lock().unwrap_or_else(PoisonError::into_inner).take();
+        drop(worker);
+    }
+
+    /// Asks the team sync worker for a round now.
+    pub fn poke_team(&self) {
+        if let Some(w) = self.team.lock().unwrap_or_else(PoisonError::into_inner).as_ref() {
+            w.poke();
+        }
+    }
+
+    pub fn team_running(&self) -> bool {
+        self.team.lock().unwrap_or_else(PoisonError::into_inner).is_some()
     }
 
     /// Re-indexes, off the UI thread, the notes of calls whose rep changed (a bulk edit lists
@@ -198,6 +249,18 @@ impl LibraryService {
             Err(e) => Err(e.clone()),
         }
     }
+}
+
+/// The event a team sync round ends with.
+pub const TEAM_STATUS: &str = "team-status";
+
+/// Where the library stands with its team, and whether the sync worker runs.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TeamEvent {
+    pub status: team::TeamStatus,
+    pub running: bool,
 }
 
 #[derive(Clone, Default)]

@@ -21,8 +21,11 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Coded, ErrorCode};
+
+mod worker;
 use crate::library::merge::{self, Kind, Records, Tombstone};
 use crate::library::{Library, LibraryError, Role, people};
+pub use worker::Worker;
 
 /// The server's schema, one SQL file per version. Append only: a shipped one is never edited.
 const MIGRATIONS: &[&str] =
@@ -364,18 +367,24 @@ fn is_admin(client: &mut Client) -> Result<bool> {
 /// merged is pulled again).
 pub fn sync(lib: &mut Library) -> Result<SyncReport> {
     let result = reconnect(lib).and_then(|mut client| round(lib, &mut client));
+    record(lib, &result)?;
+    result
+}
+
+/// Remembers how a round ended, for [`status`] (only a joined library has a status to keep).
+fn record(lib: &mut Library, result: &Result<SyncReport>) -> Result<()> {
+    if get(lib.conn(), URL)?.is_none() {
+        return Ok(());
+    }
     let now = crate::timefmt::now_ms().to_string();
     let error = result.as_ref().err().map(ToString::to_string);
-    // Only a joined library has a status to keep.
-    if get(lib.conn(), URL)?.is_some() {
-        lib.write(|tx| {
-            if error.is_none() {
-                set(tx, LAST_SYNC, Some(&now))?;
-            }
-            set(tx, LAST_ERROR, error.as_deref())
-        })?;
-    }
-    result
+    lib.write(|tx| {
+        if error.is_none() {
+            set(tx, LAST_SYNC, Some(&now))?;
+        }
+        set(tx, LAST_ERROR, error.as_deref())
+    })?;
+    Ok(())
 }
 
 fn round(lib: &mut Library, client: &mut Client) -> Result<SyncReport> {

@@ -10,6 +10,7 @@ pub mod notes;
 pub mod packs;
 pub mod player;
 pub mod reels;
+pub mod team;
 
 /// The native dialogs can be bypassed in debug builds, for the window tests: WebDriver cannot
 /// click a GTK file chooser (PLATFORM-NOTES.md). Release builds always ask.

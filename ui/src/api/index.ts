@@ -11,6 +11,10 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 
 import type { AnalysisStatus } from "./bindings/AnalysisStatus";
+import type { NewLogin } from "./bindings/NewLogin";
+import type { SyncReport } from "./bindings/SyncReport";
+import type { TeamEvent } from "./bindings/TeamEvent";
+import type { TeamFetch } from "./bindings/TeamFetch";
 import type { AppError } from "./bindings/AppError";
 import type { CallSpeech } from "./bindings/CallSpeech";
 import type { RepChannel } from "./bindings/RepChannel";
@@ -299,6 +303,33 @@ export const watchSet = (folders: string[]) => call<WatchStatus>("watch_set", { 
 /** After each batch a watch folder brought (`library-changed` `import` comes with it). */
 export async function onWatchNews(handler: (s: WatchStatus) => void): Promise<() => void> {
   return listen<WatchStatus>("watch-news", (e) => handler(e.payload));
+}
+
+// The team library
+
+/** Where the library stands with its team (asks the server whether it answers). */
+export const teamStatus = () => call<TeamEvent>("team_status");
+
+/** Joins the library to a team database: `postgres://USER:PASSWORD@HOST:PORT/DATABASE`. */
+export const teamConnect = (url: string) => call<SyncReport>("team_connect", { url });
+
+/** A sync round now. */
+export const teamSyncNow = () => call<void>("team_sync_now");
+
+/** Coach with an administrator's login: a login of their own for `name`; hand them its URL. */
+export const teamAddPerson = (name: string, role: Role) => call<NewLogin>("team_add_person", { name, role });
+
+/** Leaves the team (the library keeps what it holds). */
+export const teamDisconnect = () => call<void>("team_disconnect");
+
+/** After every sync round of the background worker. */
+export async function onTeamStatus(handler: (s: TeamEvent) => void): Promise<() => void> {
+  return listen<TeamEvent>("team-status", (e) => handler(e.payload));
+}
+
+/** A call's audio coming from the team on first play. */
+export async function onTeamFetch(handler: (f: TeamFetch) => void): Promise<() => void> {
+  return listen<TeamFetch>("team-fetch", (e) => handler(e.payload));
 }
 
 // Call insights

@@ -3,4 +3,4 @@
 /**
  * What part of the library a write touched, so a view can tell whether to reload.
  */
-export type ChangeSource = "import" | "notes" | "reviews" | "reels" | "people" | "steps" | "recordings";
+export type ChangeSource = "import" | "notes" | "reviews" | "reels" | "people" | "steps" | "recordings" | "team";
