@@ -6,7 +6,7 @@ DEMO_LIB := $(DEMO_DIR)/library.sqlite
 BINDINGS := ui/src/api/bindings
 
 .PHONY: deps ui ui-test app run demo test lint fmt bindings check-bindings bench bench-import \
-	bench-library bench-player bench-app bench-reel bench-pack bench-watch bench-insights check-core-deps check-imports kill-trials fuzz \
+	bench-library bench-player bench-app bench-reel bench-pack bench-watch bench-insights bench-team check-core-deps check-imports kill-trials fuzz \
 	package package-test
 
 # Debian packages, the UI's npm packages and tauri-driver (for the window tests).
@@ -98,7 +98,7 @@ package-test: app
 check-core-deps:
 	@! $(CARGO) tree --locked -p gamefilm -e normal | grep -q tauri || { echo "the gamefilm core depends on tauri"; exit 1; }
 
-bench: bench-import bench-library bench-player bench-app bench-reel bench-pack bench-watch bench-insights
+bench: bench-import bench-library bench-player bench-app bench-reel bench-pack bench-watch bench-insights bench-team
 
 bench-import: deps
 	scripts/bench-import.sh
@@ -127,6 +127,11 @@ bench-watch: deps
 
 bench-insights: deps
 	$(CARGO) bench --locked --bench insights
+
+# The team library on a throwaway PostgreSQL server: a note's way to another machine, the
+# team-year library's first push and an empty machine's first sync, note saves meanwhile.
+bench-team: deps
+	$(CARGO) bench --locked --bench team
 
 # A 20-clip reel from five 60-minute sources against one ffmpeg filter_complex, as ratios.
 bench-reel: deps

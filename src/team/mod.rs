@@ -28,8 +28,11 @@ use crate::library::{Library, LibraryError, Role, people};
 pub use worker::Worker;
 
 /// The server's schema, one SQL file per version. Append only: a shipped one is never edited.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_team.sql"), include_str!("migrations/0002_audio.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_team.sql"),
+    include_str!("migrations/0002_audio.sql"),
+    include_str!("migrations/0003_origin.sql"),
+];
 
 /// The size of an audio chunk on the server.
 pub const CHUNK: usize = 1 << 20;
@@ -44,6 +47,7 @@ const PERSON: &str = "team.person";
 const LAST_SEQ: &str = "team.last_seq";
 const LAST_SYNC: &str = "team.last_sync_at";
 const LAST_ERROR: &str = "team.last_error";
+const MACHINE: &str = "team.machine";
 
 #[derive(Debug, thiserror::Error)]
 pub enum TeamError {
@@ -161,7 +165,13 @@ pub fn connect(lib: &mut Library, url: &str, password: Option<&str>) -> Result<S
     let me = whoami(lib, &mut client)?;
     write_credentials(lib.path(), &password)?;
     lib.write(|tx| {
-        for (key, value) in [(URL, bare.as_str()), (PERSON, me.as_str()), (LAST_SEQ, "0")] {
+        let machine = uuid::Uuid::new_v4().to_string();
+        for (key, value) in [
+            (URL, bare.as_str()),
+            (PERSON, me.as_str()),
+            (LAST_SEQ, "0"),
+            (MACHINE, machine.as_str()),
+        ] {
             set(tx, key, Some(value))?;
         }
         set(tx, LAST_ERROR, None)?;
@@ -410,23 +420,33 @@ fn round(lib: &mut Library, client: &mut Client) -> Result<SyncReport> {
     Ok(report)
 }
 
-/// The outbox, in an order the server can take (people, calls, then what refers to them).
-fn listed(conn: &Connection, limit: usize) -> Result<Vec<(Kind, String, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT kind, uuid, changes FROM team_outbox
-         ORDER BY CASE kind WHEN 'person' THEN 0 WHEN 'recording' THEN 1 WHEN 'note' THEN 2
-             WHEN 'reply' THEN 3 WHEN 'review' THEN 4 WHEN 'revision' THEN 5 ELSE 6 END, uuid
-         LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([limit as i64], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (kind, uuid, changes) = row?;
-        out.push((kind.parse::<Kind>()?, uuid, changes));
-    }
-    Ok(out)
+/// The kinds in an order the server can take: people, calls, then what refers to them.
+const PUSH_ORDER: [Kind; 7] = [
+    Kind::Person,
+    Kind::Recording,
+    Kind::Note,
+    Kind::Reply,
+    Kind::Review,
+    Kind::Revision,
+    Kind::Step,
+];
+
+/// The outbox's entries of one kind, each with its change counter, in key order (a walk of the
+/// outbox's primary key); reviews in the order they were made here, so that a review goes after
+/// the earlier one it closes.
+fn listed(conn: &Connection, kind: Kind) -> Result<Vec<(String, i64)>> {
+    let sql = match kind {
+        Kind::Review => {
+            "SELECT o.uuid, o.changes FROM team_outbox o LEFT JOIN reviews v ON v.uuid = o.uuid
+             WHERE o.kind = ?1 ORDER BY v.id, o.uuid"
+        }
+        _ => "SELECT uuid, changes FROM team_outbox WHERE kind = ?1 ORDER BY uuid",
+    };
+    let rows = conn
+        .prepare_cached(sql)?
+        .query_map([kind.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// One record as it goes to the server: kind, UUID, its JSON, its version, its deletion time.
@@ -547,17 +567,20 @@ fn push(
     calls: &mut Vec<String>,
 ) -> Result<u64> {
     let rep = role != Some(Role::Coach);
+    let machine = get(lib.conn(), MACHINE)?.unwrap_or_default();
     let mut pushed = 0u64;
-    let mut skip: HashSet<(Kind, String)> = HashSet::new();
-    loop {
-        let keys: Vec<(Kind, String, i64)> = listed(lib.conn(), BATCH + skip.len())?
-            .into_iter()
-            .filter(|(k, u, _)| !skip.contains(&(*k, u.clone())))
-            .take(BATCH)
-            .collect();
-        if keys.is_empty() {
-            break;
-        }
+    // Each entry listed at the start is tried once a round; one changed while it went stays
+    // listed for the next round.
+    let listing: Vec<(Kind, String, i64)> = PUSH_ORDER
+        .iter()
+        .map(|k| {
+            Ok(listed(lib.conn(), *k)?.into_iter().map(|(u, c)| (*k, u, c)).collect::<Vec<_>>())
+        })
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    for keys in listing.chunks(BATCH) {
         let wanted: Vec<(Kind, String)> = keys.iter().map(|(k, u, _)| (*k, u.clone())).collect();
         let records = merge::records_of(lib.conn(), &wanted)?;
         let out = outgoing(records, me, rep)?;
@@ -571,15 +594,15 @@ fn push(
             let bodies: Vec<&str> = live.iter().map(|o| o.body.as_str()).collect();
             let versions: Vec<i64> = live.iter().map(|o| o.updated_at).collect();
             tx.execute(
-                "INSERT INTO team_records (kind, uuid, body, updated_at)
-                 SELECT k, u, b::jsonb, v FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[])
-                     AS t (k, u, b, v)
+                "INSERT INTO team_records (kind, uuid, body, updated_at, origin)
+                 SELECT k, u, b::jsonb, v, $5
+                     FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[]) AS t (k, u, b, v)
                  ON CONFLICT (kind, uuid) DO UPDATE SET body = excluded.body,
-                     updated_at = excluded.updated_at, deleted_at = NULL
+                     updated_at = excluded.updated_at, deleted_at = NULL, origin = excluded.origin
                  WHERE team_records.deleted_at IS NULL
                    AND (excluded.updated_at, md5(excluded.body::text))
                        > (team_records.updated_at, md5(team_records.body::text))",
-                &[&kinds, &uuids, &bodies, &versions],
+                &[&kinds, &uuids, &bodies, &versions, &machine],
             )?;
         }
         if !dead.is_empty() {
@@ -589,30 +612,26 @@ fn push(
             let times: Vec<i64> = dead.iter().map(|o| o.updated_at).collect();
             // A deletion of what the server never had has nobody to tell.
             tx.execute(
-                "UPDATE team_records r SET body = t.b::jsonb, updated_at = t.v, deleted_at = t.v
+                "UPDATE team_records r SET body = t.b::jsonb, updated_at = t.v, deleted_at = t.v,
+                     origin = $5
                  FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[]) AS t (k, u, b, v)
                  WHERE r.kind = t.k AND r.uuid = t.u AND r.deleted_at IS NULL
                    AND t.v >= r.updated_at",
-                &[&kinds, &uuids, &bodies, &times],
+                &[&kinds, &uuids, &bodies, &times, &machine],
             )?;
         }
         tx.commit()?;
         pushed += out.len() as u64;
         calls.extend(live.iter().filter(|o| o.kind == Kind::Recording).map(|o| o.uuid.clone()));
-        let done = lib.write(|tx| {
+        lib.write(|tx| {
             let mut stmt = tx.prepare_cached(
                 "DELETE FROM team_outbox WHERE kind = ?1 AND uuid = ?2 AND changes = ?3",
             )?;
-            let mut n = 0;
-            for (k, u, c) in &keys {
-                n += stmt.execute(params![k.as_str(), u, c])?;
+            for (k, u, c) in keys {
+                stmt.execute(params![k.as_str(), u, c])?;
             }
-            Ok(n)
+            Ok(())
         })?;
-        // Changed again while it went: it goes again next round, not in a loop now.
-        if done < keys.len() {
-            skip.extend(keys.iter().map(|(k, u, _)| (*k, u.clone())));
-        }
     }
     Ok(pushed)
 }
@@ -621,12 +640,17 @@ fn push(
 /// merged in one library transaction with the number it reached. Returns how many records came.
 fn pull(lib: &mut Library, client: &mut Client) -> Result<u64> {
     let mut pulled = 0u64;
+    let machine = get(lib.conn(), MACHINE)?.unwrap_or_default();
     loop {
         let after: i64 = get(lib.conn(), LAST_SEQ)?.and_then(|s| s.parse().ok()).unwrap_or(0);
+        // What this machine wrote last, it has (or has changed since, and pushes again): only
+        // the change number moves past it.
         let rows = client.query(
-            "SELECT kind, uuid, body::text, deleted_at, seq FROM team_records
-             WHERE seq > $1 ORDER BY seq LIMIT $2",
-            &[&after, &(BATCH as i64)],
+            "SELECT kind, uuid,
+                 CASE WHEN origin IS DISTINCT FROM $3 THEN body::text END, deleted_at, seq,
+                 origin IS NOT DISTINCT FROM $3
+             FROM team_records WHERE seq > $1 ORDER BY seq LIMIT $2",
+            &[&after, &(BATCH as i64), &machine],
         )?;
         if rows.is_empty() {
             return Ok(pulled);
@@ -637,9 +661,12 @@ fn pull(lib: &mut Library, client: &mut Client) -> Result<u64> {
         for row in &rows {
             let kind: String = row.get(0);
             let uuid: String = row.get(1);
-            let body: String = row.get(2);
             let deleted: Option<i64> = row.get(3);
             last = row.get(4);
+            if row.get::<_, bool>(5) {
+                continue;
+            }
+            let body: String = row.get::<_, Option<String>>(2).unwrap_or_default();
             let bad = |e: serde_json::Error| {
                 TeamError::Server(format!(
                     "the record {kind} {uuid} on the server is unreadable: {e}"
@@ -664,26 +691,90 @@ fn pull(lib: &mut Library, client: &mut Client) -> Result<u64> {
             }
             keys.push((kind, uuid));
         }
+        link_closed_reviews(lib.conn(), client, &mut records)?;
         if let Err(b) = merge::check(lib.conn(), &records)? {
             return Err(TeamError::Server(format!("a record on the server was refused: {b}")));
         }
         lib.write(|tx| {
             // What was waiting here before the merge still goes; what the merge itself wrote
             // came from the server and does not go back.
-            let waiting: HashSet<(String, String)> = tx
-                .prepare("SELECT kind, uuid FROM team_outbox")?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
+            let mut listed =
+                tx.prepare_cached("SELECT 1 FROM team_outbox WHERE kind = ?1 AND uuid = ?2")?;
+            let mut waiting: HashSet<&(String, String)> = HashSet::new();
+            for key in &keys {
+                if listed.exists(params![key.0, key.1])? {
+                    waiting.insert(key);
+                }
+            }
             merge::apply(tx, &records, None, &merge::ArrivedAudio::new())?;
             let mut forget =
                 tx.prepare_cached("DELETE FROM team_outbox WHERE kind = ?1 AND uuid = ?2")?;
-            for key in keys.iter().filter(|k| !waiting.contains(*k)) {
+            for key in keys.iter().filter(|k| !waiting.contains(k)) {
                 forget.execute(params![key.0, key.1])?;
             }
             set(tx, LAST_SEQ, Some(&last.to_string()))
         })?;
-        pulled += rows.len() as u64;
+        pulled += keys.len() as u64;
     }
+}
+
+/// A review that closes one neither this batch nor the library holds: the closed one came later
+/// in the change log (renumbered when its call's reviews changed) or this login may not read
+/// it. It is looked up by UUID and merged first; one still missing is not linked here (as a
+/// pack leaves out a link its recipient cannot follow).
+fn link_closed_reviews(
+    conn: &Connection,
+    client: &mut Client,
+    records: &mut Records,
+) -> Result<()> {
+    let local = |uuid: &str| -> Result<bool> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT 1 FROM reviews WHERE uuid = ?1 UNION ALL SELECT 1 FROM tombstones WHERE uuid = ?1",
+            )?
+            .exists([uuid])?)
+    };
+    let known = |records: &Records| -> HashSet<String> {
+        records
+            .reviews
+            .iter()
+            .map(|v| v.uuid.clone())
+            .chain(records.tombstones.iter().map(|t| t.uuid.clone()))
+            .collect()
+    };
+    let have = known(records);
+    let mut missing: Vec<String> = Vec::new();
+    for c in records.reviews.iter().filter_map(|v| v.closes_review.as_ref()) {
+        if !have.contains(c) && !missing.contains(c) && !local(c)? {
+            missing.push(c.clone());
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let rows = client.query(
+        "SELECT body::text FROM team_records
+         WHERE kind = 'review' AND uuid = ANY($1) AND deleted_at IS NULL",
+        &[&missing],
+    )?;
+    let mut found = Vec::new();
+    for row in rows {
+        let body: String = row.get(0);
+        found.push(serde_json::from_str::<merge::ReviewRecord>(&body).map_err(|e| {
+            TeamError::Server(format!("a review on the server is unreadable: {e}"))
+        })?);
+    }
+    records.reviews.splice(0..0, found);
+    let have = known(records);
+    for v in &mut records.reviews {
+        if let Some(c) = &v.closes_review
+            && !have.contains(c)
+            && !local(c)?
+        {
+            v.closes_review = None;
+        }
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1031,6 +1122,7 @@ mod tests {
     const SHIPPED: &[&str] = &[
         "347d5665d48f83bbca5c1e1791d57629ee5fe6cca945f4a4843df6396554d45d",
         "26aba29fde94c812ed10f5717bb99459ef2a3199617ce0d2f8b5ad7078ed288c",
+        "cf133361e0ddb3ca91e709ea7dc06e66a3218d024a0b3f63ae5ab7ba70ac8b3b",
     ];
 
     #[test]
