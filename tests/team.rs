@@ -3,7 +3,8 @@
 //! with a clear error, surviving a crash-stop and a restart with what it committed; then the team
 //! library on it (src/team): three libraries syncing through one database, the server's
 //! row-level security tried with direct SQL as a rep's login, an edit made while the server was
-//! down converging, and the `gamefilm team …` commands.
+//! down converging, a sync SIGKILLed mid-push and mid-pull resuming without loss or duplicates,
+//! and the `gamefilm team …` commands.
 
 #[path = "common/pg.rs"]
 mod pg;
@@ -399,4 +400,85 @@ fn with_the_sync_worker_a_note_reaches_the_other_machine_by_itself() {
         uuids(b, "notes").contains(&second)
     });
     worker_a.stop();
+}
+
+/// Kills `gamefilm team …` on `lib` after `after`, whatever it was doing.
+fn killed(lib: &std::path::Path, args: &[&str], after: std::time::Duration) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gamefilm"))
+        .arg("--library")
+        .arg(lib)
+        .args(args)
+        .env_remove("GAMEFILM_LIBRARY")
+        .env_remove("PGPASSWORD")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    let running = child.try_wait().unwrap().is_none();
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    eprintln!(
+        "gamefilm {args:?} killed after {after:?}: {}",
+        if running { "mid-way" } else { "had ended" }
+    );
+}
+
+/// SIGKILL in the middle of a push and of a pull: the next round finishes the work; nothing is
+/// lost and nothing is there twice, on the server or in either library.
+#[test]
+fn a_sync_killed_mid_push_or_mid_pull_resumes_and_loses_nothing() {
+    let server = PgCluster::start();
+    let admin_url = team_db(&server);
+    let a_dir = TempLib::new();
+    let mut a = a_dir.open();
+    let coach_a = coach(&mut a);
+    let file = a_dir.folder("calls").join("call.wav");
+    write_tone_wav(&file, 250.0, 30);
+    let call = import_all(&mut a, std::slice::from_ref(&file))[0];
+    let many = |from: i64, n: i64| -> Vec<NewNote> {
+        (from..from + n)
+            .map(|i| NewNote {
+                recording_id: call,
+                start_ms: i,
+                end_ms: None,
+                kind: NoteKind::Positive,
+                text: format!("note {i}"),
+            })
+            .collect()
+    };
+    notes::create_many(&mut a, &coach_a, &many(0, 4000)).unwrap();
+    team::connect(&mut a, &admin_url, None).unwrap();
+    let casey = team::add_person(&mut a, "Casey", Role::Coach).unwrap();
+
+    // A new machine's first sync, killed while it pulls; then a round by hand.
+    let b_dir = TempLib::new();
+    killed(&b_dir.path(), &["team", "connect", &casey.url], std::time::Duration::from_millis(700));
+    let mut b = b_dir.open();
+    if team::status(&b, false).unwrap().url.is_none() {
+        // Killed before it joined: join now.
+        team::connect(&mut b, &casey.url, None).unwrap();
+    }
+    team::sync(&mut b).unwrap();
+
+    // More notes on A, its push killed halfway; then rounds on both.
+    drop(a);
+    let mut a = a_dir.open();
+    notes::create_many(&mut a, &coach_a, &many(4000, 8_000)).unwrap();
+    drop(a);
+    killed(&a_dir.path(), &["team", "sync"], std::time::Duration::from_millis(300));
+    let mut a = a_dir.open();
+    for _ in 0..2 {
+        team::sync(&mut a).unwrap();
+        team::sync(&mut b).unwrap();
+    }
+    assert_eq!(team::status(&a, false).unwrap().pending, 0);
+    assert_eq!(count(&b, "notes"), 12_000, "every note once");
+    assert_eq!(merge::dump(a.conn()).unwrap(), merge::dump(b.conn()).unwrap());
+    let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls).unwrap();
+    let on_server: i64 = admin
+        .query_one("SELECT count(*) FROM team_records WHERE kind = 'note'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(on_server, 12_000);
 }
