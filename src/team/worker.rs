@@ -135,11 +135,13 @@ fn wait(rx: &Receiver<Signal>, listen: &mut postgres::Client) -> Woke {
         }
         {
             let mut notes = listen.notifications();
-            let mut it = notes.timeout_iter(Duration::from_millis(200));
-            match it.next() {
+            let first = notes.timeout_iter(Duration::from_millis(200)).next();
+            match first {
                 Ok(Some(_)) => {
-                    // Several changes announced at once make one round.
-                    while let Ok(Some(_)) = it.next() {}
+                    // Several changes announced at once make one round: the others already
+                    // here are taken without waiting.
+                    let mut more = notes.iter();
+                    while let Ok(Some(_)) = more.next() {}
                     return Woke::Work;
                 }
                 Ok(None) => {}
