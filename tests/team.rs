@@ -64,6 +64,18 @@ fn team_db(server: &PgCluster) -> String {
     server.url(pg::ADMIN, pg::ADMIN_PASSWORD, "team")
 }
 
+/// A coach's library holding one call: a tone of `seconds`. Returns the library's folder, the
+/// library, its coach, the call's id and its file.
+fn coach_with_call(seconds: u32) -> (TempLib, Library, Person, i64, std::path::PathBuf) {
+    let dir = TempLib::new();
+    let mut lib = dir.open();
+    let coach = coach(&mut lib);
+    let file = dir.folder("calls").join("call.wav");
+    write_tone_wav(&file, 440.0, seconds);
+    let call = import_all(&mut lib, std::slice::from_ref(&file))[0];
+    (dir, lib, coach, call, file)
+}
+
 fn note(lib: &mut Library, who: &Person, call: i64, at: i64, kind: NoteKind, text: &str) -> String {
     let new = NewNote { recording_id: call, start_ms: at, end_ms: None, kind, text: text.into() };
     notes::create(lib, who, &new).unwrap().id
@@ -299,12 +311,7 @@ fn the_team_commands_join_sync_report_and_leave() {
 fn a_call_recorded_on_one_machine_plays_on_another_after_its_audio_is_fetched() {
     let server = PgCluster::start();
     let admin_url = team_db(&server);
-    let coach_dir = TempLib::new();
-    let mut coach_lib = coach_dir.open();
-    let coach = coach(&mut coach_lib);
-    let file = coach_dir.folder("calls").join("long.wav");
-    write_tone_wav(&file, 440.0, 70); // ~3 MB: three chunks
-    let call = import_all(&mut coach_lib, std::slice::from_ref(&file))[0];
+    let (_coach_dir, mut coach_lib, coach, call, file) = coach_with_call(70); // ~3 MB: 3 chunks
     let edit = MetaEdit { rep: Some("Dana".into()), ..Default::default() };
     recordings::update_meta(&mut coach_lib, call, &edit).unwrap();
     let joined = team::connect(&mut coach_lib, &admin_url, None).unwrap();
@@ -374,12 +381,7 @@ fn eventually(path: &std::path::Path, what: &str, found: impl Fn(&Library) -> bo
 fn with_the_sync_worker_a_note_reaches_the_other_machine_by_itself() {
     let server = PgCluster::start();
     let admin_url = team_db(&server);
-    let a_dir = TempLib::new();
-    let mut a = a_dir.open();
-    let coach_a = coach(&mut a);
-    let file = a_dir.folder("calls").join("call.wav");
-    write_tone_wav(&file, 330.0, 2);
-    let call = import_all(&mut a, std::slice::from_ref(&file))[0];
+    let (a_dir, mut a, coach_a, call, _) = coach_with_call(2);
     team::connect(&mut a, &admin_url, None).unwrap();
     let casey = team::add_person(&mut a, "Casey", Role::Coach).unwrap();
     let b_dir = TempLib::new();
@@ -430,12 +432,7 @@ fn killed(lib: &std::path::Path, args: &[&str], after: std::time::Duration) {
 fn a_sync_killed_mid_push_or_mid_pull_resumes_and_loses_nothing() {
     let server = PgCluster::start();
     let admin_url = team_db(&server);
-    let a_dir = TempLib::new();
-    let mut a = a_dir.open();
-    let coach_a = coach(&mut a);
-    let file = a_dir.folder("calls").join("call.wav");
-    write_tone_wav(&file, 250.0, 30);
-    let call = import_all(&mut a, std::slice::from_ref(&file))[0];
+    let (a_dir, mut a, coach_a, call, _) = coach_with_call(30);
     let many = |from: i64, n: i64| -> Vec<NewNote> {
         (from..from + n)
             .map(|i| NewNote {

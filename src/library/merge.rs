@@ -884,7 +884,8 @@ pub enum Direction {
     Received,
 }
 
-const KINDS: [Kind; 7] = [
+/// Every kind, each after the kinds its records refer to (people, calls, then what is on them).
+pub const KINDS: [Kind; 7] = [
     Kind::Person,
     Kind::Recording,
     Kind::Note,

@@ -190,7 +190,9 @@ pub fn connect(lib: &mut Library, url: &str, password: Option<&str>) -> Result<S
         )?;
         Ok(())
     })?;
-    let report = round(lib, &mut client)?;
+    let result = round(lib, &mut client);
+    record(lib, &result)?;
+    let report = result?;
     // A new machine of a team member: the library is theirs.
     if people::default_person(lib.conn())?.is_none()
         && let Some(p) = people::list(lib.conn())?.into_iter().find(|p| p.id == me)
@@ -420,17 +422,6 @@ fn round(lib: &mut Library, client: &mut Client) -> Result<SyncReport> {
     Ok(report)
 }
 
-/// The kinds in an order the server can take: people, calls, then what refers to them.
-const PUSH_ORDER: [Kind; 7] = [
-    Kind::Person,
-    Kind::Recording,
-    Kind::Note,
-    Kind::Reply,
-    Kind::Review,
-    Kind::Revision,
-    Kind::Step,
-];
-
 /// The outbox's entries of one kind, each with its change counter, in key order (a walk of the
 /// outbox's primary key); reviews in the order they were made here, so that a review goes after
 /// the earlier one it closes.
@@ -460,92 +451,54 @@ struct Outgoing {
 
 fn outgoing(records: Records, me: &str, rep: bool) -> Result<Vec<Outgoing>> {
     let mut out = Vec::new();
-    let mine = |author: &str| !rep || author == me;
-    for p in records.people {
-        if mine(&p.uuid) {
+    // A rep sends only what is theirs: the server would refuse the rest.
+    let mut live = |kind: Kind, owner: &str, uuid: &str, updated_at: i64, body: Result<String>| {
+        if !rep || owner == me {
             out.push(Outgoing {
-                kind: Kind::Person,
-                uuid: p.uuid.clone(),
-                updated_at: p.updated_at,
-                body: json(&p)?,
+                kind,
+                uuid: uuid.into(),
+                updated_at,
+                body: body?,
                 deleted_at: None,
             });
         }
+        Ok::<_, TeamError>(())
+    };
+    for p in &records.people {
+        live(Kind::Person, &p.uuid, &p.uuid, p.updated_at, json(p))?;
     }
-    for r in records.recordings {
-        if mine(r.rep.as_deref().unwrap_or_default()) {
-            out.push(Outgoing {
-                kind: Kind::Recording,
-                uuid: r.hash.clone(),
-                updated_at: r.updated_at,
-                body: json(&r)?,
-                deleted_at: None,
-            });
-        }
+    for r in &records.recordings {
+        live(
+            Kind::Recording,
+            r.rep.as_deref().unwrap_or_default(),
+            &r.hash,
+            r.updated_at,
+            json(r),
+        )?;
     }
-    for n in records.notes {
-        if mine(&n.author) {
-            out.push(Outgoing {
-                kind: Kind::Note,
-                uuid: n.uuid.clone(),
-                updated_at: n.updated_at,
-                body: json(&n)?,
-                deleted_at: None,
-            });
-        }
+    for n in &records.notes {
+        live(Kind::Note, &n.author, &n.uuid, n.updated_at, json(n))?;
     }
-    for x in records.replies {
-        if mine(&x.author) {
-            out.push(Outgoing {
-                kind: Kind::Reply,
-                uuid: x.uuid.clone(),
-                updated_at: x.updated_at,
-                body: json(&x)?,
-                deleted_at: None,
-            });
-        }
+    for x in &records.replies {
+        live(Kind::Reply, &x.author, &x.uuid, x.updated_at, json(x))?;
     }
-    for v in records.reviews {
-        if mine(&v.author) {
-            out.push(Outgoing {
-                kind: Kind::Review,
-                uuid: v.uuid.clone(),
-                updated_at: v.updated_at,
-                body: json(&v)?,
-                deleted_at: None,
-            });
-        }
+    for v in &records.reviews {
+        live(Kind::Review, &v.author, &v.uuid, v.updated_at, json(v))?;
     }
-    for v in records.revisions {
-        if mine(&v.author) {
-            out.push(Outgoing {
-                kind: Kind::Revision,
-                uuid: v.uuid.clone(),
-                updated_at: v.updated_at,
-                body: json(&v)?,
-                deleted_at: None,
-            });
-        }
+    for v in &records.revisions {
+        live(Kind::Revision, &v.author, &v.uuid, v.updated_at, json(v))?;
     }
-    for s in records.steps {
-        if mine(&s.owner) {
-            out.push(Outgoing {
-                kind: Kind::Step,
-                uuid: s.uuid.clone(),
-                updated_at: s.updated_at,
-                body: json(&s)?,
-                deleted_at: None,
-            });
-        }
+    for s in &records.steps {
+        live(Kind::Step, &s.owner, &s.uuid, s.updated_at, json(s))?;
     }
-    // A deletion goes as its tombstone; the server refuses a rep's tombstone of what is not
-    // theirs, so a rep sends only deletions of what they wrote (known by the server's row).
-    for t in records.tombstones {
+    // A deletion goes as its tombstone, an update of the server's row: the policies leave a
+    // rep's tombstone of what is not theirs without effect.
+    for t in &records.tombstones {
         out.push(Outgoing {
             kind: t.kind,
             uuid: t.uuid.clone(),
             updated_at: t.deleted_at,
-            body: json(&t)?,
+            body: json(t)?,
             deleted_at: Some(t.deleted_at),
         });
     }
@@ -571,7 +524,7 @@ fn push(
     let mut pushed = 0u64;
     // Each entry listed at the start is tried once a round; one changed while it went stays
     // listed for the next round.
-    let listing: Vec<(Kind, String, i64)> = PUSH_ORDER
+    let listing: Vec<(Kind, String, i64)> = merge::KINDS
         .iter()
         .map(|k| {
             Ok(listed(lib.conn(), *k)?.into_iter().map(|(u, c)| (*k, u, c)).collect::<Vec<_>>())
