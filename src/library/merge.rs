@@ -15,6 +15,7 @@
 //! **Tombstones** carry only a UUID and the deletion time. A library keeps the tombstone of a
 //! record it never held (`tombstones`), so an older copy arriving later stays deleted.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -981,8 +982,17 @@ pub fn check(conn: &Connection, rec: &Records) -> Result<std::result::Result<(),
     let mut seen: HashSet<String> = HashSet::new();
     let mut dup = |uuid: &str| !seen.insert(uuid.to_string());
     let people: HashSet<&str> = rec.people.iter().map(|p| p.uuid.as_str()).collect();
+    // What the library was found to hold, asked once per check.
+    let people_here: RefCell<HashSet<String>> = RefCell::default();
     let person_known = |u: &str| -> Result<bool> {
-        Ok(people.contains(u) || exists("SELECT 1 FROM people WHERE uuid = ?1", &u)?)
+        if people.contains(u) || people_here.borrow().contains(u) {
+            return Ok(true);
+        }
+        let here = exists("SELECT 1 FROM people WHERE uuid = ?1", &u)?;
+        if here {
+            people_here.borrow_mut().insert(u.to_string());
+        }
+        Ok(here)
     };
     for (i, p) in rec.people.iter().enumerate() {
         if !is_uuid(&p.uuid) {
@@ -1043,15 +1053,20 @@ pub fn check(conn: &Connection, rec: &Records) -> Result<std::result::Result<(),
             return Ok(Err(bad("recordings", i, "its peaks do not fit the call")));
         }
     }
+    let durations_here: RefCell<HashMap<String, i64>> = RefCell::default();
     let duration = |hash: &str| -> Result<Option<i64>> {
-        if let Some(d) = durations.get(hash) {
+        if let Some(d) = durations.get(hash).or(durations_here.borrow().get(hash)) {
             return Ok(Some(*d));
         }
         let Some(h) = unhex(hash) else { return Ok(None) };
-        Ok(conn
+        let here: Option<i64> = conn
             .prepare_cached("SELECT duration_ms FROM recordings WHERE content_hash = ?1")?
             .query_row([&h[..]], |r| r.get(0))
-            .optional()?)
+            .optional()?;
+        if let Some(d) = here {
+            durations_here.borrow_mut().insert(hash.to_string(), d);
+        }
+        Ok(here)
     };
     let tombstoned: HashSet<&str> = rec.tombstones.iter().map(|t| t.uuid.as_str()).collect();
     let notes: HashSet<&str> = rec.notes.iter().map(|n| n.uuid.as_str()).collect();
@@ -1353,6 +1368,10 @@ struct Merger<'a> {
     people: HashMap<String, i64>,
     /// Content hash (hex) → local recording id.
     recordings: HashMap<String, i64>,
+    /// A person UUID this merge found in the library → local row id.
+    found: HashMap<String, i64>,
+    /// Local person id → name, as read once.
+    names: HashMap<i64, String>,
     /// What went between this library and the sender, per record.
     exchanged: HashMap<(Kind, String), Exchanged>,
     summary: MergeSummary,
@@ -1373,6 +1392,8 @@ pub fn apply(
         tx,
         people: HashMap::new(),
         recordings: HashMap::new(),
+        found: HashMap::new(),
+        names: HashMap::new(),
         exchanged: HashMap::new(),
         summary: MergeSummary::default(),
     };
@@ -1411,6 +1432,13 @@ pub fn apply(
     Ok(m.summary)
 }
 
+/// Runs one write through the connection's statement cache: a statement on a table with
+/// triggers is costly to prepare (each trigger's program is compiled into it), and a merge runs
+/// the same few statements for every record.
+fn run(tx: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
+    tx.prepare_cached(sql)?.execute(params)
+}
+
 fn counts(summary: &mut MergeSummary, kind: Kind) -> &mut MergeCounts {
     match kind {
         Kind::Person => &mut summary.people,
@@ -1430,15 +1458,18 @@ enum Decision {
 }
 
 impl Merger<'_> {
-    fn person_id(&self, uuid: &str) -> Result<i64> {
-        if let Some(id) = self.people.get(uuid) {
+    fn person_id(&mut self, uuid: &str) -> Result<i64> {
+        if let Some(id) = self.people.get(uuid).or_else(|| self.found.get(uuid)) {
             return Ok(*id);
         }
-        self.tx
+        let id = self
+            .tx
             .prepare_cached("SELECT id FROM people WHERE uuid = ?1")?
             .query_row([uuid], |r| r.get(0))
             .optional()?
-            .ok_or_else(|| LibraryError::NotFound { what: "person", id: uuid.to_string() })
+            .ok_or_else(|| LibraryError::NotFound { what: "person", id: uuid.to_string() })?;
+        self.found.insert(uuid.to_string(), id);
+        Ok(id)
     }
 
     /// The UUID this library uses for the person an arriving record names (they may differ for
@@ -1455,16 +1486,19 @@ impl Merger<'_> {
         uuid.as_deref().map(|u| self.local(u)).transpose()
     }
 
-    fn recording_id(&self, hash: &str) -> Result<i64> {
+    fn recording_id(&mut self, hash: &str) -> Result<i64> {
         if let Some(id) = self.recordings.get(hash) {
             return Ok(*id);
         }
         let h = unhex(hash).unwrap_or_default();
-        self.tx
+        let id = self
+            .tx
             .prepare_cached("SELECT id FROM recordings WHERE content_hash = ?1")?
             .query_row([&h[..]], |r| r.get(0))
             .optional()?
-            .ok_or_else(|| LibraryError::NotFound { what: "recording", id: hash.to_string() })
+            .ok_or_else(|| LibraryError::NotFound { what: "recording", id: hash.to_string() })?;
+        self.recordings.insert(hash.to_string(), id);
+        Ok(id)
     }
 
     fn tombstone_time(&self, kind: Kind, uuid: &str) -> Result<Option<i64>> {
@@ -1531,7 +1565,8 @@ impl Merger<'_> {
                 .optional()?,
         };
         let Some((id, uuid)) = found else {
-            tx.execute(
+            run(
+                tx,
                 "INSERT INTO people (uuid, name, role, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![p.uuid, p.name.trim(), p.role.as_str(), p.created_at, p.updated_at],
             )?;
@@ -1542,7 +1577,7 @@ impl Merger<'_> {
         self.people.insert(p.uuid.clone(), id);
         // Two UUIDs for one name: both libraries keep the smaller.
         if p.uuid < uuid {
-            tx.execute("UPDATE people SET uuid = ?2 WHERE id = ?1", params![id, p.uuid])?;
+            run(tx, "UPDATE people SET uuid = ?2 WHERE id = ?1", params![id, p.uuid])?;
         }
         let ours: PersonRecord = tx
             .prepare_cached(
@@ -1567,7 +1602,8 @@ impl Merger<'_> {
                     reason: format!("the name '{}' belongs to someone else here", p.name),
                 });
             } else {
-                tx.execute(
+                run(
+                    tx,
                     "UPDATE people SET name = ?2, role = ?3, created_at = ?4, updated_at = ?5
                      WHERE id = ?1",
                     params![id, p.name.trim(), p.role.as_str(), p.created_at, p.updated_at],
@@ -1605,7 +1641,8 @@ impl Merger<'_> {
                         .map_err(|e| LibraryError::invalid("peaks", e.to_string()))?;
                     peaks_from_coarse(r.channels, r.peaks_samples_per_bucket, &bytes)
                 };
-                tx.execute(
+                run(
+                    tx,
                     "INSERT INTO recordings (path, content_hash, size_bytes, container, codec,
                          sample_rate, channels, frames, duration_ms, title, artist, call_time,
                          rep_id, counterpart, outcome, imported_at, updated_at)
@@ -1626,7 +1663,8 @@ impl Merger<'_> {
                 self.recordings.insert(r.hash.clone(), id);
                 if let Some(path) = arrived {
                     let missing: Option<Option<String>> = tx
-                        .query_row("SELECT path FROM recordings WHERE id = ?1", [id], |r| r.get(0))
+                        .prepare_cached("SELECT path FROM recordings WHERE id = ?1")?
+                        .query_row([id], |r| r.get(0))
                         .optional()?;
                     if matches!(missing, Some(None)) {
                         recordings::set_audio_path(tx, id, path)?;
@@ -1643,7 +1681,8 @@ impl Merger<'_> {
                     self.decide(Kind::Recording, &r.hash, Some(mine), &theirs)
                 {
                     // A newer edit elsewhere brings a removed call back.
-                    tx.execute(
+                    run(
+                    tx,
                         "UPDATE recordings SET title = ?2, artist = ?3, call_time = ?4, rep_id = ?5,
                              counterpart = ?6, outcome = ?7, updated_at = ?8, deleted_at = NULL
                          WHERE id = ?1",
@@ -1668,12 +1707,14 @@ impl Merger<'_> {
         for (tag, deleted) in &have {
             let wanted = keep.contains(&tag.to_lowercase());
             if wanted && deleted.is_some() {
-                tx.execute(
+                run(
+                    tx,
                     "UPDATE recording_tags SET deleted_at = NULL, updated_at = ?3 WHERE recording_id = ?1 AND tag = ?2",
                     params![id, tag, at],
                 )?;
             } else if !wanted && deleted.is_none() {
-                tx.execute(
+                run(
+                    tx,
                     "UPDATE recording_tags SET deleted_at = ?3, updated_at = ?3 WHERE recording_id = ?1 AND tag = ?2",
                     params![id, tag, at],
                 )?;
@@ -1682,7 +1723,8 @@ impl Merger<'_> {
         let had: HashSet<String> = have.iter().map(|(t, _)| t.to_lowercase()).collect();
         for tag in tags {
             if !had.contains(&tag.trim().to_lowercase()) {
-                tx.execute(
+                run(
+                    tx,
                     "INSERT OR IGNORE INTO recording_tags (recording_id, tag, updated_at) VALUES (?1, ?2, ?3)",
                     params![id, tag.trim(), at],
                 )?;
@@ -1711,11 +1753,18 @@ impl Merger<'_> {
         }
     }
 
-    fn name_of(&self, id: i64) -> Result<String> {
-        Ok(self
+    /// A person's name, as notes and replies keep it beside their author's id (people come
+    /// first in a merge: a name read here stays as it is until the merge ends).
+    fn name_of(&mut self, id: i64) -> Result<String> {
+        if let Some(name) = self.names.get(&id) {
+            return Ok(name.clone());
+        }
+        let name: String = self
             .tx
             .prepare_cached("SELECT name FROM people WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))?)
+            .query_row([id], |r| r.get(0))?;
+        self.names.insert(id, name.clone());
+        Ok(name)
     }
 
     /// [`ours`](Self::ours) for a record read by `sql` (whose first table is `alias`): the
@@ -1914,7 +1963,8 @@ impl Merger<'_> {
             Some(c) => self.parent("reviews", c)?,
             None => None,
         };
-        self.tx.execute(
+        run(
+            self.tx,
             "UPDATE reviews SET closes_review_id = ?2 WHERE uuid = ?1",
             params![v.uuid, closes],
         )?;
@@ -2026,7 +2076,8 @@ impl Merger<'_> {
         if let Decision::Replace =
             self.decide(Kind::Recording, &t.uuid, Some(ours), &Version::dead(t.deleted_at))
         {
-            tx.execute(
+            run(
+                tx,
                 "UPDATE recordings SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
                 params![id, t.deleted_at],
             )?;
@@ -2062,7 +2113,8 @@ impl Merger<'_> {
                     None => Version { time: updated, author, live: true, canonical: String::new() },
                 };
                 if let Decision::Replace = self.decide(t.kind, &t.uuid, Some(ours), &theirs) {
-                    tx.execute(
+                    run(
+                        tx,
                         &format!(
                             "UPDATE {table} SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1"
                         ),
@@ -2076,7 +2128,8 @@ impl Merger<'_> {
                 match self.decide(t.kind, &t.uuid, ours, &theirs) {
                     Decision::Keep => {}
                     _ => {
-                        tx.execute(
+                        run(
+                    tx,
                             "INSERT INTO tombstones (kind, uuid, deleted_at) VALUES (?1, ?2, ?3)
                              ON CONFLICT (kind, uuid) DO UPDATE SET deleted_at = excluded.deleted_at",
                             params![t.kind.as_str(), t.uuid, t.deleted_at],

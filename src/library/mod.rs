@@ -7,7 +7,9 @@
 //!   API, then migrated in one `IMMEDIATE` transaction.
 //! - WAL, foreign keys and a busy timeout are set on every connection.
 //! - Every change runs in one transaction ([`Library::write`]); a crash leaves the library as it
-//!   was before that transaction.
+//!   was before that transaction. Within one process, writers of one library file take turns in
+//!   the order they came ([`Library::write`]'s gate, [`Shared`]), so a long series of short writes (a team
+//!   pull) never keeps a note's save waiting longer than one of them.
 //!
 //! One `Library` is one connection; it is `Send` but not shared between threads. Readers that
 //! need their own connection open the same path again.
@@ -36,9 +38,13 @@ pub mod steps;
 pub mod stored_path;
 mod validate;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Weak};
 use std::time::Duration;
 
+use parking_lot::{FairMutex, Mutex};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 pub use model::*;
@@ -57,6 +63,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_insights.sql"),
     include_str!("migrations/0010_rep_facets_later.sql"),
     include_str!("migrations/0011_team_outbox.sql"),
+    include_str!("migrations/0012_team_pull_quiet.sql"),
 ];
 
 /// The schema version this build writes.
@@ -67,7 +74,46 @@ pub type Result<T, E = LibraryError> = std::result::Result<T, E>;
 pub struct Library {
     conn: Connection,
     path: PathBuf,
+    /// What this process's connections to the file share (see [`Shared`]).
+    shared: Arc<Shared>,
+    /// Whether this connection checkpoints the WAL by itself after a commit (SQLite's default),
+    /// as last set.
+    checkpoints: bool,
 }
+
+/// What every [`Library`] of this process that has one file open shares.
+///
+/// - The write gate. SQLite's own busy handler lets a waiting writer sleep ever longer between
+///   tries (1, 2, 5, 10… ms) and lets a writer that just committed take the lock again at once:
+///   a save waiting behind a sync's series of short transactions would wait for many of them.
+///   The gate is fair: whoever waits longest writes next. Other processes still meet the busy
+///   handler.
+/// - The bulk writers under way ([`Library::in_bulk`]). While there is one, the other
+///   connections leave checkpoints to it: otherwise the first commit after the WAL passes 1,000
+///   pages runs the checkpoint, and that is as likely a note's save as the bulk write that
+///   filled the WAL.
+#[derive(Default)]
+struct Shared {
+    gate: FairMutex<()>,
+    bulk: AtomicUsize,
+}
+
+/// The shared state of the library file at `path` in this process.
+fn shared(path: &Path) -> Arc<Shared> {
+    static FILES: LazyLock<Mutex<HashMap<PathBuf, Weak<Shared>>>> = LazyLock::new(Default::default);
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut files = FILES.lock();
+    if let Some(s) = files.get(&key).and_then(Weak::upgrade) {
+        return s;
+    }
+    files.retain(|_, s| s.strong_count() > 0);
+    let s = Arc::new(Shared::default());
+    files.insert(key, Arc::downgrade(&s));
+    s
+}
+
+/// SQLite's default: a connection checkpoints after a commit that leaves the WAL this long.
+const AUTOCHECKPOINT_PAGES: i64 = 1000;
 
 impl Library {
     /// The library path: `explicit` (from `--library` or `GAMEFILM_LIBRARY`), else the platform
@@ -130,7 +176,8 @@ impl Library {
         // use (half the time of a bulk edit of 1,000 calls, `make bench-library`).
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
             .map_err(open_err)?;
-        let mut lib = Library { conn, path: path.to_path_buf() };
+        let mut lib =
+            Library { conn, path: path.to_path_buf(), shared: shared(path), checkpoints: true };
         if found < target {
             if found > 0 {
                 lib.backup(found)?;
@@ -153,9 +200,17 @@ impl Library {
         Ok(user_version(&self.conn)?)
     }
 
-    /// Runs `f` in one `IMMEDIATE` transaction, committed if `f` succeeds and rolled back if not.
-    /// A full disk is said as such, naming the library's file.
+    /// Runs `f` in one `IMMEDIATE` transaction, committed if `f` succeeds and rolled back if not,
+    /// after this process's earlier writers of the file (the gate of [`Shared`]). A full disk is
+    /// said as such, naming the library's file.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let _turn = self.shared.gate.lock();
+        let others_checkpoint = self.shared.bulk.load(Ordering::Acquire) > 0;
+        if others_checkpoint == self.checkpoints {
+            let pages = if others_checkpoint { 0 } else { AUTOCHECKPOINT_PAGES };
+            self.conn.pragma_update(None, "wal_autocheckpoint", pages)?;
+            self.checkpoints = !others_checkpoint;
+        }
         let path = &self.path;
         let full = |e: LibraryError| match e {
             LibraryError::Database(rusqlite::Error::SqliteFailure(f, _))
@@ -169,6 +224,34 @@ impl Library {
         let out = f(&tx).map_err(full)?;
         tx.commit().map_err(|e| full(e.into()))?;
         Ok(out)
+    }
+
+    /// Runs `f`, a long series of writes (a team pull), as this process's bulk writer of the
+    /// file: meanwhile the other connections leave the WAL's checkpoints to it, and it makes
+    /// them with [`checkpoint`](Self::checkpoint), outside its transactions, where they hold
+    /// no one up. Ends with one.
+    pub fn in_bulk<T>(&mut self, f: impl FnOnce(&mut Library) -> T) -> T {
+        struct Bulk<'a>(&'a AtomicUsize);
+        impl Drop for Bulk<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::AcqRel);
+            }
+        }
+        let shared = self.shared.clone();
+        shared.bulk.fetch_add(1, Ordering::AcqRel);
+        let out = {
+            let _bulk = Bulk(&shared.bulk);
+            f(self)
+        };
+        let _ = self.checkpoint();
+        out
+    }
+
+    /// Copies what the WAL holds into the database file as far as readers allow, without
+    /// waiting for anyone (a `PASSIVE` checkpoint).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     fn backup(&self, version: i64) -> Result<()> {
@@ -270,6 +353,10 @@ mod tests {
         (
             "0011_team_outbox.sql",
             "6546a1bac1c5c0f0e0b4e59d04497eea6dbe112b57879819f9b28a18a458ad97",
+        ),
+        (
+            "0012_team_pull_quiet.sql",
+            "3d1ec28166038159ddf471c9e4cc4ab1f42b86b45473cb64d8b776eb06dc2067",
         ),
     ];
 

@@ -126,7 +126,7 @@ pub fn coarse_with_audio(conn: &Connection) -> Result<Vec<i64>> {
 
 /// Writes all of a recording's peak levels, replacing what it had.
 pub fn replace_peaks(conn: &Connection, id: i64, peaks: &Peaks) -> Result<()> {
-    conn.execute("DELETE FROM peaks WHERE recording_id = ?1", [id])?;
+    conn.prepare_cached("DELETE FROM peaks WHERE recording_id = ?1")?.execute([id])?;
     let mut stmt = conn.prepare_cached(
         "INSERT INTO peaks (recording_id, level, samples_per_bucket, data) VALUES (?1, ?2, ?3, ?4)",
     )?;
