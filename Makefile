@@ -6,7 +6,7 @@ DEMO_LIB := $(DEMO_DIR)/library.sqlite
 BINDINGS := ui/src/api/bindings
 
 .PHONY: deps ui ui-test app run demo test lint fmt bindings check-bindings bench bench-import \
-	bench-library bench-player bench-app bench-reel bench-pack bench-watch bench-insights bench-team check-core-deps check-imports kill-trials fuzz \
+	bench-library bench-player bench-app bench-reel bench-pack bench-watch bench-insights bench-team check-core-deps check-imports kill-trials soak-team fuzz \
 	package package-test
 
 # Debian packages, the UI's npm packages and tauri-driver (for the window tests).
@@ -75,6 +75,11 @@ fuzz: deps
 
 # SIGKILLs the CLI at random moments during imports, note writes and reel renders (100 each,
 # TRIALS=n for another count) and checks that nothing saved is lost or left half-written.
+# The team library with its server restarted again and again, then away for minutes
+# (GAMEFILM_SOAK_SECS, 180 by default), two sync workers writing all the while.
+soak-team: deps
+	$(CARGO) test --locked -p gamefilm --test team -- --ignored soak --nocapture
+
 kill-trials: deps
 	$(CARGO) build --locked --bin gamefilm
 	scripts/make-fixtures.sh target/test-fixtures

@@ -11,8 +11,11 @@ if [[ ${#pkgs[@]} -eq 0 ]]; then
   # dbus-daemon: dbus-run-session, for the single-instance window test (tests/e2e/tests/launch.rs).
   # python3-icalendar: the independent parser that checks exported next steps (tests/steps.rs).
   # postgresql: the team library's tests start a throwaway server (tests/common/pg.rs).
+  # libdbus-1-dev: the desktop keyring (Secret Service) for team passwords (src/team/credentials.rs);
+  # gnome-keyring and libsecret-tools (secret-tool): a real keyring for its test (tests/team.rs).
   pkgs=(ffmpeg sox espeak-ng chromium libasound2-dev libclang-dev libopus-dev g++ make pkg-config util-linux python3
-        libwebkit2gtk-4.1-dev xvfb webkit2gtk-driver python3-xlib dbus-daemon python3-icalendar postgresql)
+        libwebkit2gtk-4.1-dev xvfb webkit2gtk-driver python3-xlib dbus-daemon python3-icalendar postgresql libdbus-1-dev
+        gnome-keyring libsecret-tools)
   # The UI builds with Node 20+ and npm: use the machine's if it has them, else Debian's.
   command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi

@@ -7,13 +7,13 @@
 //!   since the last change number it saw and merges it with the review packs' merge code.
 //! - The server's schema is created and migrated by Gamefilm, append-only like the library's
 //!   (`migrations/`). Row-level security decides what each person's role may read and write.
-//! - The password is never stored in the library: it is kept in a file beside it, readable by
-//!   its owner only.
+//! - The password is never stored in the library: it is kept in the desktop keyring, else in a
+//!   file beside it that only its owner may read ([`credentials`]).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use postgres::{Client, Config, NoTls};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -22,9 +22,11 @@ use ts_rs::TS;
 
 use crate::error::{Coded, ErrorCode};
 
+pub mod credentials;
 mod worker;
 use crate::library::merge::{self, Kind, Records, Tombstone};
 use crate::library::{Library, LibraryError, Role, people};
+pub use credentials::{CredentialStore, credentials_path};
 pub use worker::Worker;
 
 /// The server's schema, one SQL file per version. Append only: a shipped one is never edited.
@@ -32,12 +34,17 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_team.sql"),
     include_str!("migrations/0002_audio.sql"),
     include_str!("migrations/0003_origin.sql"),
+    include_str!("migrations/0004_revived_notes.sql"),
 ];
 
 /// The size of an audio chunk on the server.
 pub const CHUNK: usize = 1 << 20;
-/// Records pushed per statement, and pulled per merge.
+/// Records pushed per statement.
 const BATCH: usize = 500;
+/// Outbox entries taken off per library transaction after a push.
+const OUTBOX_SLICE: usize = 64;
+/// Records pulled per query (merged in slices of at most as many).
+const FETCH: usize = 2000;
 /// Serialises the writers of the change log, so that change numbers are committed in order and
 /// a pull never skips a number a slower writer commits later.
 const WRITE_LOCK: i64 = 0x6761_6d65;
@@ -48,6 +55,12 @@ const LAST_SEQ: &str = "team.last_seq";
 const LAST_SYNC: &str = "team.last_sync_at";
 const LAST_ERROR: &str = "team.last_error";
 const MACHINE: &str = "team.machine";
+/// Set inside a pull's own transactions only: the outbox triggers stay quiet (migration 12).
+const PULLING: &str = "team.pulling";
+/// How long one slice of a pull should hold the library's write lock.
+const SLICE_TIME: Duration = Duration::from_millis(4);
+/// How often a pull copies the WAL into the library file (between its slices).
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
 #[derive(Debug, thiserror::Error)]
 pub enum TeamError {
@@ -122,6 +135,8 @@ pub struct TeamStatus {
     pub last_sync_at: Option<i64>,
     /// What the last round failed with, if it did.
     pub last_error: Option<String>,
+    /// Where the team password is kept (none: joined, but it is gone; or not joined).
+    pub credentials: Option<CredentialStore>,
 }
 
 /// What one sync round did.
@@ -163,7 +178,7 @@ pub fn connect(lib: &mut Library, url: &str, password: Option<&str>) -> Result<S
     let mut client = open_client(&bare, &password)?;
     migrate(&mut client)?;
     let me = whoami(lib, &mut client)?;
-    write_credentials(lib.path(), &password)?;
+    credentials::save(lib.path(), &password)?;
     lib.write(|tx| {
         let machine = uuid::Uuid::new_v4().to_string();
         for (key, value) in [
@@ -210,12 +225,7 @@ pub fn disconnect(lib: &mut Library) -> Result<()> {
         tx.execute("DELETE FROM team_outbox", [])?;
         Ok(())
     })?;
-    let path = credentials_path(lib.path());
-    match std::fs::remove_file(&path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(TeamError::Credentials { path, reason: e.to_string() }),
-    }
+    credentials::forget(lib.path())
 }
 
 /// The URL without its password, and the password.
@@ -274,7 +284,7 @@ fn open_client(bare: &str, password: &str) -> Result<Client> {
 /// The stored connection of a joined library.
 fn reconnect(lib: &Library) -> Result<Client> {
     let url = get(lib.conn(), URL)?.ok_or(TeamError::NotConnected)?;
-    let password = read_credentials(lib.path())?;
+    let (password, _) = credentials::load(lib.path())?;
     open_client(&url, &password)
 }
 
@@ -403,7 +413,8 @@ fn round(lib: &mut Library, client: &mut Client) -> Result<SyncReport> {
     let me = get(lib.conn(), PERSON)?.ok_or(TeamError::NotConnected)?;
     let role = people::list(lib.conn())?.into_iter().find(|p| p.id == me).map(|p| p.role);
     let mut calls: Vec<String> = Vec::new();
-    let pushed = push(lib, client, &me, role, &mut calls)?;
+    // Both the push (taking entries off the outbox) and the pull are the library's bulk writer.
+    let pushed = lib.in_bulk(|lib| push(lib, client, &me, role, &mut calls))?;
     let mut report = SyncReport { pushed, ..Default::default() };
     // The audio of the calls just shared, and of any the server lacks whole, when it is here.
     let incomplete: Vec<String> = client
@@ -417,19 +428,25 @@ fn round(lib: &mut Library, client: &mut Client) -> Result<SyncReport> {
     for hash in &calls {
         report.uploaded += upload_audio(lib, client, hash)? as u64;
     }
-    report.pulled = pull(lib, client)?;
+    report.pulled = lib.in_bulk(|lib| pull(lib, client))?;
     report.pending = pending(lib.conn())?;
     Ok(report)
 }
 
 /// The outbox's entries of one kind, each with its change counter, in key order (a walk of the
 /// outbox's primary key); reviews in the order they were made here, so that a review goes after
-/// the earlier one it closes.
+/// the earlier one it closes; notes call by call, the order they are made in, which the server
+/// numbers them in: a new machine's first sync then writes one call's notes together (its row,
+/// its index pages) instead of touching a call at random for every note.
 fn listed(conn: &Connection, kind: Kind) -> Result<Vec<(String, i64)>> {
     let sql = match kind {
         Kind::Review => {
             "SELECT o.uuid, o.changes FROM team_outbox o LEFT JOIN reviews v ON v.uuid = o.uuid
              WHERE o.kind = ?1 ORDER BY v.id, o.uuid"
+        }
+        Kind::Note => {
+            "SELECT o.uuid, o.changes FROM team_outbox o LEFT JOIN notes n ON n.uuid = o.uuid
+             WHERE o.kind = ?1 ORDER BY n.recording_id, n.id, o.uuid"
         }
         _ => "SELECT uuid, changes FROM team_outbox WHERE kind = ?1 ORDER BY uuid",
     };
@@ -505,6 +522,73 @@ fn outgoing(records: Records, me: &str, rep: bool) -> Result<Vec<Outgoing>> {
     Ok(out)
 }
 
+/// What the server's policies read of a record (team migration 1, `team_derive`), taken from
+/// its deleted row here, for a tombstone the server is told of first; and whose it is (for a
+/// rep: only their own goes).
+struct Derived {
+    recording: Option<String>,
+    author: Option<String>,
+    detail: Option<String>,
+    call_rep: Option<String>,
+    owner: Option<String>,
+}
+
+/// [`Derived`] of record `uuid` of `kind`, if its row is still here.
+fn derived(conn: &Connection, kind: Kind, uuid: &str) -> Result<Option<Derived>> {
+    // recording, author, detail, call_rep (None: the server takes the call's).
+    let sql = match kind {
+        Kind::Person => return Ok(None),
+        Kind::Recording => {
+            "SELECT lower(hex(r.content_hash)), NULL, NULL, p.uuid FROM recordings r
+             LEFT JOIN people p ON p.id = r.rep_id WHERE r.content_hash = unhex(?1)"
+        }
+        Kind::Note => {
+            "SELECT lower(hex(r.content_hash)), a.uuid, n.kind, NULL FROM notes n
+             JOIN recordings r ON r.id = n.recording_id LEFT JOIN people a ON a.id = n.author_id
+             WHERE n.uuid = ?1"
+        }
+        Kind::Reply => {
+            "SELECT lower(hex(r.content_hash)), a.uuid, NULL, NULL FROM note_replies x
+             JOIN notes n ON n.id = x.note_id JOIN recordings r ON r.id = n.recording_id
+             LEFT JOIN people a ON a.id = x.author_id WHERE x.uuid = ?1"
+        }
+        Kind::Review => {
+            "SELECT lower(hex(r.content_hash)), a.uuid, v.kind, NULL FROM reviews v
+             JOIN recordings r ON r.id = v.recording_id LEFT JOIN people a ON a.id = v.author_id
+             WHERE v.uuid = ?1"
+        }
+        Kind::Revision => {
+            "SELECT lower(hex(r.content_hash)), a.uuid, NULL, NULL FROM review_revisions x
+             JOIN reviews v ON v.id = x.review_id JOIN recordings r ON r.id = v.recording_id
+             LEFT JOIN people a ON a.id = v.author_id WHERE x.uuid = ?1"
+        }
+        Kind::Step => {
+            "SELECT lower(hex(r.content_hash)), a.uuid, NULL, o.uuid FROM next_steps s
+             LEFT JOIN recordings r ON r.id = s.recording_id
+             LEFT JOIN people a ON a.id = s.author_id LEFT JOIN people o ON o.id = s.owner_id
+             WHERE s.uuid = ?1"
+        }
+    };
+    let found = conn
+        .prepare_cached(sql)?
+        .query_row([uuid], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })
+        .optional()?;
+    Ok(found.map(|(recording, author, detail, call_rep)| {
+        let owner = match kind {
+            Kind::Recording | Kind::Step => call_rep.clone(),
+            _ => author.clone(),
+        };
+        Derived { recording, author, detail, call_rep, owner }
+    }))
+}
+
 fn json<T: Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v)
         .map_err(|e| TeamError::Library(LibraryError::invalid("record", e.to_string())))
@@ -522,6 +606,7 @@ fn push(
     let rep = role != Some(Role::Coach);
     let machine = get(lib.conn(), MACHINE)?.unwrap_or_default();
     let mut pushed = 0u64;
+    let mut checkpointed = Instant::now();
     // Each entry listed at the start is tried once a round; one changed while it went stays
     // listed for the next round.
     let listing: Vec<(Kind, String, i64)> = merge::KINDS
@@ -552,9 +637,12 @@ fn push(
                      FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[]) AS t (k, u, b, v)
                  ON CONFLICT (kind, uuid) DO UPDATE SET body = excluded.body,
                      updated_at = excluded.updated_at, deleted_at = NULL, origin = excluded.origin
-                 WHERE team_records.deleted_at IS NULL
-                   AND (excluded.updated_at, md5(excluded.body::text))
-                       > (team_records.updated_at, md5(team_records.body::text))",
+                 WHERE CASE WHEN team_records.deleted_at IS NULL
+                     THEN (excluded.updated_at, md5(excluded.body::text))
+                         > (team_records.updated_at, md5(team_records.body::text))
+                     -- The merge rule: an edit as new as the deletion, or newer, brings the
+                     -- record back (an undone deletion).
+                     ELSE excluded.updated_at >= team_records.deleted_at END",
                 &[&kinds, &uuids, &bodies, &versions, &machine],
             )?;
         }
@@ -563,111 +651,262 @@ fn push(
             let uuids: Vec<&str> = dead.iter().map(|o| o.uuid.as_str()).collect();
             let bodies: Vec<&str> = dead.iter().map(|o| o.body.as_str()).collect();
             let times: Vec<i64> = dead.iter().map(|o| o.updated_at).collect();
-            // A deletion of what the server never had has nobody to tell.
             tx.execute(
                 "UPDATE team_records r SET body = t.b::jsonb, updated_at = t.v, deleted_at = t.v,
                      origin = $5
                  FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[]) AS t (k, u, b, v)
-                 WHERE r.kind = t.k AND r.uuid = t.u AND r.deleted_at IS NULL
-                   AND t.v >= r.updated_at",
+                 WHERE r.kind = t.k AND r.uuid = t.u
+                   AND CASE WHEN r.deleted_at IS NULL THEN t.v >= r.updated_at
+                       -- Deleted on two machines: the later deletion is the one kept.
+                       ELSE t.v > r.deleted_at END",
                 &[&kinds, &uuids, &bodies, &times, &machine],
             )?;
+            // A record deleted here before it was ever shared: its tombstone goes all the same
+            // (the other machines keep it, as a pack's recipient does), with what the policies
+            // read of it taken from the deleted row here. A rep's goes only when it is theirs.
+            let mut unshared: Vec<(&Outgoing, Derived)> = Vec::new();
+            for o in &dead {
+                if let Some(d) = derived(lib.conn(), o.kind, &o.uuid)?
+                    && (!rep || d.owner.as_deref() == Some(me))
+                {
+                    unshared.push((o, d));
+                }
+            }
+            if !unshared.is_empty() {
+                let kinds: Vec<&str> = unshared.iter().map(|(o, _)| o.kind.as_str()).collect();
+                let uuids: Vec<&str> = unshared.iter().map(|(o, _)| o.uuid.as_str()).collect();
+                let bodies: Vec<&str> = unshared.iter().map(|(o, _)| o.body.as_str()).collect();
+                let times: Vec<i64> = unshared.iter().map(|(o, _)| o.updated_at).collect();
+                let recordings: Vec<Option<&str>> =
+                    unshared.iter().map(|(_, d)| d.recording.as_deref()).collect();
+                let authors: Vec<Option<&str>> =
+                    unshared.iter().map(|(_, d)| d.author.as_deref()).collect();
+                let details: Vec<Option<&str>> =
+                    unshared.iter().map(|(_, d)| d.detail.as_deref()).collect();
+                let reps: Vec<Option<&str>> =
+                    unshared.iter().map(|(_, d)| d.call_rep.as_deref()).collect();
+                tx.execute(
+                    "INSERT INTO team_records
+                         (kind, uuid, body, updated_at, deleted_at, origin, recording, author,
+                          detail, call_rep)
+                     SELECT k, u, b::jsonb, v, v, $5, rec, au, det, coalesce(cr,
+                         (SELECT r.call_rep FROM team_records r
+                          WHERE r.kind = 'recording' AND r.uuid = rec))
+                     FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $6::text[],
+                                 $7::text[], $8::text[], $9::text[])
+                         AS t (k, u, b, v, rec, au, det, cr)
+                     ON CONFLICT (kind, uuid) DO NOTHING",
+                    &[
+                        &kinds,
+                        &uuids,
+                        &bodies,
+                        &times,
+                        &machine,
+                        &recordings,
+                        &authors,
+                        &details,
+                        &reps,
+                    ],
+                )?;
+            }
         }
         tx.commit()?;
         pushed += out.len() as u64;
         calls.extend(live.iter().filter(|o| o.kind == Kind::Recording).map(|o| o.uuid.clone()));
-        lib.write(|tx| {
-            let mut stmt = tx.prepare_cached(
-                "DELETE FROM team_outbox WHERE kind = ?1 AND uuid = ?2 AND changes = ?3",
-            )?;
-            for (k, u, c) in keys {
-                stmt.execute(params![k.as_str(), u, c])?;
-            }
-            Ok(())
-        })?;
+        // In short transactions, as a pull merges: the entries of one batch lie all over the
+        // outbox (notes go call by call, the outbox is keyed by UUID), and the app's saves wait
+        // for at most one of them. Entries not yet taken off when a crash comes go again, and
+        // the server keeps what it has.
+        if checkpointed.elapsed() > CHECKPOINT_EVERY {
+            lib.checkpoint()?;
+            checkpointed = Instant::now();
+        }
+        for few in keys.chunks(OUTBOX_SLICE) {
+            lib.write(|tx| {
+                let mut stmt = tx.prepare_cached(
+                    "DELETE FROM team_outbox WHERE kind = ?1 AND uuid = ?2 AND changes = ?3",
+                )?;
+                for (k, u, c) in few {
+                    stmt.execute(params![k.as_str(), u, c])?;
+                }
+                Ok(())
+            })?;
+        }
     }
     Ok(pushed)
 }
 
-/// Pulls what changed on the server since the last change number merged here, in batches, each
-/// merged in one library transaction with the number it reached. Returns how many records came.
+/// Pulls what changed on the server since the last change number merged here, fetched in
+/// batches of [`FETCH`] and merged in slices ([`Merging`]). A long pull (a new machine's first)
+/// fetches and reads the next batch on a second connection while this one is merged. Returns
+/// how many records came.
 fn pull(lib: &mut Library, client: &mut Client) -> Result<u64> {
-    let mut pulled = 0u64;
     let machine = get(lib.conn(), MACHINE)?.unwrap_or_default();
-    loop {
-        let after: i64 = get(lib.conn(), LAST_SEQ)?.and_then(|s| s.parse().ok()).unwrap_or(0);
-        // What this machine wrote last, it has (or has changed since, and pushes again): only
-        // the change number moves past it.
-        let rows = client.query(
-            "SELECT kind, uuid,
-                 CASE WHEN origin IS DISTINCT FROM $3 THEN body::text END, deleted_at, seq,
-                 origin IS NOT DISTINCT FROM $3
-             FROM team_records WHERE seq > $1 ORDER BY seq LIMIT $2",
-            &[&after, &(BATCH as i64), &machine],
-        )?;
-        if rows.is_empty() {
-            return Ok(pulled);
-        }
-        let mut records = Records::default();
-        let mut keys: Vec<(String, String)> = Vec::new();
-        let mut last = after;
-        for row in &rows {
-            let kind: String = row.get(0);
-            let uuid: String = row.get(1);
-            let deleted: Option<i64> = row.get(3);
-            last = row.get(4);
-            if row.get::<_, bool>(5) {
-                continue;
+    let after: i64 = get(lib.conn(), LAST_SEQ)?.and_then(|s| s.parse().ok()).unwrap_or(0);
+    let first = fetch(client, after, &machine)?;
+    let mut merging = Merging { slice: 64, checkpointed: Instant::now(), pulled: 0 };
+    let Some(from) = first.last().map(|c| c.seq).filter(|_| first.len() == FETCH) else {
+        merging.merge(lib, client, first)?;
+        return Ok(merging.pulled);
+    };
+    let mut ahead = reconnect(lib)?;
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Change>>>(1);
+        s.spawn(move || {
+            let mut after = from;
+            loop {
+                let batch = fetch(&mut ahead, after, &machine);
+                let next = batch.as_ref().ok().and_then(|b| b.last()).map(|c| c.seq);
+                // The merging side stopped (an error): so does this one.
+                if tx.send(batch).is_err() {
+                    return;
+                }
+                match next {
+                    Some(seq) => after = seq,
+                    None => return,
+                }
             }
-            let body: String = row.get::<_, Option<String>>(2).unwrap_or_default();
+        });
+        merging.merge(lib, client, first)?;
+        for batch in rx {
+            merging.merge(lib, client, batch?)?;
+        }
+        Ok(merging.pulled)
+    })
+}
+
+/// One entry of the server's change log, as a pull takes it: its number, and its record unless
+/// this machine wrote it last (it has it, or has changed it since and pushes again).
+struct Change {
+    seq: i64,
+    record: Option<Incoming>,
+}
+
+enum Incoming {
+    Person(merge::PersonRecord),
+    Recording(merge::RecordingRecord),
+    Note(merge::NoteRecord),
+    Reply(merge::ReplyRecord),
+    Review(merge::ReviewRecord),
+    Revision(merge::RevisionRecord),
+    Step(merge::StepRecord),
+    Gone(Tombstone),
+}
+
+impl Incoming {
+    fn into(self, records: &mut Records) {
+        match self {
+            Incoming::Person(r) => records.people.push(r),
+            Incoming::Recording(r) => records.recordings.push(r),
+            Incoming::Note(r) => records.notes.push(r),
+            Incoming::Reply(r) => records.replies.push(r),
+            Incoming::Review(r) => records.reviews.push(r),
+            Incoming::Revision(r) => records.revisions.push(r),
+            Incoming::Step(r) => records.steps.push(r),
+            Incoming::Gone(t) => records.tombstones.push(t),
+        }
+    }
+}
+
+/// The next [`FETCH`] changes after `after`, read.
+fn fetch(client: &mut Client, after: i64, machine: &str) -> Result<Vec<Change>> {
+    let rows = client.query(
+        "SELECT kind, uuid,
+             CASE WHEN origin IS DISTINCT FROM $3 THEN body::text END, deleted_at, seq,
+             origin IS NOT DISTINCT FROM $3
+         FROM team_records WHERE seq > $1 ORDER BY seq LIMIT $2",
+        &[&after, &(FETCH as i64), &machine],
+    )?;
+    rows.iter()
+        .map(|row| {
+            let seq: i64 = row.get(4);
+            if row.get::<_, bool>(5) {
+                return Ok(Change { seq, record: None });
+            }
+            let kind: &str = row.get(0);
+            let uuid: &str = row.get(1);
+            let body: &str = row.get::<_, Option<&str>>(2).unwrap_or_default();
             let bad = |e: serde_json::Error| {
                 TeamError::Server(format!(
                     "the record {kind} {uuid} on the server is unreadable: {e}"
                 ))
             };
-            if deleted.is_some() {
-                records.tombstones.push(serde_json::from_str::<Tombstone>(&body).map_err(bad)?);
+            let record = if row.get::<_, Option<i64>>(3).is_some() {
+                Incoming::Gone(serde_json::from_str(body).map_err(bad)?)
             } else {
                 match kind.parse::<Kind>()? {
-                    Kind::Person => records.people.push(serde_json::from_str(&body).map_err(bad)?),
+                    Kind::Person => Incoming::Person(serde_json::from_str(body).map_err(bad)?),
                     Kind::Recording => {
-                        records.recordings.push(serde_json::from_str(&body).map_err(bad)?)
+                        Incoming::Recording(serde_json::from_str(body).map_err(bad)?)
                     }
-                    Kind::Note => records.notes.push(serde_json::from_str(&body).map_err(bad)?),
-                    Kind::Reply => records.replies.push(serde_json::from_str(&body).map_err(bad)?),
-                    Kind::Review => records.reviews.push(serde_json::from_str(&body).map_err(bad)?),
-                    Kind::Revision => {
-                        records.revisions.push(serde_json::from_str(&body).map_err(bad)?)
-                    }
-                    Kind::Step => records.steps.push(serde_json::from_str(&body).map_err(bad)?),
+                    Kind::Note => Incoming::Note(serde_json::from_str(body).map_err(bad)?),
+                    Kind::Reply => Incoming::Reply(serde_json::from_str(body).map_err(bad)?),
+                    Kind::Review => Incoming::Review(serde_json::from_str(body).map_err(bad)?),
+                    Kind::Revision => Incoming::Revision(serde_json::from_str(body).map_err(bad)?),
+                    Kind::Step => Incoming::Step(serde_json::from_str(body).map_err(bad)?),
+                }
+            };
+            Ok(Change { seq, record: Some(record) })
+        })
+        .collect()
+}
+
+/// Merges fetched changes in slices: each slice checked, then merged in one short library
+/// transaction with the change number it reached (the server numbers a call before its notes
+/// and reviews, so a slice finds what it refers to in the library or in itself). Slices are
+/// sized to take about [`SLICE_TIME`] to write, so that the app's own saves wait behind one
+/// slice at most (the library's write gate); the WAL is checkpointed between slices (the pull
+/// is the library's bulk writer, [`Library::in_bulk`]).
+struct Merging {
+    slice: usize,
+    checkpointed: Instant,
+    pulled: u64,
+}
+
+impl Merging {
+    fn merge(
+        &mut self,
+        lib: &mut Library,
+        client: &mut Client,
+        changes: Vec<Change>,
+    ) -> Result<()> {
+        let mut changes = changes.into_iter().peekable();
+        while changes.peek().is_some() {
+            let mut records = Records::default();
+            let mut last = 0;
+            for change in changes.by_ref().take(self.slice) {
+                last = change.seq;
+                if let Some(record) = change.record {
+                    record.into(&mut records);
                 }
             }
-            keys.push((kind, uuid));
-        }
-        link_closed_reviews(lib.conn(), client, &mut records)?;
-        if let Err(b) = merge::check(lib.conn(), &records)? {
-            return Err(TeamError::Server(format!("a record on the server was refused: {b}")));
-        }
-        lib.write(|tx| {
-            // What was waiting here before the merge still goes; what the merge itself wrote
-            // came from the server and does not go back.
-            let mut listed =
-                tx.prepare_cached("SELECT 1 FROM team_outbox WHERE kind = ?1 AND uuid = ?2")?;
-            let mut waiting: HashSet<&(String, String)> = HashSet::new();
-            for key in &keys {
-                if listed.exists(params![key.0, key.1])? {
-                    waiting.insert(key);
-                }
+            let came = records.len() as u64;
+            link_closed_reviews(lib.conn(), client, &mut records)?;
+            if let Err(b) = merge::check(lib.conn(), &records)? {
+                return Err(TeamError::Server(format!("a record on the server was refused: {b}")));
             }
-            merge::apply(tx, &records, None, &merge::ArrivedAudio::new())?;
-            let mut forget =
-                tx.prepare_cached("DELETE FROM team_outbox WHERE kind = ?1 AND uuid = ?2")?;
-            for key in keys.iter().filter(|k| !waiting.contains(k)) {
-                forget.execute(params![key.0, key.1])?;
+            let t = Instant::now();
+            lib.write(|tx| {
+                // The outbox triggers stay quiet (library migration 12): what comes from the
+                // server does not go back; what was waiting here before still goes.
+                set(tx, PULLING, Some("1"))?;
+                merge::apply(tx, &records, None, &merge::ArrivedAudio::new())?;
+                set(tx, PULLING, None)?;
+                set(tx, LAST_SEQ, Some(&last.to_string()))
+            })?;
+            let took = t.elapsed();
+            if took < SLICE_TIME / 2 {
+                self.slice = (self.slice * 2).min(FETCH);
+            } else if took > SLICE_TIME * 2 {
+                self.slice = (self.slice / 2).max(1);
             }
-            set(tx, LAST_SEQ, Some(&last.to_string()))
-        })?;
-        pulled += keys.len() as u64;
+            if self.checkpointed.elapsed() > CHECKPOINT_EVERY {
+                lib.checkpoint()?;
+                self.checkpointed = Instant::now();
+            }
+            self.pulled += came;
+        }
+        Ok(())
     }
 }
 
@@ -929,12 +1168,14 @@ pub fn status(lib: &Library, probe: bool) -> Result<TeamStatus> {
     let conn = lib.conn();
     let url = get(conn, URL)?;
     let connected = url.is_some() && probe && reconnect(lib).is_ok();
+    let credentials = url.as_ref().and_then(|_| credentials::kept(lib.path()));
     Ok(TeamStatus {
         connected,
         url,
         pending: pending(conn)?,
         last_sync_at: get(conn, LAST_SYNC)?.and_then(|s| s.parse().ok()),
         last_error: get(conn, LAST_ERROR)?,
+        credentials,
     })
 }
 
@@ -1017,53 +1258,15 @@ fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
 
 fn set(tx: &Connection, key: &str, value: Option<&str>) -> Result<(), LibraryError> {
     match value {
-        Some(v) => tx.execute(
-            "INSERT INTO library_settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, v],
-        )?,
-        None => tx.execute("DELETE FROM library_settings WHERE key = ?1", [key])?,
+        Some(v) => tx
+            .prepare_cached(
+                "INSERT INTO library_settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![key, v])?,
+        None => tx.prepare_cached("DELETE FROM library_settings WHERE key = ?1")?.execute([key])?,
     };
     Ok(())
-}
-
-/// Beside the library: `<library file>.team-credentials`.
-pub fn credentials_path(library: &Path) -> PathBuf {
-    let mut name = library.file_name().unwrap_or_default().to_os_string();
-    name.push(".team-credentials");
-    library.with_file_name(name)
-}
-
-/// Writes the password to a file only its owner may read (created so, never widened first).
-fn write_credentials(library: &Path, password: &str) -> Result<()> {
-    use std::io::Write;
-    let path = credentials_path(library);
-    let fail =
-        |e: std::io::Error| TeamError::Credentials { path: path.clone(), reason: e.to_string() };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".gamefilm-credentials-")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    tmp.write_all(password.as_bytes()).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(&path).map_err(|e| fail(e.error))?;
-    Ok(())
-}
-
-fn read_credentials(library: &Path) -> Result<String> {
-    use std::os::unix::fs::PermissionsExt;
-    let path = credentials_path(library);
-    let fail = |reason: String| TeamError::Credentials { path: path.clone(), reason };
-    let meta = std::fs::metadata(&path).map_err(|e| fail(e.to_string()))?;
-    if meta.permissions().mode() & 0o077 != 0 {
-        return Err(fail(format!(
-            "may be read by others (mode {:o}): chmod 600 it",
-            meta.permissions().mode() & 0o777
-        )));
-    }
-    std::fs::read_to_string(&path).map(|s| s.trim().to_string()).map_err(|e| fail(e.to_string()))
 }
 
 #[cfg(test)]
@@ -1076,6 +1279,7 @@ mod tests {
         "347d5665d48f83bbca5c1e1791d57629ee5fe6cca945f4a4843df6396554d45d",
         "26aba29fde94c812ed10f5717bb99459ef2a3199617ce0d2f8b5ad7078ed288c",
         "cf133361e0ddb3ca91e709ea7dc06e66a3218d024a0b3f63ae5ab7ba70ac8b3b",
+        "c456a915b4bf1ec423e6c1941b9e1cf6e45ee9e862616f1c9e9dcd0ac40d9fa6",
     ];
 
     #[test]

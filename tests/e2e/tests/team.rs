@@ -63,6 +63,10 @@ async fn a_rep_works_on_a_call_that_came_from_the_team() {
         "the team dialog to say connected",
     )
     .await;
+    // No desktop keyring here (no session bus): the dialog says the password is in the file.
+    let kept = app.wait_for(&testid("team-credentials"), UI).await;
+    let said = kept.prop("textContent").await.unwrap().unwrap_or_default();
+    assert!(said.contains("in a file beside the library"), "{said}");
     app.screenshot(&artifacts_dir().join("team-dialog.png")).await;
     app.type_keys(&Key::Escape.to_string()).await;
 
