@@ -151,3 +151,49 @@ fn refuses_a_file_that_is_not_a_library() {
     }
     assert_eq!(std::fs::read(t.path()).unwrap(), before);
 }
+
+/// Two connections to one library in one process: a long transaction learns that the other waits
+/// to write (the write gate), commits, and the other writes next. (How a team pull lets a note's
+/// save in.)
+#[test]
+fn a_long_write_learns_that_another_writer_waits_and_lets_it_in() {
+    use std::time::{Duration, Instant};
+    let dir = TempLib::new();
+    let mut a = dir.open();
+    let waiters = a.waiters();
+    let path = dir.path();
+    let (inside, told) = std::sync::mpsc::channel();
+    let other = std::thread::spawn(move || {
+        told.recv().unwrap();
+        let mut b = Library::open(&path).unwrap();
+        b.write(|t| {
+            t.execute("INSERT INTO library_settings (key, value) VALUES ('b', '1')", [])?;
+            Ok(())
+        })
+        .unwrap();
+    });
+    let saw = a
+        .write(|t| {
+            t.execute("INSERT INTO library_settings (key, value) VALUES ('a', '1')", [])?;
+            inside.send(()).unwrap();
+            let until = Instant::now() + Duration::from_secs(20);
+            while !waiters.any() {
+                if Instant::now() > until {
+                    return Ok(false);
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Ok(true)
+        })
+        .unwrap();
+    assert!(saw, "the other writer was never seen waiting");
+    other.join().unwrap();
+    assert!(!waiters.any());
+    let keys: i64 = a
+        .conn()
+        .query_row("SELECT count(*) FROM library_settings WHERE key IN ('a', 'b')", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(keys, 2);
+}

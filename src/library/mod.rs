@@ -95,7 +95,20 @@ pub struct Library {
 #[derive(Default)]
 struct Shared {
     gate: FairMutex<()>,
+    /// Writers waiting at the gate.
+    waiting: AtomicUsize,
     bulk: AtomicUsize,
+}
+
+/// Tells a long transaction that another writer of its library file, in this process, waits
+/// for it ([`Library::waiters`]): time to commit what it has and let them in.
+#[derive(Clone)]
+pub struct Waiters(Arc<Shared>);
+
+impl Waiters {
+    pub fn any(&self) -> bool {
+        self.0.waiting.load(Ordering::Acquire) > 0
+    }
 }
 
 /// The shared state of the library file at `path` in this process.
@@ -204,7 +217,9 @@ impl Library {
     /// after this process's earlier writers of the file (the gate of [`Shared`]). A full disk is
     /// said as such, naming the library's file.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        self.shared.waiting.fetch_add(1, Ordering::AcqRel);
         let _turn = self.shared.gate.lock();
+        self.shared.waiting.fetch_sub(1, Ordering::AcqRel);
         let others_checkpoint = self.shared.bulk.load(Ordering::Acquire) > 0;
         if others_checkpoint == self.checkpoints {
             let pages = if others_checkpoint { 0 } else { AUTOCHECKPOINT_PAGES };
@@ -245,6 +260,11 @@ impl Library {
         };
         let _ = self.checkpoint();
         out
+    }
+
+    /// Whether other writers of this file wait (read inside a long [`write`](Self::write)).
+    pub fn waiters(&self) -> Waiters {
+        Waiters(self.shared.clone())
     }
 
     /// Copies what the WAL holds into the database file as far as readers allow, without

@@ -57,8 +57,13 @@ const LAST_ERROR: &str = "team.last_error";
 const MACHINE: &str = "team.machine";
 /// Set inside a pull's own transactions only: the outbox triggers stay quiet (migration 12).
 const PULLING: &str = "team.pulling";
-/// How long one slice of a pull should hold the library's write lock.
-const SLICE_TIME: Duration = Duration::from_millis(4);
+/// How long one slice of a pull should take to merge: a writer that comes meanwhile waits for
+/// the slice under way, then the pull commits and lets it in.
+const SLICE_TIME: Duration = Duration::from_millis(2);
+/// The longest a pull's transaction runs when nobody waits for it: long enough that its
+/// per-commit costs (a new full-text segment and its merges, the WAL's frames, the page cache's
+/// reset) are paid rarely, short enough that its commit stays quick.
+const TRANSACTION_TIME: Duration = Duration::from_millis(10);
 /// How often a pull copies the WAL into the library file (between its slices).
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
@@ -851,12 +856,13 @@ fn fetch(client: &mut Client, after: i64, machine: &str) -> Result<Vec<Change>> 
         .collect()
 }
 
-/// Merges fetched changes in slices: each slice checked, then merged in one short library
-/// transaction with the change number it reached (the server numbers a call before its notes
-/// and reviews, so a slice finds what it refers to in the library or in itself). Slices are
-/// sized to take about [`SLICE_TIME`] to write, so that the app's own saves wait behind one
-/// slice at most (the library's write gate); the WAL is checkpointed between slices (the pull
-/// is the library's bulk writer, [`Library::in_bulk`]).
+/// Merges fetched changes in slices, each checked and merged with the change number it reached
+/// (the server numbers a call before its notes and reviews, so a slice finds what it refers to
+/// in the library or in itself). Slices are sized to take about [`SLICE_TIME`]; one library
+/// transaction takes slices until another writer of the library waits at the write gate (a
+/// note's save: it waits for the slice under way and the commit) or [`TRANSACTION_TIME`] has
+/// passed. The WAL is checkpointed between transactions (the pull is the library's bulk writer,
+/// [`Library::in_bulk`]).
 struct Merging {
     slice: usize,
     checkpointed: Instant,
@@ -870,41 +876,62 @@ impl Merging {
         client: &mut Client,
         changes: Vec<Change>,
     ) -> Result<()> {
+        let waiters = lib.waiters();
         let mut changes = changes.into_iter().peekable();
         while changes.peek().is_some() {
-            let mut records = Records::default();
-            let mut last = 0;
-            for change in changes.by_ref().take(self.slice) {
-                last = change.seq;
-                if let Some(record) = change.record {
-                    record.into(&mut records);
-                }
-            }
-            let came = records.len() as u64;
-            link_closed_reviews(lib.conn(), client, &mut records)?;
-            if let Err(b) = merge::check(lib.conn(), &records)? {
-                return Err(TeamError::Server(format!("a record on the server was refused: {b}")));
-            }
-            let t = Instant::now();
+            // What stopped the merge: it commits what went before it, then says so.
+            let mut failed: Option<TeamError> = None;
+            let mut came = 0u64;
             lib.write(|tx| {
                 // The outbox triggers stay quiet (library migration 12): what comes from the
                 // server does not go back; what was waiting here before still goes.
                 set(tx, PULLING, Some("1"))?;
-                merge::apply(tx, &records, None, &merge::ArrivedAudio::new())?;
-                set(tx, PULLING, None)?;
-                set(tx, LAST_SEQ, Some(&last.to_string()))
+                let began = Instant::now();
+                while changes.peek().is_some() {
+                    let t = Instant::now();
+                    let mut records = Records::default();
+                    let mut last = 0;
+                    for change in changes.by_ref().take(self.slice) {
+                        last = change.seq;
+                        if let Some(record) = change.record {
+                            record.into(&mut records);
+                        }
+                    }
+                    let n = records.len() as u64;
+                    if let Err(e) = link_closed_reviews(tx, client, &mut records) {
+                        failed = Some(e);
+                        break;
+                    }
+                    if let Err(b) = merge::check(tx, &records)? {
+                        failed = Some(TeamError::Server(format!(
+                            "a record on the server was refused: {b}"
+                        )));
+                        break;
+                    }
+                    merge::apply(tx, &records, None, &merge::ArrivedAudio::new())?;
+                    set(tx, LAST_SEQ, Some(&last.to_string()))?;
+                    came += n;
+                    let took = t.elapsed();
+                    if took < SLICE_TIME / 2 {
+                        self.slice = (self.slice * 2).min(FETCH);
+                    } else if took > SLICE_TIME * 2 {
+                        self.slice = (self.slice / 2).max(1);
+                    }
+                    // Someone else waits to write (a note's save): they go next.
+                    if waiters.any() || began.elapsed() > TRANSACTION_TIME {
+                        break;
+                    }
+                }
+                set(tx, PULLING, None)
             })?;
-            let took = t.elapsed();
-            if took < SLICE_TIME / 2 {
-                self.slice = (self.slice * 2).min(FETCH);
-            } else if took > SLICE_TIME * 2 {
-                self.slice = (self.slice / 2).max(1);
+            self.pulled += came;
+            if let Some(e) = failed {
+                return Err(e);
             }
             if self.checkpointed.elapsed() > CHECKPOINT_EVERY {
                 lib.checkpoint()?;
                 self.checkpointed = Instant::now();
             }
-            self.pulled += came;
         }
         Ok(())
     }
