@@ -125,6 +125,9 @@ fn shared(path: &Path) -> Arc<Shared> {
     s
 }
 
+/// A connection's page cache, in KiB (see [`Library::open_at_version`]).
+pub const PAGE_CACHE_KIB: i64 = 65_536;
+
 /// SQLite's default: a connection checkpoints after a commit that leaves the WAL this long.
 const AUTOCHECKPOINT_PAGES: i64 = 1000;
 
@@ -181,7 +184,7 @@ impl Library {
         conn.pragma_update(None, "foreign_keys", true).map_err(open_err)?;
         // A page cache of up to 64 MiB (SQLite's default is 2 MiB): at 100,000 calls a bulk
         // edit or a search otherwise re-reads from the OS the index pages it touched a moment ago.
-        conn.pragma_update(None, "cache_size", -65_536).map_err(open_err)?;
+        conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB).map_err(open_err)?;
         // Plans that do not depend on bound values. Otherwise SQLite marks a statement whose
         // plan looked at a bound value (`col = ?` against an index, `LIMIT ?`) for re-preparing
         // when the value changes, and rusqlite's statement cache clears the bindings of every
@@ -260,6 +263,12 @@ impl Library {
         };
         let _ = self.checkpoint();
         out
+    }
+
+    /// Sets this connection's page cache to `kib` KiB ([`PAGE_CACHE_KIB`] when opened).
+    pub fn set_page_cache(&self, kib: i64) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", -kib)?;
+        Ok(())
     }
 
     /// Whether other writers of this file wait (read inside a long [`write`](Self::write)).
