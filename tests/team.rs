@@ -477,12 +477,13 @@ fn a_sync_killed_mid_push_or_mid_pull_resumes_and_loses_nothing() {
     assert_eq!(team::status(&a, false).unwrap().pending, 0);
     assert_eq!(count(&b, "notes"), 12_000, "every note once");
     assert_eq!(merge::dump(a.conn()).unwrap(), merge::dump(b.conn()).unwrap());
-    let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls).unwrap();
-    let on_server: i64 = admin
-        .query_one("SELECT count(*) FROM team_records WHERE kind = 'note'", &[])
-        .unwrap()
-        .get(0);
-    assert_eq!(on_server, 12_000);
+    assert_eq!(notes_on_server(&admin_url), 12_000);
+}
+
+/// The notes rows on the team database at `url` (live or deleted): each note once.
+fn notes_on_server(url: &str) -> i64 {
+    let mut admin = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    admin.query_one("SELECT count(*) FROM team_records WHERE kind = 'note'", &[]).unwrap().get(0)
 }
 
 /// The packs' convergence property on the team library: three machines make random edits
@@ -708,12 +709,7 @@ fn soak_the_server_restarted_and_away_for_minutes() {
     worker_a.stop();
     worker_b.stop();
     assert_eq!(merge::dump(a.conn()).unwrap(), merge::dump(b.conn()).unwrap());
-    let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls).unwrap();
-    let on_server: i64 = admin
-        .query_one("SELECT count(*) FROM team_records WHERE kind = 'note'", &[])
-        .unwrap()
-        .get(0);
-    assert_eq!(on_server as usize, want, "every note once on the server");
+    assert_eq!(notes_on_server(&admin_url) as usize, want, "every note once on the server");
 }
 
 /// With a desktop keyring (GNOME Keyring on a D-Bus session of its own, unlocked as a login

@@ -1682,7 +1682,7 @@ impl Merger<'_> {
                 {
                     // A newer edit elsewhere brings a removed call back.
                     run(
-                    tx,
+                        tx,
                         "UPDATE recordings SET title = ?2, artist = ?3, call_time = ?4, rep_id = ?5,
                              counterpart = ?6, outcome = ?7, updated_at = ?8, deleted_at = NULL
                          WHERE id = ?1",
@@ -2129,7 +2129,7 @@ impl Merger<'_> {
                     Decision::Keep => {}
                     _ => {
                         run(
-                    tx,
+                            tx,
                             "INSERT INTO tombstones (kind, uuid, deleted_at) VALUES (?1, ?2, ?3)
                              ON CONFLICT (kind, uuid) DO UPDATE SET deleted_at = excluded.deleted_at",
                             params![t.kind.as_str(), t.uuid, t.deleted_at],

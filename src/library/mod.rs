@@ -8,7 +8,7 @@
 //! - WAL, foreign keys and a busy timeout are set on every connection.
 //! - Every change runs in one transaction ([`Library::write`]); a crash leaves the library as it
 //!   was before that transaction. Within one process, writers of one library file take turns in
-//!   the order they came ([`Library::write`]'s gate, [`Shared`]), so a long series of short writes (a team
+//!   the order they came ([`Library::write`]'s gate), so a long series of short writes (a team
 //!   pull) never keeps a note's save waiting longer than one of them.
 //!
 //! One `Library` is one connection; it is `Send` but not shared between threads. Readers that
@@ -261,6 +261,8 @@ impl Library {
             let _bulk = Bulk(&shared.bulk);
             f(self)
         };
+        // A checkpoint that cannot run now loses nothing: the WAL keeps the pages, and the next
+        // commit's automatic checkpoint copies them.
         let _ = self.checkpoint();
         out
     }

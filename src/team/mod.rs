@@ -726,14 +726,14 @@ fn push(
         tx.commit()?;
         pushed += out.len() as u64;
         calls.extend(live.iter().filter(|o| o.kind == Kind::Recording).map(|o| o.uuid.clone()));
-        // In short transactions, as a pull merges: the entries of one batch lie all over the
-        // outbox (notes go call by call, the outbox is keyed by UUID), and the app's saves wait
-        // for at most one of them. Entries not yet taken off when a crash comes go again, and
-        // the server keeps what it has.
         if checkpointed.elapsed() > CHECKPOINT_EVERY {
             lib.checkpoint()?;
             checkpointed = Instant::now();
         }
+        // In short transactions, as a pull merges: the entries of one batch lie all over the
+        // outbox (notes go call by call, the outbox is keyed by UUID), and the app's saves wait
+        // for at most one of them. Entries not yet taken off when a crash comes go again, and
+        // the server keeps what it has.
         for few in keys.chunks(OUTBOX_SLICE) {
             lib.write(|tx| {
                 let mut stmt = tx.prepare_cached(
@@ -807,7 +807,7 @@ enum Incoming {
 }
 
 impl Incoming {
-    fn into(self, records: &mut Records) {
+    fn add_to(self, records: &mut Records) {
         match self {
             Incoming::Person(r) => records.people.push(r),
             Incoming::Recording(r) => records.recordings.push(r),
@@ -902,7 +902,7 @@ impl Merging {
                     for change in changes.by_ref().take(self.slice) {
                         last = change.seq;
                         if let Some(record) = change.record {
-                            record.into(&mut records);
+                            record.add_to(&mut records);
                         }
                     }
                     let n = records.len() as u64;
